@@ -1,0 +1,52 @@
+import Foundation
+
+/// Finds the box's data directory and the content it runs on (rules, samples, questionnaires).
+///
+/// The data directory is `--home DIR`, else `$PERMANENCE_HOME`, else `/var/lib/permanence`
+/// on an installed box, else `./.permanence` for a developer.
+///
+/// The content directory (what `Kiosk/` holds in the source tree) is, in order:
+/// the content synced into the data directory (`HOME/content/current`), the installed
+/// content (`/usr/share/permanence`), then the source checkout's `Kiosk/` found from the
+/// working directory, from the executable, or from where this file was compiled.
+public struct ContentLocator: Sendable {
+    public var home: URL
+    public var environment: [String: String]
+
+    public init(home explicitHome: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+        if let explicitHome, !explicitHome.isEmpty {
+            home = URL(fileURLWithPath: explicitHome)
+        } else if let fromEnvironment = environment["PERMANENCE_HOME"], !fromEnvironment.isEmpty {
+            home = URL(fileURLWithPath: fromEnvironment)
+        } else if FileManager.default.fileExists(atPath: "/var/lib/permanence/.permanence-home") {
+            home = URL(fileURLWithPath: "/var/lib/permanence")
+        } else {
+            home = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".permanence")
+        }
+    }
+
+    /// The directory holding `rules/`, `samples/`, … or nil when none is found.
+    public func contentDirectory() -> URL? {
+        candidates().first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("rules").path) }
+    }
+
+    /// Every place looked at, in order (for error messages).
+    public func candidates() -> [URL] {
+        var list: [URL] = [home.appendingPathComponent("content/current"), URL(fileURLWithPath: "/usr/share/permanence")]
+        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for _ in 0..<6 {
+            list.append(directory.appendingPathComponent("Kiosk"))
+            directory.deleteLastPathComponent()
+        }
+        var executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        for _ in 0..<6 {
+            executable.deleteLastPathComponent()
+            list.append(executable.appendingPathComponent("Kiosk"))
+        }
+        // Sources/RulesLoader/ContentLocator.swift → repository root.
+        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        list.append(sourceRoot.appendingPathComponent("Kiosk"))
+        return list
+    }
+}

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import Rights
+import RulesLoader
+
+/// `kiosk`: the box's command line. Thin front end over the libraries.
+@main
+struct Kiosk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "Permanence: the health-rights kiosk of a village permanence.",
+        subcommands: [Run.self, RightsCommand.self]
+    )
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "The box's data directory (default: $PERMANENCE_HOME, /var/lib/permanence, ./.permanence).")
+    var home: String?
+
+    @Option(name: .long, help: "Directory of the dated rule files (default: the content in use, or Kiosk/rules).")
+    var rules: String?
+
+    var locator: ContentLocator { ContentLocator(home: home) }
+
+    /// Loads and validates the rules; on a broken set, prints every problem and exits 3.
+    func loadEngine() throws -> RightsEngine {
+        let directory: URL
+        if let rules {
+            directory = URL(fileURLWithPath: rules)
+        } else if let content = locator.contentDirectory() {
+            directory = content.appendingPathComponent("rules")
+        } else {
+            Output.error("rules: no rules directory found; give one with --rules DIR")
+            throw ExitCode(3)
+        }
+        switch RulesLoader.load(directory: directory) {
+        case .success(let parameters):
+            return RightsEngine(parameters: parameters)
+        case .failure(let problems):
+            for problem in problems.problems { Output.standardError(problem.description) }
+            Output.error("the rule files have \(problems.problems.count) problem(s); nothing was evaluated")
+            throw ExitCode(3)
+        }
+    }
+}
+
+enum Output {
+    static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func error(_ line: String) { standardError("error: " + line) }
+}
+
+extension Language: ExpressibleByArgument {}
+
+struct RightsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rights",
+        abstract: "Evaluate health rights.",
+        subcommands: [Evaluate.self]
+    )
+}
+
+/// `kiosk rights evaluate`: situation JSON in, evaluation JSON out (the contract of SPEC.md).
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a situation (JSON on stdin or --input) and print the evaluation as JSON.",
+        discussion: """
+        Exit codes: 0 evaluated; 2 bad input (one line on stderr naming the field, nothing on stdout); \
+        3 the rule files are broken (every problem on stderr).
+        A situation without a date is evaluated at today's date.
+        """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Read the situation from this file instead of standard input.")
+    var input: String?
+
+    @Option(name: .long, help: "Language of the reasons: fr or en.")
+    var lang: Language = .fr
+
+    @Flag(name: .long, help: "Print a readable report instead of JSON.")
+    var text = false
+
+    func run() throws {
+        let data: Data
+        if let input {
+            guard let read = FileManager.default.contents(atPath: input) else {
+                Output.error("input: cannot read the file \(input)")
+                throw ExitCode(2)
+            }
+            data = read
+        } else {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        }
+        let situation: Situation
+        do {
+            situation = try SituationInput.decode(data, today: SituationInput.today())
+        } catch let error as SituationError {
+            Output.error(error.description)
+            throw ExitCode(2)
+        }
+        let engine = try common.loadEngine()
+        let evaluation: Evaluation
+        do {
+            evaluation = try engine.evaluate(situation)
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(2)
+        }
+        if text {
+            print(EvaluationReport.text(evaluation, language: lang), terminator: "")
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let json = try encoder.encode(EvaluationDocument(evaluation, language: lang))
+            FileHandle.standardOutput.write(json + Data("\n".utf8))
+        }
+    }
+}
+
+/// Reading a situation at the edge: JSON syntax, and today's date when none is given.
+enum SituationInput {
+    static func decode(_ data: Data, today: LocalDate) throws -> Situation {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw SituationError(field: "situation", message: data.isEmpty ? "no input; give a situation as JSON" : "malformed JSON (\(jsonErrorPosition(error)))")
+        }
+        guard var dictionary = object as? [String: Any] else {
+            throw SituationError(field: "situation", message: "expected a JSON object")
+        }
+        var input = data
+        if dictionary["date"] == nil {
+            dictionary["date"] = today.description
+            input = try JSONSerialization.data(withJSONObject: dictionary)
+        }
+        do {
+            return try JSONDecoder().decode(Situation.self, from: input)
+        } catch let error as SituationError {
+            throw error
+        } catch {
+            throw SituationError(field: "situation", message: "cannot be read")
+        }
+    }
+
+    /// Where the JSON parser stopped, without echoing the input (it may hold personal data).
+    static func jsonErrorPosition(_ error: any Error) -> String {
+        let text = "\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "")"
+        if let range = text.range(of: "line [0-9]+, column [0-9]+", options: .regularExpression) {
+            return String(text[range])
+        }
+        if let range = text.range(of: "character [0-9]+", options: .regularExpression) {
+            return String(text[range])
+        }
+        return "not valid JSON"
+    }
+
+    static func today() -> LocalDate {
+        let components = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return LocalDate(year: components.year!, month: components.month!, day: components.day!)!
+    }
+}
+
+/// `kiosk run`: until the terminal UI lands, evaluates the sample situations and prints them readably.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the kiosk (for now: evaluate the sample situations and print them readably)."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(name: .long, help: "Demo mode: sample content, nothing kept.")
+    var demo = false
+
+    @Option(name: .long, help: "Language of the report: fr or en.")
+    var lang: Language = .fr
+
+    func run() throws {
+        let engine = try common.loadEngine()
+        guard let content = common.locator.contentDirectory() else {
+            Output.error("samples: no content directory found")
+            throw ExitCode(3)
+        }
+        let samples = content.appendingPathComponent("samples")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? [])
+            .filter { $0.hasSuffix("situation.json") }.sorted()
+        guard !names.isEmpty else {
+            Output.error("samples: no *situation.json file in \(samples.path)")
+            throw ExitCode(3)
+        }
+        let rule = String(repeating: "═", count: 72)
+        for name in names {
+            let data = FileManager.default.contents(atPath: samples.appendingPathComponent(name).path) ?? Data()
+            print(rule)
+            print(name.replacingOccurrences(of: "-situation.json", with: "").replacingOccurrences(of: "-", with: " ").uppercased())
+            print(rule)
+            do {
+                let situation = try SituationInput.decode(data, today: SituationInput.today())
+                print(EvaluationReport.text(try engine.evaluate(situation), language: lang))
+            } catch let error as SituationError {
+                Output.error("\(name): \(error.description)")
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+# Shared by tools/demo and tools/test: system packages and the Swift toolchain.
+# Sourced, not run.
+
+# Installs the Debian packages given as arguments when one is missing.
+# Quiet when everything is already there; apt-get as root, or through sudo.
+ensure_packages() {
+    local missing=()
+    local package
+    for package in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$package")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing system packages: ${missing[*]}" >&2
+    local run=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            run=(sudo)
+        else
+            echo "error: these Debian packages are missing and this user cannot install them: ${missing[*]}" >&2
+            echo "       run this command as root, or install them with: apt-get install ${missing[*]}" >&2
+            exit 1
+        fi
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ! "${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+        "${run[@]}" apt-get update -qq >/dev/null
+        "${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# Puts the Swift toolchain on PATH (it lives in /opt/swift on the project's machines).
+ensure_swift() {
+    if ! command -v swift >/dev/null 2>&1; then
+        if [ -x /opt/swift/usr/bin/swift ]; then
+            export PATH="/opt/swift/usr/bin:$PATH"
+        else
+            echo "error: no Swift toolchain: install Swift 6 (expected at /opt/swift)" >&2
+            exit 1
+        fi
+    fi
+}
+
+# What building the package needs on a fresh Debian 12 machine.
+# SwiftPM fetches the dependencies with git (from the machine's local copies).
+BUILD_PACKAGES=(git)
