@@ -19,6 +19,20 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.dayNumber = LocalDate.daysFromCivil(year: year, month: month, day: day)
     }
 
+    /// The day `dayNumber` days after 1970-01-01 (Howard Hinnant's civil_from_days).
+    public init(dayNumber: Int) {
+        let z = dayNumber + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        self.init(year: year, month: month, day: day)!
+    }
+
     /// Parses exactly `YYYY-MM-DD`; anything else (or an impossible day) is nil.
     public init?(iso text: String) {
         let bytes = Array(text.utf8)

@@ -1,0 +1,118 @@
+import Foundation
+import Rights
+import RulesLoader
+
+/// Where the repository and the built products are, for every test target.
+public enum Repository {
+    /// The checkout's root (Tests/TestSupport/TestSupport.swift → ../../..).
+    public static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Kiosk/rules` of the checkout.
+    public static let rulesDirectory = root.appendingPathComponent("Kiosk/rules")
+
+    /// `Kiosk/samples` of the checkout.
+    public static let samplesDirectory = root.appendingPathComponent("Kiosk/samples")
+
+    /// A product built beside the test bundle (`kiosk`, `bench`).
+    public static func builtProduct(_ name: String) -> URL {
+        let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        // xctest bundles on Linux are a file; on macOS a directory whose binary sits deeper.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/\(name)")
+    }
+
+    /// The text of every shipped rule file, by file name.
+    public static func ruleFiles() -> [(name: String, text: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: rulesDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { name in
+            (name, (try? String(contentsOf: rulesDirectory.appendingPathComponent(name), encoding: .utf8)) ?? "")
+        }
+    }
+}
+
+/// The shipped rules, loaded once.
+public enum Fixtures {
+    public static let parameters: Parameters = {
+        switch RulesLoader.load(directory: Repository.rulesDirectory) {
+        case .success(let parameters): return parameters
+        case .failure(let problems): fatalError("The shipped rules are broken:\n\(problems)")
+        }
+    }()
+
+    public static let engine = RightsEngine(parameters: parameters)
+
+    /// A complete situation: one French adult tenant without allowance, covered by PUMa,
+    /// no benefits, a médecin traitant; change what the test is about.
+    public static func situation(
+        _ date: String = "2024-06-15",
+        territory: Territory? = .metropole,
+        ages: [Int?] = [40],
+        resources: Cents? = 500_000,
+        housing: Housing? = .tenant,
+        allowance: Bool? = false,
+        status: ResidenceStatus? = .french,
+        months: Int? = 120,
+        base: BaseCoverage? = .puma,
+        complementary: ComplementaryCoverage? = ComplementaryCoverage.none,
+        benefits: Set<Benefit>? = [],
+        hasMedecinTraitant: Bool? = true
+    ) -> Situation {
+        Situation(date: LocalDate(iso: date)!, territory: territory, household: ages.map { Member(age: $0) },
+                  resourcesLast12Months: resources, housing: housing, housingAllowance: allowance,
+                  residence: Residence(status: status, monthsInFrance: months),
+                  coverage: Coverage(base: base, complementary: complementary),
+                  benefits: benefits, hasMedecinTraitant: hasMedecinTraitant)
+    }
+
+    /// Evaluates with the shipped rules; a situation the test meant to be valid must not throw.
+    public static func evaluate(_ situation: Situation) -> Evaluation {
+        do { return try engine.evaluate(situation) } catch { fatalError("unexpected invalid situation: \(error)") }
+    }
+}
+
+/// What a finished process printed and returned.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutData: Data
+}
+
+/// Runs a program to completion with optional standard input; bounded by `timeout` seconds.
+public func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = nil,
+                       environment: [String: String]? = nil, currentDirectory: URL? = nil,
+                       timeout: TimeInterval = 60) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    let output = Pipe(), errors = Pipe(), input = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    // Read both pipes concurrently so neither fills up and blocks the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async { outData = output.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errData = errors.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    if group.wait(timeout: .now() + timeout) == .timedOut {
+        process.terminate()
+        throw NSError(domain: "runProcess", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(executable.lastPathComponent) did not finish within \(timeout) s"])
+    }
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+}
