@@ -1,1 +1,115 @@
-print("placeholder")
+import Foundation
+import Rights
+import RulesLoader
+
+// `bench`: the project's speed and memory figures, one line each: `name value unit`.
+// Build in release (tools/bench does it): numbers from a debug build mean nothing.
+
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+func report(_ name: String, _ value: Double, _ unit: String) {
+    print("\(name) \(value >= 100 ? String(Int(value.rounded())) : String(format: "%.2f", value)) \(unit)")
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+guard let content = ContentLocator().contentDirectory() else {
+    FileHandle.standardError.write(Data("bench: no content directory (Kiosk/rules) found\n".utf8))
+    exit(1)
+}
+let rulesDirectory = content.appendingPathComponent("rules")
+
+// Parameter loading: read, parse and validate every rule file.
+var loadTimes: [Double] = []
+var parameters: Parameters?
+for _ in 0..<30 {
+    let start = now()
+    parameters = try? RulesLoader.load(directory: rulesDirectory).get()
+    loadTimes.append(now() - start)
+}
+guard let parameters else {
+    FileHandle.standardError.write(Data("bench: the rule files are broken; run kiosk rights evaluate for the problems\n".utf8))
+    exit(1)
+}
+report("parameters_load_time", median(loadTimes) * 1000, "ms")
+
+// Full evaluations of a 4-person household (every right), on one core.
+let engine = RightsEngine(parameters: parameters)
+let household = Situation(
+    date: LocalDate(iso: "2025-06-15")!, territory: .metropole,
+    household: [Member(age: 41), Member(age: 38), Member(age: 12), Member(age: 67)],
+    resourcesLast12Months: 2_400_000, housing: .owner, housingAllowance: false,
+    residence: Residence(status: .regular, monthsInFrance: 30), coverage: Coverage(base: BaseCoverage.none, complementary: ComplementaryCoverage.none),
+    benefits: [], hasMedecinTraitant: false)
+
+func evaluationsPerSecond(seconds: Double, _ body: () -> Int) -> Double {
+    var count = 0
+    var checksum = 0
+    let start = now()
+    var elapsed = 0.0
+    while elapsed < seconds {
+        for _ in 0..<1000 { checksum &+= body() }
+        count += 1000
+        elapsed = now() - start
+    }
+    if checksum == 42 { print("") } // keeps the work observable
+    return Double(count) / elapsed
+}
+
+_ = evaluationsPerSecond(seconds: 0.3) { (try? engine.evaluate(household))?.rights.count ?? 0 } // warm-up
+let evaluations = evaluationsPerSecond(seconds: 2) {
+    guard let evaluation = try? engine.evaluate(household) else { return 0 }
+    return evaluation.rights.count + Int(evaluation[.c2s].monthlyParticipation ?? 0)
+}
+report("rights_evaluations_per_second_4_persons", evaluations, "evaluations/s")
+
+let rendered = evaluationsPerSecond(seconds: 2) {
+    guard let evaluation = try? engine.evaluate(household) else { return 0 }
+    return EvaluationDocument(evaluation, language: .fr).rights.reduce(0) { $0 + $1.reasons.count }
+}
+report("rights_evaluations_with_french_reasons_per_second_4_persons", rendered, "evaluations/s")
+
+// `kiosk rights evaluate` as a whole process, with the kiosk built beside this bench.
+let kiosk = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("kiosk")
+if FileManager.default.isExecutableFile(atPath: kiosk.path) {
+    let situation = Data(#"{"date": "2025-06-15", "territory": "metropole", "household": [{"age": 41}, {"age": 38}, {"age": 12}, {"age": 67}], "resources_last_12_months": 24000, "housing": "owner", "housing_allowance": false, "residence": {"status": "regular", "months_in_france": 30}, "coverage": {"base": "none", "complementary": "none"}, "benefits": [], "has_medecin_traitant": false}"#.utf8)
+    // posix_spawn and waitpid directly: Foundation's Process waits in a run loop that adds tens of ms.
+    let situationFile = FileManager.default.temporaryDirectory.appendingPathComponent("bench-situation-\(getpid()).json")
+    try situation.write(to: situationFile)
+    defer { try? FileManager.default.removeItem(at: situationFile) }
+    let arguments = [kiosk.path, "rights", "evaluate", "--rules", rulesDirectory.path, "--input", situationFile.path]
+    var times: [Double] = []
+    for _ in 0..<25 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let argv = arguments.map { strdup($0) } + [nil]
+        var pid: pid_t = 0
+        let start = now()
+        let spawned = posix_spawn(&pid, kiosk.path, &actions, nil, argv, environ)
+        var status: Int32 = 0
+        if spawned == 0 { waitpid(pid, &status, 0) }
+        times.append(now() - start)
+        argv.forEach { free($0) }
+        posix_spawn_file_actions_destroy(&actions)
+        if spawned != 0 || status != 0 {
+            FileHandle.standardError.write(Data("bench: kiosk rights evaluate failed (spawn \(spawned), status \(status))\n".utf8))
+            exit(1)
+        }
+    }
+    report("kiosk_rights_evaluate_process_time_median", median(times) * 1000, "ms")
+    report("kiosk_rights_evaluate_process_time_max", times.max()! * 1000, "ms")
+} else {
+    FileHandle.standardError.write(Data("bench: no kiosk beside bench (\(kiosk.path)); build it in the same configuration to time the process\n".utf8))
+}
+
+// Peak memory of this process (VmHWM), for the record.
+if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+   let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") {
+    report("bench_peak_memory", kilobytes / 1024, "MiB")
+}
