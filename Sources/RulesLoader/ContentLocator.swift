@@ -3,7 +3,7 @@ import Foundation
 /// Finds the box's data directory and the content it runs on (rules, samples, questionnaires).
 ///
 /// The data directory is `--home DIR`, else `$PERMANENCE_HOME`, else `/var/lib/permanence`
-/// on an installed box, else `./.permanence` for a developer.
+/// on an installed box (the executable lives under `/usr/`), else `./.permanence` for a developer.
 ///
 /// The content directory (what `Kiosk/` holds in the source tree) is, in order:
 /// the content synced into the data directory (`HOME/content/current`), the installed
@@ -19,11 +19,16 @@ public struct ContentLocator: Sendable {
             home = URL(fileURLWithPath: explicitHome)
         } else if let fromEnvironment = environment["PERMANENCE_HOME"], !fromEnvironment.isEmpty {
             home = URL(fileURLWithPath: fromEnvironment)
-        } else if FileManager.default.fileExists(atPath: "/var/lib/permanence/.permanence-home") {
+        } else if ContentLocator.isInstalled {
             home = URL(fileURLWithPath: "/var/lib/permanence")
         } else {
             home = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".permanence")
         }
+    }
+
+    /// True when this executable is an installed one (under `/usr/`), not a developer's build.
+    public static var isInstalled: Bool {
+        URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().path.hasPrefix("/usr/")
     }
 
     /// The directory holding `rules/`, `samples/`, … or nil when none is found.
