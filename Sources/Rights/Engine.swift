@@ -58,8 +58,7 @@ public struct RightsEngine: Sendable {
             return result
         }
         guard let status = s.residence.status else {
-            result.missing = ["residence.status"]
-            result.reasons = [.missing(result.missing)]
+            result.needsReview(["residence.status"], reasons: [])
             return result
         }
         switch status {
@@ -88,8 +87,7 @@ public struct RightsEngine: Sendable {
             return result
         }
         guard let months = s.residence.monthsInFrance else {
-            result.missing = ["residence.months_in_france"] + (s.benefits == nil ? ["benefits"] : [])
-            result.reasons = [.missing(result.missing)]
+            result.needsReview(["residence.months_in_france"] + (s.benefits == nil ? ["benefits"] : []), reasons: [])
             return result
         }
         if months > required {
@@ -120,8 +118,7 @@ public struct RightsEngine: Sendable {
         var reasons: [Reason] = []
         var missing: [String] = []
         guard let territory = s.territory else {
-            result.missing = ["territory"]
-            result.reasons = [.missing(["territory"])]
+            result.needsReview(["territory"], reasons: [])
             return result
         }
         if territory == .mayotte {
@@ -155,15 +152,11 @@ public struct RightsEngine: Sendable {
             return result
         }
         guard let household = s.household else {
-            missing.append("household")
-            result.missing = missing
-            result.reasons = reasons + [.missing(missing)]
+            result.needsReview(missing + ["household"], reasons: reasons)
             return result
         }
         guard let declared = s.resourcesLast12Months else {
-            missing.append("resources_last_12_months")
-            result.missing = missing
-            result.reasons = reasons + [.missing(missing)]
+            result.needsReview(missing + ["resources_last_12_months"], reasons: reasons)
             return result
         }
         let size = household.count
@@ -172,24 +165,20 @@ public struct RightsEngine: Sendable {
         if territory.isRaisedOverseas { reasons.append(.overseasRaise(territory)) }
 
         let test = resourceTest(s, rules, declared: declared, size: size) { counted in
-            if counted <= Cents(freeCeiling) * 100 { return 0 }
-            if counted <= Cents(participationCeiling) * 100 { return 1 }
-            return 2
+            if counted <= Cents(freeCeiling) * 100 { return .free }
+            if counted <= Cents(participationCeiling) * 100 { return .participation }
+            return .above
         }
         reasons += test.reasons
         guard let tier = test.tier else {
-            missing += test.missing
-            result.missing = missing
-            result.reasons = reasons + [.missing(missing)]
-            result.form = .c2sRequest
-            result.documents = baseDocuments
+            result.needsReview(missing + test.missing, reasons: reasons, form: .c2sRequest, documents: baseDocuments)
             return result
         }
         result.resourcesCounted = test.counted
         result.housingFlatRate = test.flatRate
         let counted = test.counted ?? declared
         switch tier {
-        case 0:
+        case .free:
             result.verdict = .eligible
             result.variant = .free
             result.monthlyParticipation = 0
@@ -197,7 +186,7 @@ public struct RightsEngine: Sendable {
             reasons.append(.resourcesAtOrBelow(counted: counted, ceiling: freeCeiling, size: size))
             result.form = .c2sRequest
             result.documents = baseDocuments
-        case 1:
+        case .participation:
             result.verdict = .eligible
             result.variant = .participation
             result.threshold = participationCeiling
@@ -223,7 +212,7 @@ public struct RightsEngine: Sendable {
             if s.benefits?.contains(.aspa) == true { reasons.append(.c2sASPASimplifiedAccessUnconfirmed) }
             result.form = .c2sRequest
             result.documents = baseDocuments + [.bankDetails]
-        default:
+        case .above:
             result.verdict = .notEligible
             result.threshold = participationCeiling
             reasons.append(.resourcesAbove(counted: counted, ceiling: participationCeiling, size: size))
@@ -253,8 +242,7 @@ public struct RightsEngine: Sendable {
             return result
         }
         guard let status = s.residence.status else {
-            result.missing = ["residence.status"]
-            result.reasons = [.missing(result.missing)]
+            result.needsReview(["residence.status"], reasons: [])
             return result
         }
         guard status == .irregular else {
@@ -292,38 +280,29 @@ public struct RightsEngine: Sendable {
             return result
         }
         guard let territory = s.territory else {
-            missing.append("territory")
-            result.missing = missing
-            result.reasons = reasons + [.missing(missing)]
+            result.needsReview(missing + ["territory"], reasons: reasons)
             return result
         }
         guard let household = s.household, let declared = s.resourcesLast12Months else {
             if s.household == nil { missing.append("household") }
             if s.resourcesLast12Months == nil { missing.append("resources_last_12_months") }
-            result.missing = missing
-            result.reasons = reasons + [.missing(missing)]
-            result.form = .ameRequest
-            result.documents = documents
+            result.needsReview(missing, reasons: reasons, form: .ameRequest, documents: documents)
             return result
         }
         let size = household.count
         let ceiling = rules.freeCeiling(size, territory)
         if territory.isRaisedOverseas { reasons.append(.overseasRaise(territory)) }
-        let test = resourceTest(s, rules, declared: declared, size: size) { $0 <= Cents(ceiling) * 100 ? 0 : 1 }
+        let test = resourceTest(s, rules, declared: declared, size: size) { $0 <= Cents(ceiling) * 100 ? .free : .above }
         reasons += test.reasons
         result.threshold = ceiling
         guard let tier = test.tier else {
-            missing += test.missing
-            result.missing = missing
-            result.reasons = reasons + [.missing(missing)]
-            result.form = .ameRequest
-            result.documents = documents
+            result.needsReview(missing + test.missing, reasons: reasons, form: .ameRequest, documents: documents)
             return result
         }
         result.resourcesCounted = test.counted
         result.housingFlatRate = test.flatRate
         let counted = test.counted ?? declared
-        if tier == 0 {
+        if tier == .free {
             result.verdict = missing.isEmpty ? .eligible : .needsReview
             reasons.append(.resourcesAtOrBelow(counted: counted, ceiling: ceiling, size: size))
             result.form = .ameRequest
@@ -344,9 +323,7 @@ public struct RightsEngine: Sendable {
     func evaluateMedecinTraitant(_ s: Situation, _ rules: RuleSet) -> RightResult {
         var result = RightResult(right: .medecinTraitant, verdict: .eligible)
         guard let has = s.hasMedecinTraitant else {
-            result.verdict = .needsReview
-            result.missing = ["has_medecin_traitant"]
-            result.reasons = [.missing(result.missing)]
+            result.needsReview(["has_medecin_traitant"], reasons: [])
             return result
         }
         if has {
@@ -368,9 +345,14 @@ public struct RightsEngine: Sendable {
 
     // MARK: - Shared
 
+    /// Where counted resources fall against the ceilings.
+    enum ResourceTier: Hashable {
+        case free, participation, above
+    }
+
     struct ResourceTest {
         /// The tier the classifier gave, when every possible housing gives the same one.
-        var tier: Int?
+        var tier: ResourceTier?
         var counted: Cents?
         var flatRate: Cents?
         var reasons: [Reason] = []
@@ -379,7 +361,7 @@ public struct RightsEngine: Sendable {
 
     /// Adds the housing flat-rate and classifies. When housing or the allowance is not
     /// known, tries every possibility: the answer stands when they all agree.
-    func resourceTest(_ s: Situation, _ rules: RuleSet, declared: Cents, size: Int, classify: (Cents) -> Int) -> ResourceTest {
+    func resourceTest(_ s: Situation, _ rules: RuleSet, declared: Cents, size: Int, classify: (Cents) -> ResourceTier) -> ResourceTest {
         if let housing = s.housing, let allowance = s.housingAllowance {
             let flat = rules.flatRate(size, housing, allowance)
             let counted = declared + flat
@@ -388,7 +370,7 @@ public struct RightsEngine: Sendable {
         }
         let housings = s.housing.map { [$0] } ?? Housing.allCases
         let allowances = s.housingAllowance.map { [$0] } ?? [false, true]
-        var tiers = Set<Int>()
+        var tiers = Set<ResourceTier>()
         var flats = Set<Cents>()
         for housing in housings {
             for allowance in allowances {

@@ -107,6 +107,17 @@ public struct RightResult: Sendable, Equatable {
     }
 }
 
+extension RightResult {
+    /// Marks the result `needs_review`, naming what is missing after the reasons found so far.
+    mutating func needsReview(_ missing: [String], reasons: [Reason], form: FormID? = nil, documents: [DocumentToBring] = []) {
+        verdict = .needsReview
+        self.missing = missing
+        self.reasons = reasons + [.missing(missing)]
+        self.form = form
+        self.documents = documents
+    }
+}
+
 /// What the engine says about a situation on its date.
 public struct Evaluation: Sendable, Equatable {
     public var date: LocalDate
