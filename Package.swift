@@ -14,25 +14,36 @@ let package = Package(
         // Versions pinned to the local copies this machine provides (see DECISIONS.md).
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // Pure rights engine: situation, dated parameters, rules, reasons. No I/O, no clock, no dependency.
         .target(name: "Rights"),
         // Reads the dated parameter files (YAML) into validated `Rights.Parameters`.
         .target(name: "RulesLoader", dependencies: ["Rights", .product(name: "Yams", package: "Yams")]),
+        // Questionnaires: model, YAML loader and validator, the flow, the situation built from answers.
+        .target(name: "Intake", dependencies: ["Rights", .product(name: "Yams", package: "Yams")]),
+        // The box's database: visits, answers, print jobs, audit log, outbox, retention.
+        .target(name: "KioskStore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader",
+                "Rights", "RulesLoader", "Intake", "KioskStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader"]),
+        .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore"]),
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).
-        .target(name: "TestSupport", dependencies: ["Rights", "RulesLoader"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore"], path: "Tests/TestSupport"),
         .testTarget(name: "RightsTests", dependencies: ["Rights", "TestSupport"]),
         .testTarget(name: "RulesLoaderTests", dependencies: ["RulesLoader", "Rights", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake", "Rights", "TestSupport"]),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
         .testTarget(name: "KioskCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -195,11 +195,11 @@ public struct RightsEngine: Sendable {
             let bands = territory == .alsaceMoselle ? rules.participationAlsaceMoselle : rules.participationGeneral
             var total: Cents = 0
             for (index, member) in household.enumerated() {
-                guard let age = member.age else {
+                guard let amount = RuleSet.amount(for: member, in: bands) else {
                     missing.append("household[\(index)].age")
                     continue
                 }
-                total += RuleSet.amount(for: age, in: bands)
+                total += amount
             }
             if missing.isEmpty || !missing.contains(where: { $0.hasPrefix("household[") }) {
                 result.monthlyParticipation = total
@@ -255,7 +255,7 @@ public struct RightsEngine: Sendable {
         if s.coverage.base == .ame { reasons.append(.ameAlreadyHas) }
         let required = rules.ameResidenceMonths
         var residenceNotMet = false
-        if let age = s.applicantAge, age < rules.ameAdultAge {
+        if s.household?.first?.isYounger(than: rules.ameAdultAge) == true {
             reasons.append(.ameMinorExempt)
         } else if let months = s.residence.monthsInFrance {
             if months > required {
@@ -263,7 +263,7 @@ public struct RightsEngine: Sendable {
             } else if months == required {
                 reasons.append(.residenceAtTheLimit(months: months, required: required))
                 missing.append("residence.months_in_france")
-            } else if s.applicantAge == nil {
+            } else if s.household?.first?.isYounger(than: rules.ameAdultAge) == nil {
                 reasons.append(.ameTooRecent(months: months, required: required))
                 missing.append("household[0].age")
             } else {
@@ -272,7 +272,7 @@ public struct RightsEngine: Sendable {
             }
         } else {
             missing.append("residence.months_in_france")
-            if s.applicantAge == nil { missing.append("household[0].age") }
+            if s.household?.first?.isYounger(than: rules.ameAdultAge) == nil { missing.append("household[0].age") }
         }
         if residenceNotMet {
             result.verdict = .notEligible

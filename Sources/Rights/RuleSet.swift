@@ -113,6 +113,14 @@ struct RuleSet {
         return Cents(divideRoundingHalfUp(product, RuleSet.one * RuleSet.one * RuleSet.one))
     }
 
+    /// Monthly participation for a member: by age, or by the age bound when every age below it pays the same.
+    static func amount(for member: Member, in bands: [AgeBand]) -> Cents? {
+        if let age = member.age { return amount(for: age, in: bands) }
+        guard let bound = member.youngerThan else { return nil }
+        let amounts = Set(bands.filter { $0.fromAge < bound }.map(\.amount))
+        return amounts.count == 1 ? amounts.first : nil
+    }
+
     /// Monthly participation for one person of this age.
     static func amount(for age: Int, in bands: [AgeBand]) -> Cents {
         var amount = bands[0].amount

@@ -38,10 +38,26 @@ public enum Benefit: String, CaseIterable, Sendable, Codable {
 }
 
 /// One person of the household as the C2S counts it.
+///
+/// When the exact age is not known but a bound is (a questionnaire asks for
+/// "children under 25"), `youngerThan` carries it: enough for the participation
+/// when every age below the bound pays the same.
 public struct Member: Sendable, Equatable {
     /// Age in whole years; nil when not known.
     public var age: Int?
-    public init(age: Int?) { self.age = age }
+    /// An exclusive upper bound of the age, when the age itself is not known.
+    public var youngerThan: Int?
+    public init(age: Int?, youngerThan: Int? = nil) {
+        self.age = age
+        self.youngerThan = youngerThan
+    }
+
+    /// Whether the person is younger than `limit`: nil when neither the age nor a bound tells.
+    public func isYounger(than limit: Int) -> Bool? {
+        if let age { return age < limit }
+        if let youngerThan, youngerThan <= limit { return true }
+        return nil
+    }
 }
 
 /// Residence in France.
@@ -135,6 +151,9 @@ public struct Situation: Sendable, Equatable {
             for (index, member) in household.enumerated() {
                 if let age = member.age, !(0...Situation.maximumAge).contains(age) {
                     throw SituationError(field: "household[\(index)].age", message: "\(age) is not a possible age (0 to \(Situation.maximumAge))")
+                }
+                if let bound = member.youngerThan, !(1...Situation.maximumAge).contains(bound) {
+                    throw SituationError(field: "household[\(index)].younger_than", message: "\(bound) is not a possible age bound (1 to \(Situation.maximumAge))")
                 }
             }
         }

@@ -44,7 +44,8 @@ extension Situation: Decodable {
                 do { member = try members.nestedContainer(keyedBy: Key.self) } catch {
                     throw SituationError(field: "household[\(index)]", message: "expected an object like {\"age\": 34}")
                 }
-                list.append(Member(age: try Self.decodeWholeNumber(member, "age", path: "household[\(index)].age")))
+                list.append(Member(age: try Self.decodeWholeNumber(member, "age", path: "household[\(index)].age"),
+                                   youngerThan: try Self.decodeWholeNumber(member, "younger_than", path: "household[\(index)].younger_than")))
             }
             household = list
         }
