@@ -9,7 +9,7 @@ struct Kiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Permanence: the health-rights kiosk of a village permanence.",
-        subcommands: [Run.self, RightsCommand.self, ContentCommand.self]
+        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, DebugCommand.self]
     )
 }
 

@@ -1,0 +1,89 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// One row of the audit log: who did what, when, to which visit (by id, never a name).
+public struct AuditEntry: Sendable, Equatable {
+    public var seq: Int64
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var subject: String?
+    public var detail: String?
+    public var previousHash: String
+    public var hash: String
+}
+
+/// What `verifyAudit()` found.
+public enum AuditVerification: Sendable, Equatable {
+    case intact(entries: Int)
+    /// The first entry where the chain breaks, and why.
+    case broken(seq: Int64, reason: String)
+}
+
+extension AppDatabase {
+    static let genesisHash = String(repeating: "0", count: 64)
+
+    /// SHA-256 over the entry's fields and the previous hash.
+    static func auditHash(seq: Int64, at: String, actor: String, action: String, subject: String?, detail: String?, previous: String) -> String {
+        let canonical = [String(seq), at, actor, action, subject ?? "", detail ?? "", previous].joined(separator: "\u{1F}")
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Appends to the audit log inside the caller's transaction; the head (last seq and hash)
+    /// is kept in `setting` so that removing the last rows shows too.
+    static func appendAudit(_ db: Database, at: String, actor: String, action: String, subject: String?, detail: String?) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        let previous: String = last?["hash"] ?? genesisHash
+        let seq: Int64 = (last?["seq"] ?? 0) + 1
+        let hash = auditHash(seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, previous: previous)
+        try db.execute(sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [seq, at, actor, action, subject, detail, previous, hash])
+        try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('audit.head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: ["\(seq):\(hash)"])
+    }
+
+    /// Records an action that is not a visit change (a mediator unlock, a print, a sync).
+    public func audit(actor: String, action: String, subject: String? = nil, detail: String? = nil) throws {
+        let stamp = AppDatabase.timestamp(clock())
+        try writer.write { try Self.appendAudit($0, at: stamp, actor: actor, action: action, subject: subject, detail: detail) }
+    }
+
+    public func auditEntries() throws -> [AuditEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq").map {
+                AuditEntry(seq: $0["seq"], at: $0["at"], actor: $0["actor"], action: $0["action"], subject: $0["subject"],
+                           detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"])
+            }
+        }
+    }
+
+    /// Walks the chain: a changed row breaks its hash, a removed or inserted row breaks the link to the
+    /// previous one, a removed last row disagrees with the recorded head.
+    public func verifyAudit() throws -> AuditVerification {
+        let entries = try auditEntries()
+        let head = try setting("audit.head")
+        var previous = AppDatabase.genesisHash
+        var expectedSeq: Int64 = 1
+        for entry in entries {
+            if entry.seq != expectedSeq {
+                return .broken(seq: entry.seq, reason: "entry \(expectedSeq) is missing before entry \(entry.seq)")
+            }
+            if entry.previousHash != previous {
+                return .broken(seq: entry.seq, reason: "entry \(entry.seq) does not follow the entry before it")
+            }
+            let recomputed = AppDatabase.auditHash(seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action,
+                                                   subject: entry.subject, detail: entry.detail, previous: entry.previousHash)
+            if recomputed != entry.hash {
+                return .broken(seq: entry.seq, reason: "entry \(entry.seq) was changed after it was written")
+            }
+            previous = entry.hash
+            expectedSeq += 1
+        }
+        let last = entries.last.map { "\($0.seq):\($0.hash)" }
+        if head != last {
+            return .broken(seq: expectedSeq, reason: "the log ends before its recorded last entry")
+        }
+        return .intact(entries: entries.count)
+    }
+}

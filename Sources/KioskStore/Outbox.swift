@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// A record to send to the central store.
+public struct OutboxRecord: Sendable, Equatable {
+    /// The envelope id, made on the box; the central store acknowledges by it.
+    public var id: String
+    public var kind: String
+    public var schemaVersion: Int
+    /// `json-unsealed-v1` until sealing lands, then `hpke-v1`.
+    public var payloadFormat: String
+    public var payload: Data
+    public init(id: String = UUID().uuidString.lowercased(), kind: String, schemaVersion: Int, payloadFormat: String = "json-unsealed-v1", payload: Data) {
+        self.id = id
+        self.kind = kind
+        self.schemaVersion = schemaVersion
+        self.payloadFormat = payloadFormat
+        self.payload = payload
+    }
+}
+
+/// Where an outbox row is: queued → sending → acknowledged (or back to queued after a failure).
+public enum OutboxState: String, Sendable, CaseIterable {
+    case queued, sending, acknowledged
+}
+
+/// An outbox row.
+public struct OutboxItem: Sendable, Equatable {
+    public var record: OutboxRecord
+    /// Per-box sequence number, in the order records were queued.
+    public var sequence: Int64
+    public var state: OutboxState
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: String
+    public var nextAttemptAt: String?
+    public var acknowledgedAt: String?
+
+    init(row: Row) {
+        record = OutboxRecord(id: row["id"], kind: row["kind"], schemaVersion: row["schema_version"],
+                              payloadFormat: row["payload_format"], payload: row["payload"])
+        sequence = row["sequence"]
+        state = OutboxState(rawValue: row["state"]) ?? .queued
+        attempts = row["attempts"]
+        lastError = row["last_error"]
+        createdAt = row["created_at"]
+        nextAttemptAt = row["next_attempt_at"]
+        acknowledgedAt = row["acknowledged_at"]
+    }
+}
+
+extension AppDatabase {
+    static func enqueue(_ record: OutboxRecord, at stamp: String, _ db: Database) throws {
+        let sequence = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox")!
+        try db.execute(sql: """
+            INSERT INTO outbox (id, sequence, kind, schema_version, payload_format, payload, state, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)
+            """, arguments: [record.id, sequence, record.kind, record.schemaVersion, record.payloadFormat, record.payload, stamp])
+    }
+
+    /// Queues a record outside a visit close (an anonymous count, a callback request).
+    public func enqueue(_ record: OutboxRecord) throws {
+        let stamp = AppDatabase.timestamp(clock())
+        try writer.write { try Self.enqueue(record, at: stamp, $0) }
+    }
+
+    /// Rows waiting to be sent (queued, due now), oldest first.
+    public func outboxDue(limit: Int = 100) throws -> [OutboxItem] {
+        let now = AppDatabase.timestamp(clock())
+        return try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM outbox WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                ORDER BY sequence LIMIT ?
+                """, arguments: [now, limit]).map(OutboxItem.init(row:))
+        }
+    }
+
+    public func outboxItem(_ id: String) throws -> OutboxItem? {
+        try writer.read { try Row.fetchOne($0, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(OutboxItem.init(row:)) }
+    }
+
+    /// Counts by state, and the creation time of the oldest row not acknowledged.
+    public func outboxSummary() throws -> (counts: [OutboxState: Int], oldestUnsent: String?) {
+        try writer.read { db in
+            var counts: [OutboxState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state") {
+                if let state = OutboxState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            let oldest = try String.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state != 'acknowledged'")
+            return (counts, oldest)
+        }
+    }
+
+    /// Marks rows as being sent, before the network call: a crash leaves them `sending`,
+    /// which `requeueInterruptedSends()` puts back at start-up (the server deduplicates by id).
+    public func markSending(_ ids: [String]) throws {
+        try writer.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'queued'", arguments: [id])
+            }
+        }
+    }
+
+    /// The central store acknowledged these rows (accepted or duplicate).
+    public func markAcknowledged(_ ids: [String]) throws {
+        let stamp = AppDatabase.timestamp(clock())
+        try writer.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE outbox SET state = 'acknowledged', acknowledged_at = ?, last_error = NULL WHERE id = ? AND state = 'sending'",
+                               arguments: [stamp, id])
+            }
+        }
+    }
+
+    /// A send failed: back to queued, with the error and the time of the next attempt.
+    public func markFailed(_ ids: [String], error: String, retryAt: Date) throws {
+        let next = AppDatabase.timestamp(retryAt)
+        try writer.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE outbox SET state = 'queued', last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'",
+                               arguments: [String(error.prefix(500)), next, id])
+            }
+        }
+    }
+
+    /// At start-up: rows left `sending` by a crash go back to `queued`.
+    @discardableResult
+    public func requeueInterruptedSends() throws -> Int {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'queued' WHERE state = 'sending'")
+            return db.changesCount
+        }
+    }
+}
