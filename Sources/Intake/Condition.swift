@@ -191,6 +191,9 @@ struct ConditionParser {
     }
 
     mutating func expect(_ text: String) throws(ConditionSyntaxError) {
+        if tokenizeError == nil, position >= tokens.count {
+            throw ConditionSyntaxError(message: "expected '\(text)' but the condition ends")
+        }
         let token = try next()
         guard token.text == text, token.kind != .string else {
             throw ConditionSyntaxError(message: "expected '\(text)' at column \(token.column), found '\(token.text)'")

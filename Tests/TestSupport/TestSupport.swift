@@ -1,6 +1,8 @@
 import Foundation
 import Rights
 import RulesLoader
+import Intake
+import KioskStore
 
 /// Where the repository and the built products are, for every test target.
 public enum Repository {
@@ -115,4 +117,49 @@ public func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = 
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+}
+
+/// A clock the test moves by hand.
+public final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    /// Starts at a given ISO 8601 instant, e.g. `2026-11-24T09:30:00+01:00`.
+    public init(_ iso: String = "2026-11-24T09:30:00+01:00") {
+        current = ISO8601DateFormatter().date(from: iso)!
+    }
+
+    public var now: Date { lock.withLock { current } }
+
+    public func advance(hours: Double = 0, minutes: Double = 0, seconds: Double = 0) {
+        lock.withLock { current = current.addingTimeInterval(hours * 3600 + minutes * 60 + seconds) }
+    }
+
+    public func set(_ iso: String) {
+        lock.withLock { current = ISO8601DateFormatter().date(from: iso)! }
+    }
+
+    /// The closure `AppDatabase` takes.
+    public var function: @Sendable () -> Date { { [self] in self.now } }
+}
+
+/// A fresh temporary directory, removed by the caller.
+public func temporaryDirectory(_ prefix: String = "permanence-test") -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The shipped content (questionnaires, directory, communes), loaded once.
+public enum ContentFixtures {
+    public static let content: KioskContent = {
+        let loaded = ContentLoader.load(directory: Repository.root.appendingPathComponent("Kiosk"))
+        guard let content = loaded.content else {
+            fatalError("The shipped content is broken:\n" + loaded.problems.map(\.description).joined(separator: "\n"))
+        }
+        return content
+    }()
+
+    public static var checkin: Questionnaire { content.questionnaire("checkin")! }
+    public static var rights: Questionnaire { content.questionnaire("health_rights")! }
 }
