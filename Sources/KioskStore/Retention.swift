@@ -27,6 +27,10 @@ public enum RetentionPolicy: Sendable, Equatable {
 public struct PurgeResult: Sendable, Equatable {
     public var visits: Int
     public var answers: Int
+    public init(visits: Int, answers: Int) {
+        self.visits = visits
+        self.answers = answers
+    }
 }
 
 extension AppDatabase {

@@ -156,7 +156,7 @@ extension AppDatabase {
 
     public func answers(visitID: String) throws -> [StoredAnswer] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT questionnaire, question_id, value_json, answered_by FROM answer WHERE visit_id = ? ORDER BY rowid",
+            try Row.fetchAll(db, sql: "SELECT questionnaire, question_id, value_json, answered_by FROM answer WHERE visit_id = ? ORDER BY answered_at, question_id",
                              arguments: [visitID]).map {
                 StoredAnswer(questionnaire: $0["questionnaire"], questionID: $0["question_id"], valueJSON: $0["value_json"],
                              answeredBy: Answerer(rawValue: $0["answered_by"]) ?? .visitor)
