@@ -1,4 +1,6 @@
 import Foundation
+import Intake
+import KioskStore
 import Rights
 import RulesLoader
 
@@ -106,6 +108,50 @@ if FileManager.default.isExecutableFile(atPath: kiosk.path) {
 } else {
     FileHandle.standardError.write(Data("bench: no kiosk beside bench (\(kiosk.path)); build it in the same configuration to time the process\n".utf8))
 }
+
+// All content (rules, questionnaires, directory, calendar, communes): read, parse, validate.
+var contentTimes: [Double] = []
+for _ in 0..<20 {
+    let start = now()
+    _ = try? RulesLoader.load(directory: rulesDirectory).get()
+    let loaded = ContentLoader.load(directory: content)
+    contentTimes.append(now() - start)
+    if loaded.content == nil {
+        FileHandle.standardError.write(Data("bench: the content is broken; run kiosk content check\n".utf8))
+        exit(1)
+    }
+}
+report("content_load_and_validate_time_median", median(contentTimes) * 1000, "ms")
+
+func percentile(_ values: [Double], _ fraction: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+}
+
+// Durable check-ins on disk (WAL, synchronous=FULL: one fsync each), then the day's list.
+let benchHome = FileManager.default.temporaryDirectory.appendingPathComponent("permanence-bench-\(getpid())")
+defer { try? FileManager.default.removeItem(at: benchHome) }
+let database = try AppDatabase.openOnDisk(at: benchHome.appendingPathComponent("kiosk.sqlite"))
+let answers = (0..<12).map { StoredAnswer(questionnaire: "checkin", questionID: "q\($0)", valueJSON: "{\"choice\":\"yes\"}") }
+var checkInTimes: [Double] = []
+for index in 0..<1_000 {
+    let start = now()
+    try database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Visitor \(index)", answers: answers))
+    checkInTimes.append(now() - start)
+}
+report("checkin_durable_p50", percentile(checkInTimes, 0.50) * 1000, "ms")
+report("checkin_durable_p99", percentile(checkInTimes, 0.99) * 1000, "ms")
+
+var listTimes: [Double] = []
+let today = database.today()
+for _ in 0..<50 {
+    let start = now()
+    let queue = try database.queue(day: today)
+    listTimes.append(now() - start)
+    if queue.count != 1_000 { FileHandle.standardError.write(Data("bench: expected 1000 visits, found \(queue.count)\n".utf8)); exit(1) }
+}
+report("visits_of_a_day_list_1000_median", median(listTimes) * 1000, "ms")
+report("visits_of_a_day_list_1000_p99", percentile(listTimes, 0.99) * 1000, "ms")
 
 // Peak memory of this process (VmHWM), for the record.
 if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
