@@ -29,21 +29,31 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Terminal toolkit: cell buffer, widgets, diff renderer, input decoder, raw mode. No product logic.
+        .target(name: "Terminal"),
+        // The kiosk's screens: state, update, view, and the runtime that runs their effects.
+        .target(name: "KioskApp", dependencies: [
+            "Terminal", "Intake", "Rights", "KioskStore",
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader", "Intake", "KioskStore",
+                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore"]),
+        .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal"]),
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).
-        .target(name: "TestSupport", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal"], path: "Tests/TestSupport"),
         .testTarget(name: "RightsTests", dependencies: ["Rights", "TestSupport"]),
         .testTarget(name: "RulesLoaderTests", dependencies: ["RulesLoader", "Rights", "TestSupport"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "Rights", "TestSupport"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
+        .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "TestSupport"]),
         .testTarget(name: "KioskCLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
+import Intake
+import KioskApp
+import KioskStore
 import Rights
 import RulesLoader
+import Terminal
 
 /// `kiosk`: the box's command line. Thin front end over the libraries.
 @main
@@ -9,7 +13,7 @@ struct Kiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Permanence: the health-rights kiosk of a village permanence.",
-        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, DebugCommand.self]
+        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, DebugCommand.self]
     )
 }
 
@@ -166,26 +170,61 @@ enum SituationInput {
     }
 }
 
-/// `kiosk run`: until the terminal UI lands, evaluates the sample situations and prints them readably.
+/// `kiosk run`: the kiosk's terminal UI. `--demo` runs on a temporary database with the sample content.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the kiosk (for now: evaluate the sample situations and print them readably)."
+        abstract: "Run the kiosk's terminal UI (visitor check-in, mediator mode).",
+        discussion: """
+        Mediator mode: Ctrl-E (or F12) asks for the PIN (demo: 1234). In visitor mode Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing.
+        --demo uses a temporary database (deleted at the end) and lets the mediator quit with Q on the queue.
+        When standard input is not a terminal, the sample situations are evaluated and printed instead.
+        """
     )
 
     @OptionGroup var common: CommonOptions
 
-    @Flag(name: .long, help: "Demo mode: sample content, nothing kept.")
+    @Flag(name: .long, help: "Demo mode: temporary database, sample content, PIN 1234, Q quits.")
     var demo = false
 
-    @Option(name: .long, help: "Language of the report: fr or en.")
+    @Option(name: .long, help: "Language of the report when not on a terminal: fr or en.")
     var lang: Language = .fr
+
+    @Option(name: .long, help: "The place shown on screen (default: the box's setting, or the demo's).")
+    var place: String?
 
     func run() throws {
         let engine = try common.loadEngine()
-        guard let content = common.locator.contentDirectory() else {
-            Output.error("samples: no content directory found")
+        guard let contentDirectory = common.locator.contentDirectory() else {
+            Output.error("content: no content directory found")
             throw ExitCode(3)
         }
+        guard TerminalSession.isTerminal else {
+            Output.standardError("kiosk run: standard input is not a terminal; printing the sample evaluations instead.")
+            try printSamples(engine: engine, content: contentDirectory)
+            return
+        }
+        let loaded = ContentLoader.load(directory: contentDirectory)
+        guard let content = loaded.content else {
+            for problem in loaded.problems { Output.standardError(problem.description) }
+            Output.error("the content has \(loaded.problems.count) problem(s); run kiosk content check")
+            throw ExitCode(3)
+        }
+        let home = demo ? FileManager.default.temporaryDirectory.appendingPathComponent("permanence-demo-\(getpid())") : common.locator.home
+        defer { if demo { try? FileManager.default.removeItem(at: home) } }
+        let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"))
+        var config = KioskConfig(placeName: place ?? (try? database.setting("place")) ?? (demo ? "Couiza (démo)" : "Permanence santé"))
+        if demo {
+            config.allowQuit = true
+            try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash("1234"))
+        }
+        let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config)
+        let session = TerminalSession()
+        try session.start()
+        defer { session.restore() }
+        try KioskLoop.run(session: session, runtime: runtime)
+    }
+
+    func printSamples(engine: RightsEngine, content: URL) throws {
         let samples = content.appendingPathComponent("samples")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? [])
             .filter { $0.hasSuffix("situation.json") }.sorted()
@@ -205,6 +244,28 @@ struct Run: ParsableCommand {
             } catch let error as SituationError {
                 Output.error("\(name): \(error.description)")
             }
+        }
+    }
+}
+
+/// `kiosk mediator set-pin`: reads a new PIN on standard input and stores its scrypt hash.
+struct MediatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "mediator", abstract: "Mediator access.", subcommands: [SetPIN.self])
+
+    struct SetPIN: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-pin", abstract: "Set the mediator PIN (4 to 12 digits, read from standard input).")
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            let line = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+            guard (4...12).contains(line.count), line.allSatisfy(\.isNumber) else {
+                Output.error("pin: a PIN has 4 to 12 digits")
+                throw ExitCode(2)
+            }
+            let database = try common.openDatabase()
+            try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash(line))
+            try database.audit(actor: "system", action: "pin_changed")
+            print("Mediator PIN set.")
         }
     }
 }

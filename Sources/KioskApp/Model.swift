@@ -1,0 +1,223 @@
+import Foundation
+import Intake
+import KioskStore
+import Rights
+import Terminal
+
+/// How this box behaves: its place, territory, languages and the timings of the spec.
+public struct KioskConfig: Sendable {
+    public var placeName: String
+    public var territory: Territory
+    public var languages: [String]
+    /// Seconds without input before the "are you still there?" countdown.
+    public var inactivitySeconds: Double = 90
+    /// Seconds of countdown before the visitor's unconfirmed answers are wiped.
+    public var countdownSeconds: Double = 15
+    public var pinAttempts = 5
+    public var lockoutSeconds: Double = 300
+    /// Seconds without input before mediator mode locks itself.
+    public var mediatorLockSeconds: Double = 120
+    /// The demo lets the mediator quit (Q on the queue); a real box never quits from the keyboard.
+    public var allowQuit = false
+
+    public init(placeName: String, territory: Territory = .metropole, languages: [String] = ["fr", "en", "es", "ro", "uk"]) {
+        self.placeName = placeName
+        self.territory = territory
+        self.languages = languages
+    }
+}
+
+/// Everything that can happen to the app: input, time, and the results of effects.
+public enum AppEvent: Sendable {
+    case input(InputEvent)
+    case tick(Date)
+    case resized(width: Int, height: Int)
+    case checkInSaved(visitID: String, ticket: Int)
+    case queueLoaded([QueueRow])
+    case visitLoaded(VisitDetail)
+    case pinChecked(Bool)
+    /// What the sync and printer screens show.
+    case statusLoaded(sync: [String], printer: [String])
+    /// An effect finished with a message for the screen (printed, synced, saved, or what went wrong).
+    case notice(String)
+    case effectFailed(String)
+}
+
+/// What the app asks the outside world to do; the runtime does it and answers with events.
+public enum Effect: Sendable, Equatable {
+    case saveCheckIn(language: String, consent: Consent, displayName: String?, answers: [String: AnswerValue])
+    case saveAnswers(visitID: String, answers: [String: AnswerValue], removed: [String], by: Answerer)
+    case setStatus(visitID: String, status: VisitStatus)
+    case loadQueue
+    case loadVisit(String)
+    case checkPIN(String)
+    case persistLockout(until: Date?)
+    case printDocument(document: String, visitID: String)
+    case printTicket(number: Int, language: String)
+    case closeVisit(visitID: String, answers: [String: AnswerValue])
+    case syncNow
+    case loadStatus
+    case quit
+}
+
+/// A line of the mediator's queue.
+public struct QueueRow: Sendable, Equatable {
+    public var visitID: String
+    public var ticket: Int
+    public var name: String
+    public var reasons: [String]
+    public var createdAt: Date
+    public var status: VisitStatus
+    public init(visitID: String, ticket: Int, name: String, reasons: [String], createdAt: Date, status: VisitStatus) {
+        self.visitID = visitID
+        self.ticket = ticket
+        self.name = name
+        self.reasons = reasons
+        self.createdAt = createdAt
+        self.status = status
+    }
+}
+
+/// A visit as the mediator opens it.
+public struct VisitDetail: Sendable, Equatable {
+    public var visitID: String
+    public var ticket: Int
+    public var name: String
+    public var language: String
+    public var consent: Consent
+    public var status: VisitStatus
+    public var answers: [String: AnswerValue]
+    public init(visitID: String, ticket: Int, name: String, language: String, consent: Consent, status: VisitStatus, answers: [String: AnswerValue]) {
+        self.visitID = visitID
+        self.ticket = ticket
+        self.name = name
+        self.language = language
+        self.consent = consent
+        self.status = status
+        self.answers = answers
+    }
+}
+
+/// What a tap or a key does on the current screen.
+public enum Action: Equatable, Sendable {
+    case language(String)
+    case choose(Int)
+    case toggle(Int)
+    case next
+    case back
+    case dontKnow
+    case skip
+    case confirm
+    case edit(String)
+    case finish
+    case stillHere
+    case pinKey(Character)
+    case pinErase
+    case pinCancel
+    case pinSubmit
+    case openVisit(Int)
+    case mediatorScreen(MediatorState.Tab)
+    case selectAnswer(Int)
+    case print(String)
+    case closeVisit
+    case lock
+    case syncNow
+    case loadStatus
+    case quit
+}
+
+/// The visitor's side.
+public struct VisitorState: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable { case welcome, checkin, rights, ticket }
+    public var phase: Phase = .welcome
+    public var languageSelection = 0
+    public var flow: Flow?
+    /// Confirmed check-in answers (saved in the store).
+    public var checkinAnswers: [String: AnswerValue] = [:]
+    public var visitID: String?
+    public var ticket: Int?
+    public var evaluation: Evaluation?
+    /// The answer being typed, and the highlighted choice.
+    public var input = ""
+    public var selection = 0
+    public var checked: Set<Int> = []
+    public var error: String?
+    public var saving = false
+    public init() {}
+}
+
+/// The mediator's side.
+public struct MediatorState: Sendable, Equatable {
+    public enum Tab: Sendable, Equatable { case queue, visit, sync, printer }
+    public var tab: Tab = .queue
+    public var queue: [QueueRow] = []
+    public var selected = 0
+    public var visit: VisitDetail?
+    public var evaluation: Evaluation?
+    public var answerSelection = 0
+    /// Editing one answer of the open visit, with the same screen as the visitor's.
+    public var editing: Flow?
+    public var input = ""
+    public var editSelection = 0
+    public var editChecked: Set<Int> = []
+    public var error: String?
+    public var syncInfo: [String] = []
+    public var printerInfo: [String] = []
+    public init() {}
+}
+
+/// PIN entry and lockout.
+public struct PINState: Sendable, Equatable {
+    public var entered = ""
+    public var failures = 0
+    public var lockedUntil: Date?
+    public var checking = false
+    public var message: String?
+    public init() {}
+}
+
+/// The whole app: one value, changed only by `update`.
+public struct AppState: Sendable {
+    public enum Mode: Sendable, Equatable { case visitor, pinEntry, mediator }
+    public var config: KioskConfig
+    public var content: KioskContent
+    public var engine: RightsEngine
+    public var now: Date
+    public var lastInput: Date
+    public var width: Int
+    public var height: Int
+    public var mode: Mode = .visitor
+    public var language = "fr"
+    public var visitor = VisitorState()
+    public var mediator = MediatorState()
+    public var pin = PINState()
+    public var notice: String?
+
+    public init(config: KioskConfig, content: KioskContent, engine: RightsEngine, now: Date, width: Int = 80, height: Int = 24) {
+        self.config = config
+        self.content = content
+        self.engine = engine
+        self.now = now
+        self.lastInput = now
+        self.width = width
+        self.height = height
+    }
+
+    /// Seconds left in the "are you still there?" countdown, nil when it is not showing.
+    public var countdown: Int? {
+        guard mode == .visitor, visitor.phase != .welcome else { return nil }
+        let idle = now.timeIntervalSince(lastInput)
+        guard idle >= config.inactivitySeconds else { return nil }
+        return max(0, Int((config.inactivitySeconds + config.countdownSeconds - idle).rounded(.up)))
+    }
+
+    /// Today, as the rules count days.
+    public var today: LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    var flowContext: FlowContext { FlowContext(today: today, communes: content.communes) }
+}

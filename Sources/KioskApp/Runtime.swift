@@ -1,0 +1,212 @@
+import Crypto
+import _CryptoExtras
+import Foundation
+import Intake
+import KioskStore
+import Rights
+import Terminal
+
+/// Mediator PINs, stored as scrypt hashes: `scrypt$N$r$p$salt$hash` (base64).
+public enum PINHasher {
+    public static func hash(_ pin: String, rounds: Int = 16_384) throws -> String {
+        var salt = [UInt8](repeating: 0, count: 16)
+        for index in salt.indices { salt[index] = UInt8.random(in: 0...255) }
+        let key = try KDF.Scrypt.deriveKey(from: Array(pin.utf8), salt: salt, outputByteCount: 32, rounds: rounds, blockSize: 8, parallelism: 1)
+        let hash = key.withUnsafeBytes { Data($0) }
+        return "scrypt$\(rounds)$8$1$\(Data(salt).base64EncodedString())$\(hash.base64EncodedString())"
+    }
+
+    public static func verify(_ pin: String, against stored: String) -> Bool {
+        let parts = stored.split(separator: "$").map(String.init)
+        guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let blockSize = Int(parts[2]), let parallelism = Int(parts[3]),
+              let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
+              let key = try? KDF.Scrypt.deriveKey(from: Array(pin.utf8), salt: salt, outputByteCount: expected.count, rounds: rounds,
+                                                 blockSize: blockSize, parallelism: parallelism) else { return false }
+        let actual = key.withUnsafeBytes { Data($0) }
+        // Constant-time comparison.
+        guard actual.count == expected.count else { return false }
+        return zip(actual, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Runs the effects the app asks for, against the store, and answers with events.
+public final class KioskRuntime: @unchecked Sendable {
+    public let database: AppDatabase
+    public let content: KioskContent
+    public let engine: RightsEngine
+    public let config: KioskConfig
+
+    public static let pinSetting = "mediator.pin"
+    public static let lockoutSetting = "mediator.lockout_until"
+
+    public init(database: AppDatabase, content: KioskContent, engine: RightsEngine, config: KioskConfig) {
+        self.database = database
+        self.content = content
+        self.engine = engine
+        self.config = config
+    }
+
+    /// The app's first state, with a lockout still running restored from the store.
+    public func initialState(now: Date, width: Int, height: Int) -> AppState {
+        var state = AppState(config: config, content: content, engine: engine, now: now, width: width, height: height)
+        if let text = try? database.setting(Self.lockoutSetting), let until = ISO8601DateFormatter().date(from: text), until > now {
+            state.pin.lockedUntil = until
+        }
+        return state
+    }
+
+    static func encode(_ answers: [String: AnswerValue], questionnaire: (String) -> String, by answerer: Answerer) -> [StoredAnswer] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return answers.sorted { $0.key < $1.key }.compactMap { key, value in
+            guard let data = try? encoder.encode(value) else { return nil }
+            return StoredAnswer(questionnaire: questionnaire(key), questionID: key, valueJSON: String(decoding: data, as: UTF8.self), answeredBy: answerer)
+        }
+    }
+
+    func questionnaireID(_ questionID: String) -> String {
+        content.questionnaires.first { $0.question(questionID) != nil }?.id ?? "other"
+    }
+
+    func decode(_ stored: [StoredAnswer]) -> [String: AnswerValue] {
+        var answers: [String: AnswerValue] = [:]
+        for answer in stored {
+            if let value = try? JSONDecoder().decode(AnswerValue.self, from: Data(answer.valueJSON.utf8)) { answers[answer.questionID] = value }
+        }
+        return answers
+    }
+
+    /// Runs one effect; returns the events it produced (none for `.quit`, which the loop handles).
+    public func run(_ effect: Effect, state: AppState) -> [AppEvent] {
+        do {
+            switch effect {
+            case let .saveCheckIn(language, consent, displayName, answers):
+                let stored = Self.encode(answers, questionnaire: questionnaireID, by: .visitor)
+                let visit = try database.checkIn(CheckIn(language: language, consent: consent, displayName: displayName, answers: stored))
+                return [.checkInSaved(visitID: visit.id, ticket: visit.ticketNumber)]
+            case let .saveAnswers(visitID, answers, removed, by):
+                try database.saveAnswers(visitID: visitID, Self.encode(answers, questionnaire: questionnaireID, by: by), removing: removed, actor: by)
+                return by == .mediator ? [.notice("Réponse enregistrée.")] : []
+            case let .setStatus(visitID, status):
+                try database.setStatus(visitID: visitID, to: status, actor: state.mode == .mediator ? .mediator : .visitor)
+                return []
+            case .loadQueue:
+                return [.queueLoaded(try queueRows(state))]
+            case .loadVisit(let id):
+                guard let visit = try database.visit(id) else { return [.effectFailed("Visite introuvable.")] }
+                let detail = VisitDetail(visitID: visit.id, ticket: visit.ticketNumber, name: visit.displayName ?? "—", language: visit.language,
+                                         consent: visit.consent, status: visit.status, answers: decode(try database.answers(visitID: id)))
+                return [.visitLoaded(detail)]
+            case .checkPIN(let pin):
+                guard let stored = try database.setting(Self.pinSetting) else {
+                    return [.effectFailed("Aucun code médiateur n'est défini sur ce kiosque (kiosk mediator set-pin).")]
+                }
+                let ok = PINHasher.verify(pin, against: stored)
+                try database.audit(actor: "mediator", action: ok ? "unlock" : "unlock_failed")
+                return [.pinChecked(ok)]
+            case .persistLockout(let until):
+                if let until {
+                    try database.setSetting(Self.lockoutSetting, ISO8601DateFormatter().string(from: until))
+                    try database.audit(actor: "system", action: "mediator_lockout")
+                } else {
+                    try database.setSetting(Self.lockoutSetting, "")
+                }
+                return []
+            case let .printDocument(document, _):
+                return [.notice("Impression de \(document) : l'impression n'est pas encore installée sur ce kiosque.")]
+            case .printTicket:
+                return []   // No ticket printer yet: the number is shown large on screen.
+            case let .closeVisit(visitID, answers):
+                guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
+                let evaluation = KioskApp.evaluate(answers, state)
+                let closedAt = AppDatabase.timestampNow(database)
+                let (kind, record) = VisitRecord.make(share: visit.consent == .share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
+                                                      language: visit.language, createdAt: visit.createdAt, closedAt: closedAt, answers: answers,
+                                                      questionnaires: content.questionnaires, evaluation: evaluation)
+                try database.close(visitID: visitID, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
+                return [.notice("Visite n° \(visit.ticketNumber) clôturée.")]
+            case .syncNow:
+                let summary = try database.outboxSummary()
+                let waiting = (summary.counts[.queued] ?? 0) + (summary.counts[.sending] ?? 0)
+                return [.notice("Synchronisation : pas encore installée sur ce kiosque. \(waiting) dossier(s) attendent, en sécurité.")]
+            case .loadStatus:
+                let summary = try database.outboxSummary()
+                let waiting = (summary.counts[.queued] ?? 0) + (summary.counts[.sending] ?? 0)
+                var sync = ["Dossiers en attente d'envoi : \(waiting)", "Dossiers déjà reçus par le central : \(summary.counts[.acknowledged] ?? 0)"]
+                if let oldest = summary.oldestUnsent { sync.append("Le plus ancien attend depuis : \(oldest.prefix(16).replacingOccurrences(of: "T", with: " "))") }
+                sync.append("Le magasin central n'est pas encore configuré sur ce kiosque.")
+                let printer = ["Aucune imprimante configurée : les numéros s'affichent en grand à l'écran.",
+                               "L'impression des formulaires arrive dans la prochaine version."]
+                return [.statusLoaded(sync: sync, printer: printer)]
+            case .quit:
+                return []
+            }
+        } catch let error as StoreError {
+            return [.effectFailed(error.message)]
+        } catch {
+            return [.effectFailed("Erreur d'enregistrement : réessayez ou appelez le médiateur.")]
+        }
+    }
+
+    func queueRows(_ state: AppState) throws -> [QueueRow] {
+        let reasonsQuestion = content.questionnaire("checkin")?.question("reasons")
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return try database.queue(day: database.today(), showing: ["reasons"]).filter { $0.visit.status != .closed }.map { entry in
+            var reasons: [String] = []
+            if let json = entry.answers["reasons"], case .choices(let values)? = try? JSONDecoder().decode(AnswerValue.self, from: Data(json.utf8)) {
+                reasons = values.map { value in reasonsQuestion?.choices.first { $0.value == value }?.label["fr"] ?? value }
+            }
+            return QueueRow(visitID: entry.visit.id, ticket: entry.visit.ticketNumber, name: entry.visit.displayName ?? "—", reasons: reasons,
+                            createdAt: formatter.date(from: entry.visit.createdAt) ?? state.now, status: entry.visit.status)
+        }
+    }
+}
+
+extension AppDatabase {
+    static func timestampNow(_ database: AppDatabase) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: database.clock())
+    }
+}
+
+/// The event loop on a real terminal: read input, update, run effects, draw what changed.
+public enum KioskLoop {
+    public static func run(session: TerminalSession, runtime: KioskRuntime, clock: () -> Date = { Date() }) throws {
+        let size = session.size()
+        var state = runtime.initialState(now: clock(), width: size.width, height: size.height)
+        var renderer = DiffRenderer()
+        var decoder = InputDecoder()
+        _ = try? runtime.database.requeueInterruptedSends()
+        session.write(renderer.render(KioskApp.view(state).buffer))
+        var quit = false
+
+        func apply(_ event: AppEvent) {
+            var pending = [event]
+            while !pending.isEmpty, !quit {
+                let next = pending.removeFirst()
+                for effect in KioskApp.update(&state, next) {
+                    if effect == .quit { quit = true; return }
+                    pending += runtime.run(effect, state: state)
+                }
+            }
+        }
+
+        while !quit {
+            let read = session.read(timeoutMilliseconds: decoder.hasPending ? 40 : 250)
+            if read.closed { break }
+            if read.resized {
+                let size = session.size()
+                apply(.resized(width: size.width, height: size.height))
+                renderer.invalidate()
+            }
+            var events = decoder.feed(read.bytes)
+            if read.bytes.isEmpty { events += decoder.flush() }
+            for event in events { apply(.input(event)) }
+            apply(.tick(clock()))
+            let output = renderer.render(KioskApp.view(state).buffer)
+            if !output.isEmpty { session.write(output) }
+        }
+    }
+}

@@ -1,0 +1,665 @@
+import Foundation
+import Intake
+import KioskStore
+import Rights
+import Terminal
+
+/// The kiosk's logic: `update(state, event) -> effects`, `view(state) -> frame`.
+/// Pure: no file, socket or clock; time arrives as `.tick` events, results of effects as events.
+public enum KioskApp {
+    /// The functional form: a new state and the effects to run.
+    public static func update(_ state: AppState, _ event: AppEvent) -> (AppState, [Effect]) {
+        var copy = state
+        let effects = update(&copy, event)
+        return (copy, effects)
+    }
+
+    /// Applies an event to the state in place; returns the effects to run.
+    public static func update(_ state: inout AppState, _ event: AppEvent) -> [Effect] {
+        switch event {
+        case .tick(let date):
+            state.now = date
+            return tick(&state)
+        case let .resized(width, height):
+            state.width = max(0, width)
+            state.height = max(0, height)
+            return []
+        case .input(let input):
+            let countdownWasShowing = state.countdown != nil
+            state.lastInput = state.now
+            state.notice = nil
+            if countdownWasShowing { return [] }   // any touch or key answers "are you still there?"
+            if case .mouse(let mouse) = input {
+                guard mouse.kind == .press, mouse.button == .left else { return [] }
+                let frame = view(state)
+                guard let action = frame.regions.last(where: { $0.rect.contains(x: mouse.x, y: mouse.y) })?.action else { return [] }
+                return perform(action, &state)
+            }
+            switch state.mode {
+            case .visitor: return visitorInput(input, &state)
+            case .pinEntry: return pinInput(input, &state)
+            case .mediator: return mediatorInput(input, &state)
+            }
+        case let .checkInSaved(visitID, ticket):
+            state.visitor.saving = false
+            state.visitor.visitID = visitID
+            state.visitor.ticket = ticket
+            state.visitor.checkinAnswers = state.visitor.flow?.answers ?? [:]
+            state.visitor.phase = .rights
+            state.visitor.flow = state.content.questionnaire("health_rights").map { Flow(questionnaire: $0, context: state.flowContext) }
+            resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: state.visitor.flow, state: state)
+            return []
+        case .queueLoaded(let rows):
+            state.mediator.queue = rows
+            state.mediator.selected = min(state.mediator.selected, max(0, rows.count - 1))
+            return []
+        case .visitLoaded(let detail):
+            state.mediator.visit = detail
+            state.mediator.evaluation = evaluate(detail.answers, state)
+            state.mediator.tab = .visit
+            state.mediator.answerSelection = 0
+            state.mediator.editing = nil
+            return []
+        case .pinChecked(let ok):
+            state.pin.checking = false
+            state.pin.entered = ""
+            if ok {
+                state.pin.failures = 0
+                state.pin.lockedUntil = nil
+                state.pin.message = nil
+                state.mode = .mediator
+                state.mediator = MediatorState()
+                return [.loadQueue, .persistLockout(until: nil)]
+            }
+            state.pin.failures += 1
+            if state.pin.failures >= state.config.pinAttempts {
+                let until = state.now.addingTimeInterval(state.config.lockoutSeconds)
+                state.pin.lockedUntil = until
+                state.pin.failures = 0
+                state.pin.message = "Trop d'essais. Mode médiateur bloqué 5 minutes."
+                return [.persistLockout(until: until)]
+            }
+            state.pin.message = "Code incorrect (\(state.config.pinAttempts - state.pin.failures) essai(s) restant(s))."
+            return []
+        case .notice(let message):
+            state.notice = message
+            return []
+        case let .statusLoaded(sync, printer):
+            state.mediator.syncInfo = sync
+            state.mediator.printerInfo = printer
+            return []
+        case .effectFailed(let message):
+            state.notice = message
+            state.visitor.saving = false
+            state.pin.checking = false
+            return []
+        }
+    }
+
+    // MARK: - Time
+
+    static func tick(_ state: inout AppState) -> [Effect] {
+        let idle = state.now.timeIntervalSince(state.lastInput)
+        switch state.mode {
+        case .visitor:
+            guard state.visitor.phase != .welcome, idle >= state.config.inactivitySeconds + state.config.countdownSeconds else { return [] }
+            return wipeVisitor(&state)
+        case .pinEntry:
+            if idle >= state.config.inactivitySeconds {
+                state.mode = .visitor
+                state.pin.entered = ""
+            }
+            return []
+        case .mediator:
+            if idle >= state.config.mediatorLockSeconds { lock(&state) }
+            return []
+        }
+    }
+
+    /// Back to the welcome screen: answers not confirmed are gone; a confirmed check-in stays, in the queue.
+    static func wipeVisitor(_ state: inout AppState) -> [Effect] {
+        var effects: [Effect] = []
+        if let visitID = state.visitor.visitID, state.visitor.phase == .rights {
+            effects.append(.setStatus(visitID: visitID, status: .waiting))
+        }
+        state.visitor = VisitorState()
+        state.language = "fr"
+        state.lastInput = state.now
+        return effects
+    }
+
+    static func lock(_ state: inout AppState) {
+        state.mode = .visitor
+        state.mediator = MediatorState()
+        state.pin.entered = ""
+    }
+
+    // MARK: - Visitor
+
+    static func visitorInput(_ input: InputEvent, _ state: inout AppState) -> [Effect] {
+        if case .key(let key) = input {
+            switch key {
+            case .ctrl("c"), .ctrl("z"), .ctrl("\\"), .ctrl("d"):
+                return []   // visitor mode cannot be left
+            case .ctrl("e"), .function(12):
+                return openPIN(&state)
+            default:
+                break
+            }
+        }
+        switch state.visitor.phase {
+        case .welcome:
+            let languages = state.config.languages
+            guard case .key(let key) = input else { return [] }
+            switch key {
+            case .character(let character):
+                if let digit = character.wholeNumberValue, (1...languages.count).contains(digit) { return perform(.language(languages[digit - 1]), &state) }
+            case .up: state.visitor.languageSelection = max(0, state.visitor.languageSelection - 1)
+            case .down, .tab: state.visitor.languageSelection = min(languages.count - 1, state.visitor.languageSelection + 1)
+            case .enter: return perform(.language(languages[state.visitor.languageSelection]), &state)
+            default: break
+            }
+            return []
+        case .checkin, .rights:
+            guard var flow = state.visitor.flow else { return [] }
+            var fields = InputFields(input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked, error: nil)
+            let outcome = questionInput(input, flow: &flow, fields: &fields, language: state.language, state: state)
+            state.visitor.flow = flow
+            state.visitor.input = fields.input
+            state.visitor.selection = fields.selection
+            state.visitor.checked = fields.checked
+            state.visitor.error = fields.error
+            switch outcome {
+            case .none: return []
+            case .moved: resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: state.visitor.flow, state: state); return []
+            case .confirmed: return confirmVisitorReview(&state)
+            case .backFromStart: return []
+            }
+        case .ticket:
+            if case .key(.enter) = input { return perform(.finish, &state) }
+            return []
+        }
+    }
+
+    static func openPIN(_ state: inout AppState) -> [Effect] {
+        state.mode = .pinEntry
+        state.pin.entered = ""
+        if let until = state.pin.lockedUntil, until > state.now {
+            state.pin.message = "Mode médiateur bloqué jusqu'à \(clockTime(until))."
+        } else {
+            state.pin.message = nil
+        }
+        return []
+    }
+
+    static func confirmVisitorReview(_ state: inout AppState) -> [Effect] {
+        guard let flow = state.visitor.flow, !state.visitor.saving else { return [] }
+        switch state.visitor.phase {
+        case .checkin:
+            let consent: Consent = flow.answers["consent"] == .choice("box_only") ? .boxOnly : .share
+            var name: String?
+            if case .text(let value)? = flow.answers["first_name"] { name = value }
+            state.visitor.saving = true
+            return [.saveCheckIn(language: state.language, consent: consent, displayName: name, answers: flow.answers)]
+        case .rights:
+            guard let visitID = state.visitor.visitID else { return [] }
+            let answers = state.visitor.checkinAnswers.merging(flow.answers) { $1 }
+            state.visitor.evaluation = evaluate(answers, state)
+            state.visitor.phase = .ticket
+            var effects: [Effect] = [.saveAnswers(visitID: visitID, answers: flow.answers, removed: [], by: .visitor),
+                                     .setStatus(visitID: visitID, status: .waiting)]
+            if let ticket = state.visitor.ticket { effects.append(.printTicket(number: ticket, language: state.language)) }
+            return effects
+        default:
+            return []
+        }
+    }
+
+    /// The rights evaluation of a set of answers, on today's date (pure).
+    public static func evaluate(_ answers: [String: AnswerValue], _ state: AppState) -> Evaluation? {
+        let situation = SituationBuilder.build(answers: answers, questionnaires: state.content.questionnaires,
+                                               date: state.today, territory: state.config.territory)
+        return try? state.engine.evaluate(situation)
+    }
+
+    // MARK: - One question, for the visitor and the mediator alike
+
+    struct InputFields {
+        var input: String
+        var selection: Int
+        var checked: Set<Int>
+        var error: String?
+    }
+
+    enum QuestionOutcome { case none, moved, confirmed, backFromStart }
+
+    /// Handles a key on a question or review screen of a flow.
+    static func questionInput(_ input: InputEvent, flow: inout Flow, fields: inout InputFields, language: String, state: AppState) -> QuestionOutcome {
+        let before = flow.position
+        guard let question = flow.current else {
+            // Review page.
+            guard case .key(let key) = input else { return .none }
+            let entries = flow.review
+            switch key {
+            case .enter: return .confirmed
+            case .escape, .left: flow.back(); return .moved
+            case .up: fields.selection = max(0, fields.selection - 1)
+            case .down: fields.selection = min(max(0, entries.count - 1), fields.selection + 1)
+            case .character(let character):
+                if let digit = character.wholeNumberValue, digit >= 1, digit <= min(9, entries.count) {
+                    flow.edit(entries[digit - 1].question.id)
+                    return .moved
+                }
+            default: break
+            }
+            return .none
+        }
+        func answer(_ value: AnswerValue) -> QuestionOutcome {
+            do {
+                try flow.answer(value)
+                return .moved
+            } catch {
+                fields.error = error.text(language)
+                return .none
+            }
+        }
+        func back() -> QuestionOutcome {
+            let start = flow.position
+            flow.back()
+            return flow.position == start ? .backFromStart : .moved
+        }
+        if case .paste(let text) = input, question.type.isTyped {
+            fields.input += text.filter { $0 != "\n" && $0 != "\r" }
+            return .none
+        }
+        guard case .key(let key) = input else { return .none }
+        switch key {
+        case .escape: return back()
+        case .function(2): if !question.required { flow.dontKnow(); return .moved }
+        case .function(3): if !question.required { flow.skip(); return .moved }
+        default: break
+        }
+        let choices = question.displayedChoices
+        switch question.type {
+        case .singleChoice, .yesNo:
+            switch key {
+            case .character(let character):
+                if character == "0", !question.required { flow.dontKnow(); return .moved }
+                if let digit = character.wholeNumberValue, (1...choices.count).contains(digit) { return answer(.choice(choices[digit - 1].value)) }
+            case .up: fields.selection = max(0, fields.selection - 1)
+            case .down, .tab: fields.selection = min(choices.count - 1, fields.selection + 1)
+            case .enter: if choices.indices.contains(fields.selection) { return answer(.choice(choices[fields.selection].value)) }
+            case .left, .backspace: return back()
+            default: break
+            }
+        case .multipleChoice:
+            switch key {
+            case .character(let character):
+                if character == "0", !question.required { flow.dontKnow(); return .moved }
+                if let digit = character.wholeNumberValue, (1...choices.count).contains(digit) { fields.checked.formSymmetricDifference([digit - 1]) }
+                if character == " " { fields.checked.formSymmetricDifference([fields.selection]) }
+            case .up: fields.selection = max(0, fields.selection - 1)
+            case .down, .tab: fields.selection = min(choices.count - 1, fields.selection + 1)
+            case .enter:
+                return answer(.choices(fields.checked.sorted().map { choices[$0].value }))
+            case .left, .backspace: return back()
+            default: break
+            }
+        case .commune:
+            let matches = Array(state.content.communes.search(fields.input).prefix(6))
+            switch key {
+            case .character(let character):
+                if let digit = character.wholeNumberValue, !fields.input.isEmpty {
+                    if (1...matches.count).contains(digit) { return answer(.text(matches[digit - 1].id)) }
+                } else if !character.isNumber {
+                    fields.input.append(character)
+                    fields.selection = 0
+                }
+            case .backspace:
+                if fields.input.isEmpty { return back() }
+                fields.input.removeLast()
+                fields.selection = 0
+            case .up: fields.selection = max(0, fields.selection - 1)
+            case .down, .tab: fields.selection = min(max(0, matches.count - 1), fields.selection + 1)
+            case .enter:
+                if matches.indices.contains(fields.selection), !fields.input.isEmpty { return answer(.text(matches[fields.selection].id)) }
+                fields.error = AnswerProblem.unknownCommune.text(language)
+            default: break
+            }
+        case .text, .number, .year, .date:
+            switch key {
+            case .character(let character): fields.input.append(character)
+            case .backspace:
+                if fields.input.isEmpty { return back() }
+                fields.input.removeLast()
+            case .enter:
+                do {
+                    let value = try Flow.parse(fields.input, for: question, context: state.flowContext)
+                    return answer(value)
+                } catch {
+                    fields.error = error.text(language)
+                }
+            default: break
+            }
+        }
+        return flow.position == before ? .none : .moved
+    }
+
+    /// Fills the input fields from the answer already given to the current question (after Back).
+    static func resetInputs(_ input: inout String, _ selection: inout Int, _ checked: inout Set<Int>, flow: Flow?, state: AppState) {
+        input = ""
+        selection = 0
+        checked = []
+        guard let flow, let question = flow.current, let answer = flow.answers[question.id] else { return }
+        let values = question.displayedChoices.map(\.value)
+        switch answer {
+        case .choice(let value): selection = values.firstIndex(of: value) ?? 0
+        case .choices(let list): checked = Set(list.compactMap { values.firstIndex(of: $0) })
+        case .number(let number): input = number.description
+        case .date(let date): input = String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+        case .text(let text): input = question.type == .commune ? (state.content.communes.commune(id: text)?.name ?? text) : text
+        case .dontKnow, .skipped: break
+        }
+    }
+
+    // MARK: - Actions (taps, and keys that mean the same)
+
+    static func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
+        switch state.mode {
+        case .pinEntry: return pinAction(action, &state)
+        case .mediator: return mediatorAction(action, &state)
+        case .visitor: break
+        }
+        switch action {
+        case .language(let code):
+            state.language = code
+            state.visitor = VisitorState()
+            state.visitor.phase = .checkin
+            state.visitor.flow = state.content.questionnaire("checkin").map { Flow(questionnaire: $0, context: state.flowContext) }
+            return []
+        case .finish:
+            state.visitor = VisitorState()
+            state.language = "fr"
+            return []
+        case .stillHere:
+            return []
+        default:
+            guard var flow = state.visitor.flow else { return [] }
+            var fields = InputFields(input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked)
+            let outcome = flowAction(action, flow: &flow, fields: &fields, language: state.language, state: state)
+            state.visitor.flow = flow
+            state.visitor.input = fields.input
+            state.visitor.selection = fields.selection
+            state.visitor.checked = fields.checked
+            state.visitor.error = fields.error
+            switch outcome {
+            case .moved: resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: flow, state: state)
+            case .confirmed: return confirmVisitorReview(&state)
+            default: break
+            }
+            return []
+        }
+    }
+
+    /// Taps on a question screen: the same as the keys.
+    static func flowAction(_ action: Action, flow: inout Flow, fields: inout InputFields, language: String, state: AppState) -> QuestionOutcome {
+        switch action {
+        case .choose(let index):
+            if flow.current?.type == .commune {
+                let matches = Array(state.content.communes.search(fields.input).prefix(6))
+                guard matches.indices.contains(index) else { return .none }
+                return answerFlow(&flow, .text(matches[index].id), &fields, language)
+            }
+            guard let choices = flow.current?.displayedChoices, choices.indices.contains(index) else { return .none }
+            return answerFlow(&flow, .choice(choices[index].value), &fields, language)
+        case .toggle(let index):
+            fields.checked.formSymmetricDifference([index])
+            fields.selection = index
+            return .none
+        case .next:
+            return questionInput(.key(.enter), flow: &flow, fields: &fields, language: language, state: state)
+        case .back:
+            let start = flow.position
+            flow.back()
+            return flow.position == start ? .backFromStart : .moved
+        case .dontKnow:
+            flow.dontKnow()
+            return .moved
+        case .skip:
+            flow.skip()
+            return .moved
+        case .edit(let id):
+            flow.edit(id)
+            return .moved
+        case .confirm:
+            return flow.position == .review ? .confirmed : .none
+        default:
+            return .none
+        }
+    }
+
+    static func answerFlow(_ flow: inout Flow, _ value: AnswerValue, _ fields: inout InputFields, _ language: String) -> QuestionOutcome {
+        do {
+            try flow.answer(value)
+            return .moved
+        } catch {
+            fields.error = error.text(language)
+            return .none
+        }
+    }
+
+    // MARK: - PIN
+
+    static func pinInput(_ input: InputEvent, _ state: inout AppState) -> [Effect] {
+        guard case .key(let key) = input else { return [] }
+        switch key {
+        case .character(let character) where character.isNumber: return pinAction(.pinKey(character), &state)
+        case .backspace: return pinAction(.pinErase, &state)
+        case .enter: return pinAction(.pinSubmit, &state)
+        case .escape, .ctrl("c"): return pinAction(.pinCancel, &state)
+        default: return []
+        }
+    }
+
+    static func pinAction(_ action: Action, _ state: inout AppState) -> [Effect] {
+        let locked = state.pin.lockedUntil.map { $0 > state.now } ?? false
+        switch action {
+        case .pinCancel:
+            state.mode = .visitor
+            state.pin.entered = ""
+            return []
+        case .pinKey(let character):
+            guard !locked, !state.pin.checking, state.pin.entered.count < 12 else { return [] }
+            state.pin.entered.append(character)
+        case .pinErase:
+            if !state.pin.entered.isEmpty { state.pin.entered.removeLast() }
+        case .pinSubmit:
+            if locked {
+                state.pin.message = "Mode médiateur bloqué jusqu'à \(clockTime(state.pin.lockedUntil!))."
+                return []
+            }
+            guard !state.pin.entered.isEmpty, !state.pin.checking else { return [] }
+            state.pin.checking = true
+            return [.checkPIN(state.pin.entered)]
+        default:
+            break
+        }
+        return []
+    }
+
+    // MARK: - Mediator
+
+    static func mediatorInput(_ input: InputEvent, _ state: inout AppState) -> [Effect] {
+        guard case .key(let key) = input else { return [] }
+        if var flow = state.mediator.editing {
+            var fields = InputFields(input: state.mediator.input, selection: state.mediator.editSelection, checked: state.mediator.editChecked)
+            if key == .escape {
+                state.mediator.editing = nil
+                return []
+            }
+            let outcome = questionInput(input, flow: &flow, fields: &fields, language: "fr", state: state)
+            state.mediator.input = fields.input
+            state.mediator.editSelection = fields.selection
+            state.mediator.editChecked = fields.checked
+            state.mediator.error = fields.error
+            if outcome == .moved || outcome == .backFromStart {
+                return finishEditing(flow, &state)
+            }
+            state.mediator.editing = flow
+            return []
+        }
+        switch state.mediator.tab {
+        case .queue:
+            switch key {
+            case .up: state.mediator.selected = max(0, state.mediator.selected - 1)
+            case .down: state.mediator.selected = min(max(0, state.mediator.queue.count - 1), state.mediator.selected + 1)
+            case .enter: return mediatorAction(.openVisit(state.mediator.selected), &state)
+            case .character("s"), .function(5): return mediatorAction(.mediatorScreen(.sync), &state)
+            case .character("p"), .function(6): return mediatorAction(.mediatorScreen(.printer), &state)
+            case .character("r"): return [.loadQueue]
+            case .character("l"), .escape: return mediatorAction(.lock, &state)
+            case .character("q"): return mediatorAction(.quit, &state)
+            default: return []
+            }
+            return []
+        case .visit:
+            let entries = mediatorEntries(state)
+            switch key {
+            case .up: state.mediator.answerSelection = max(0, state.mediator.answerSelection - 1)
+            case .down: state.mediator.answerSelection = min(max(0, entries.count - 1), state.mediator.answerSelection + 1)
+            case .enter: return mediatorAction(.selectAnswer(state.mediator.answerSelection), &state)
+            case .escape: return mediatorAction(.mediatorScreen(.queue), &state)
+            case .character("c"): return mediatorAction(.print("cerfa-12504"), &state)
+            case .character("a"): return mediatorAction(.print("cerfa-11573"), &state)
+            case .character("m"): return mediatorAction(.print("cerfa-12485"), &state)
+            case .character("u"): return mediatorAction(.print("puma-request"), &state)
+            case .character("k"): return mediatorAction(.print("checklist"), &state)
+            case .character("o"): return mediatorAction(.print("referral-letter"), &state)
+            case .character("x"): return mediatorAction(.closeVisit, &state)
+            default: return []
+            }
+            return []
+        case .sync, .printer:
+            switch key {
+            case .escape: return mediatorAction(.mediatorScreen(.queue), &state)
+            case .character("n"): return mediatorAction(.syncNow, &state)
+            default: return []
+            }
+        }
+    }
+
+    static func mediatorAction(_ action: Action, _ state: inout AppState) -> [Effect] {
+        if let flow = state.mediator.editing {
+            var editing = flow
+            var fields = InputFields(input: state.mediator.input, selection: state.mediator.editSelection, checked: state.mediator.editChecked)
+            let outcome = flowAction(action, flow: &editing, fields: &fields, language: "fr", state: state)
+            state.mediator.input = fields.input
+            state.mediator.editChecked = fields.checked
+            state.mediator.error = fields.error
+            if outcome == .moved || outcome == .backFromStart { return finishEditing(editing, &state) }
+            state.mediator.editing = editing
+            return []
+        }
+        switch action {
+        case .openVisit(let index):
+            guard state.mediator.queue.indices.contains(index) else { return [] }
+            state.mediator.selected = index
+            let row = state.mediator.queue[index]
+            var effects: [Effect] = [.loadVisit(row.visitID)]
+            if row.status == .waiting { effects.insert(.setStatus(visitID: row.visitID, status: .withMediator), at: 0) }
+            return effects
+        case .mediatorScreen(let tab):
+            state.mediator.tab = tab
+            if tab == .queue {
+                state.mediator.visit = nil
+                return [.loadQueue]
+            }
+            return [.loadStatus]
+        case .selectAnswer(let index):
+            let entries = mediatorEntries(state)
+            guard entries.indices.contains(index), let visit = state.mediator.visit,
+                  let questionnaire = questionnaire(containing: entries[index].id, state) else { return [] }
+            var flow = Flow(questionnaire: questionnaire, context: state.flowContext, answers: visit.answers)
+            flow.edit(entries[index].id)
+            guard flow.current?.id == entries[index].id else { return [] }
+            state.mediator.answerSelection = index
+            state.mediator.editing = flow
+            resetInputs(&state.mediator.input, &state.mediator.editSelection, &state.mediator.editChecked, flow: flow, state: state)
+            return []
+        case .print(let document):
+            guard let visit = state.mediator.visit else { return [] }
+            return [.printDocument(document: document, visitID: visit.visitID)]
+        case .closeVisit:
+            guard let visit = state.mediator.visit else { return [] }
+            state.mediator.visit = nil
+            state.mediator.tab = .queue
+            return [.closeVisit(visitID: visit.visitID, answers: visit.answers), .loadQueue]
+        case .lock:
+            lock(&state)
+            return []
+        case .syncNow:
+            return [.syncNow]
+        case .quit:
+            return state.config.allowQuit ? [.quit] : []
+        default:
+            return []
+        }
+    }
+
+    /// Saves an edited answer (and any answers it made irrelevant) and recomputes the evaluation.
+    static func finishEditing(_ flow: Flow, _ state: inout AppState) -> [Effect] {
+        state.mediator.editing = nil
+        guard var visit = state.mediator.visit else { return [] }
+        let questionIDs = Set(flow.questionnaire.questions.map(\.id))
+        let before = visit.answers.filter { questionIDs.contains($0.key) }
+        let after = flow.answers
+        let changed = after.filter { before[$0.key] != $0.value }
+        let removed = before.keys.filter { after[$0] == nil }.sorted()
+        guard !changed.isEmpty || !removed.isEmpty else { return [] }
+        for (key, value) in changed { visit.answers[key] = value }
+        for key in removed { visit.answers[key] = nil }
+        state.mediator.visit = visit
+        state.mediator.evaluation = evaluate(visit.answers, state)
+        return [.saveAnswers(visitID: visit.visitID, answers: changed, removed: removed, by: .mediator)]
+    }
+
+    /// The questions the mediator sees for a visit, in order: every question on the path of each questionnaire.
+    static func mediatorEntries(_ state: AppState) -> [(id: String, label: String, answer: String)] {
+        guard let visit = state.mediator.visit else { return [] }
+        return state.content.questionnaires.flatMap { questionnaire in
+            Flow.relevantQuestions(questionnaire, visit.answers).map { question in
+                (question.id, question.label["fr"], answerText(visit.answers[question.id], question, "fr", state))
+            }
+        }
+    }
+
+    static func questionnaire(containing id: String, _ state: AppState) -> Questionnaire? {
+        state.content.questionnaires.first { $0.question(id) != nil }
+    }
+
+    static func clockTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour!, parts.minute!)
+    }
+
+    /// An answer as people read it.
+    static func answerText(_ answer: AnswerValue?, _ question: Question, _ language: String, _ state: AppState) -> String {
+        guard let answer else { return "—" }
+        switch answer {
+        case .choice(let value): return question.displayedChoices.first { $0.value == value }?.label[language] ?? value
+        case .choices(let values): return values.map { value in question.displayedChoices.first { $0.value == value }?.label[language] ?? value }.joined(separator: ", ")
+        case .number(let number): return question.type == .year ? number.description : number.description.replacingOccurrences(of: ".", with: language == "en" ? "." : ",")
+        case .date(let date): return String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+        case .text(let text): return question.type == .commune ? (state.content.communes.commune(id: text)?.name ?? text) : text
+        case .dontKnow: return UIText.text(.dontKnow, language)
+        case .skipped: return "—"
+        }
+    }
+}
+
+extension QuestionType {
+    /// Answered by typing rather than by choosing.
+    var isTyped: Bool { [.text, .number, .year, .date, .commune].contains(self) }
+}

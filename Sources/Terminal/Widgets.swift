@@ -1,0 +1,255 @@
+/// Something that draws itself into a rectangle of a buffer. A zero-size area draws nothing.
+public protocol Widget {
+    func render(_ area: Rect, _ buffer: inout Buffer)
+}
+
+public enum Alignment: Sendable { case left, center, right }
+
+/// One line of text, cut to the area's width.
+public struct Text: Widget {
+    public var text: String
+    public var style: Style
+    public var alignment: Alignment
+    public init(_ text: String, style: Style = .plain, alignment: Alignment = .left) {
+        self.text = text
+        self.style = style
+        self.alignment = alignment
+    }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        let shown = text.prefix(columns: area.width)
+        let width = shown.displayWidth
+        let x: Int
+        switch alignment {
+        case .left: x = area.x
+        case .center: x = area.x + (area.width - width) / 2
+        case .right: x = area.maxX - width
+        }
+        buffer.write(shown, x: x, y: area.y, style: style, clip: area)
+    }
+}
+
+/// Text wrapped at spaces to the area's width; what does not fit is cut, the last line ending with "…".
+public struct Paragraph: Widget {
+    public var text: String
+    public var style: Style
+    public var alignment: Alignment
+    public init(_ text: String, style: Style = .plain, alignment: Alignment = .left) {
+        self.text = text
+        self.style = style
+        self.alignment = alignment
+    }
+
+    /// Rows the text needs at this width.
+    public func height(width: Int) -> Int { width > 0 ? wrap(text, width: width).count : 0 }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        var lines = wrap(text, width: area.width)
+        if lines.count > area.height {
+            lines = Array(lines.prefix(area.height))
+            let last = lines[lines.count - 1]
+            lines[lines.count - 1] = last.prefix(columns: max(0, area.width - 1)) + "…"
+        }
+        for (index, line) in lines.enumerated() {
+            Text(line, style: style, alignment: alignment).render(area.rows(index, 1), &buffer)
+        }
+    }
+}
+
+/// A big button: a framed box with a centred label when there are 3 rows, a highlighted line otherwise.
+public struct Button: Widget {
+    public var label: String
+    public var highlighted: Bool
+    public var style: Style
+    public init(_ label: String, highlighted: Bool = false, style: Style = Style(foreground: .brightWhite, background: .blue, bold: true)) {
+        self.label = label
+        self.highlighted = highlighted
+        self.style = style
+    }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        var face = style
+        if highlighted { face = Style(foreground: .black, background: .brightYellow, bold: true) }
+        buffer.fill(area, style: face)
+        if area.height >= 3 && area.width >= 4 {
+            let top = "┌" + String(repeating: "─", count: area.width - 2) + "┐"
+            let bottom = "└" + String(repeating: "─", count: area.width - 2) + "┘"
+            buffer.write(top, x: area.x, y: area.y, style: face, clip: area)
+            buffer.write(bottom, x: area.x, y: area.maxY - 1, style: face, clip: area)
+            for row in (area.y + 1)..<(area.maxY - 1) {
+                buffer.write("│", x: area.x, y: row, style: face, clip: area)
+                buffer.write("│", x: area.maxX - 1, y: row, style: face, clip: area)
+            }
+            let inner = area.inset(horizontal: 2, vertical: 1)
+            let lines = wrap(label, width: inner.width)
+            let start = inner.y + max(0, (inner.height - lines.count) / 2)
+            for (index, line) in lines.prefix(inner.height).enumerated() {
+                Text(line, style: face, alignment: .center).render(Rect(x: inner.x, y: start + index, width: inner.width, height: 1), &buffer)
+            }
+        } else {
+            Text(label, style: face, alignment: .center).render(area.rows(area.height / 2, 1), &buffer)
+        }
+    }
+}
+
+/// Numbered choices, one per line (or per block of `rowsPerItem`): `1  Oui`. Selected and checked items are marked.
+public struct ChoiceList: Widget {
+    public var items: [String]
+    public var selected: Int?
+    /// For multiple choice: which items are ticked (shown as [x]).
+    public var checked: Set<Int>?
+    public var rowsPerItem: Int
+    public var firstNumber: Int
+    public init(_ items: [String], selected: Int? = nil, checked: Set<Int>? = nil, rowsPerItem: Int = 1, firstNumber: Int = 1) {
+        self.items = items
+        self.selected = selected
+        self.checked = checked
+        self.rowsPerItem = max(1, rowsPerItem)
+        self.firstNumber = firstNumber
+    }
+
+    /// The rectangle of each item in `area` (for taps).
+    public func itemRects(_ area: Rect) -> [Rect] {
+        items.indices.map { area.rows($0 * rowsPerItem, rowsPerItem) }.filter { !$0.isEmpty }
+    }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        for (index, rect) in itemRects(area).enumerated() {
+            let isSelected = index == selected
+            let style = isSelected ? Style(foreground: .black, background: .brightYellow, bold: true) : Style(foreground: .brightWhite, background: .blue)
+            let line = rect.rows(rowsPerItem > 1 ? (rowsPerItem - 1) / 2 : 0, 1)
+            buffer.fill(rect.rows(0, max(1, rowsPerItem - (rowsPerItem > 1 ? 1 : 0))), style: style)
+            let number = index + firstNumber < 10 ? "\(index + firstNumber)" : " "
+            let box = checked.map { $0.contains(index) ? "[x] " : "[ ] " } ?? ""
+            Text(" \(number)  \(box)\(items[index])", style: style).render(line, &buffer)
+        }
+    }
+}
+
+/// A one-line text field with a visible cursor.
+public struct TextField: Widget {
+    public var text: String
+    public var cursor: Int
+    public var placeholder: String
+    public init(_ text: String, cursor: Int? = nil, placeholder: String = "") {
+        self.text = text
+        self.cursor = cursor ?? text.count
+        self.placeholder = placeholder
+    }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        let field = Style(foreground: .black, background: .brightWhite)
+        let line = area.rows(area.height / 2, 1)
+        buffer.fill(line, style: field)
+        if text.isEmpty && !placeholder.isEmpty {
+            Text(" " + placeholder, style: Style(foreground: .brightBlack, background: .brightWhite)).render(line, &buffer)
+        }
+        // Keep the cursor visible: show the end of long text.
+        let characters = Array(text)
+        let before = String(characters.prefix(cursor))
+        var start = 0
+        while String(characters[start..<min(cursor, characters.count)]).displayWidth > line.width - 3, start < cursor { start += 1 }
+        let visible = String(characters[start...])
+        buffer.write(" " + visible, x: line.x, y: line.y, style: field, clip: line)
+        let cursorColumn = line.x + 1 + String(characters[start..<min(cursor, characters.count)]).displayWidth
+        if cursorColumn < line.maxX {
+            var cell = buffer[cursorColumn, line.y]
+            if cell.symbol == " " || cell.isContinuation { cell.symbol = "▏" }
+            cell.style = Style(foreground: .brightWhite, background: .black, bold: true)
+            buffer[cursorColumn, line.y] = cell
+        }
+        _ = before
+    }
+}
+
+/// A bar filled to `fraction`, with a label over it.
+public struct ProgressBar: Widget {
+    public var fraction: Double
+    public var label: String
+    public init(fraction: Double, label: String = "") {
+        self.fraction = min(1, max(0, fraction.isFinite ? fraction : 0))
+        self.label = label
+    }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        let line = area.rows(0, 1)
+        let filled = Int((Double(line.width) * fraction).rounded())
+        buffer.fill(Rect(x: line.x, y: line.y, width: filled, height: 1), style: Style(foreground: .black, background: .green))
+        buffer.fill(Rect(x: line.x + filled, y: line.y, width: line.width - filled, height: 1), style: Style(foreground: .brightWhite, background: .brightBlack))
+        let labelText = label.prefix(columns: line.width)
+        let start = line.x + (line.width - labelText.displayWidth) / 2
+        var column = start
+        for character in labelText {
+            let inFilled = column < line.x + filled
+            buffer.write(String(character), x: column, y: line.y,
+                         style: inFilled ? Style(foreground: .black, background: .green, bold: true) : Style(foreground: .brightWhite, background: .brightBlack, bold: true), clip: line)
+            column += character.displayWidth
+        }
+    }
+}
+
+/// Columns of text with a header row; column widths are fractions of the area.
+public struct Table: Widget {
+    public var headers: [String]
+    public var rows: [[String]]
+    public var widths: [Int]
+    public var selected: Int?
+    public init(headers: [String], rows: [[String]], widths: [Int], selected: Int? = nil) {
+        self.headers = headers
+        self.rows = rows
+        self.widths = widths
+        self.selected = selected
+    }
+
+    /// The rectangle of each data row (for taps).
+    public func rowRects(_ area: Rect) -> [Rect] {
+        rows.indices.map { area.rows($0 + 1, 1) }.filter { !$0.isEmpty }
+    }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        let total = max(1, widths.reduce(0, +))
+        var columns: [Rect] = []
+        var x = area.x
+        for (index, weight) in widths.enumerated() {
+            let width = index == widths.count - 1 ? area.maxX - x : area.width * weight / total
+            columns.append(Rect(x: x, y: area.y, width: width, height: area.height))
+            x += width
+        }
+        let header = Style(foreground: .brightWhite, bold: true, underline: true)
+        for (index, title) in headers.enumerated() where index < columns.count {
+            Text(title, style: header).render(columns[index].rows(0, 1).inset(horizontal: 0), &buffer)
+        }
+        for (rowIndex, row) in rows.enumerated() where rowIndex + 1 < area.height {
+            let style = rowIndex == selected ? Style(foreground: .black, background: .brightYellow, bold: true) : .plain
+            if rowIndex == selected { buffer.fill(area.rows(rowIndex + 1, 1), style: style) }
+            for (index, value) in row.enumerated() where index < columns.count {
+                Text(value, style: style).render(Rect(x: columns[index].x, y: area.y + rowIndex + 1, width: columns[index].width - 1, height: 1), &buffer)
+            }
+        }
+    }
+}
+
+/// A banner that asks something with a countdown: "Are you still there? 12".
+public struct CountdownBanner: Widget {
+    public var message: String
+    public var seconds: Int
+    public init(_ message: String, seconds: Int) {
+        self.message = message
+        self.seconds = seconds
+    }
+
+    public func render(_ area: Rect, _ buffer: inout Buffer) {
+        guard !area.isEmpty else { return }
+        let style = Style(foreground: .black, background: .brightRed, bold: true)
+        buffer.fill(area, style: style)
+        let text = "\(message)  \(seconds)"
+        Paragraph(text, style: style, alignment: .center).render(area.inset(horizontal: 1, vertical: area.height >= 3 ? 1 : 0), &buffer)
+    }
+}
