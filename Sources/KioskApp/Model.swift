@@ -28,7 +28,7 @@ public struct KioskConfig: Sendable {
 }
 
 /// Everything that can happen to the app: input, time, and the results of effects.
-public enum AppEvent: Sendable {
+public enum AppEvent: Sendable, Equatable {
     case input(InputEvent)
     case tick(Date)
     case resized(width: Int, height: Int)

@@ -612,7 +612,7 @@ public enum KioskApp {
         guard var visit = state.mediator.visit else { return [] }
         let questionIDs = Set(flow.questionnaire.questions.map(\.id))
         let before = visit.answers.filter { questionIDs.contains($0.key) }
-        let after = flow.answers
+        let after = flow.answers.filter { questionIDs.contains($0.key) }
         let changed = after.filter { before[$0.key] != $0.value }
         let removed = before.keys.filter { after[$0] == nil }.sorted()
         guard !changed.isEmpty || !removed.isEmpty else { return [] }

@@ -1,0 +1,126 @@
+import Foundation
+import Intake
+import KioskApp
+import Rights
+import Terminal
+import Testing
+import TestSupport
+
+/// Each screen at 80×24 and 40×12, compared with `Snapshots/NAME-WxH.txt` (RECORD_SNAPSHOTS=1 re-records).
+@Suite("Screens")
+struct ScreenSnapshotTests {
+    static let sizes = [(80, 24), (40, 12)]
+
+    func sized(_ state: AppState, _ size: (Int, Int)) -> AppState {
+        var copy = state
+        copy.width = size.0
+        copy.height = size.1
+        return copy
+    }
+
+    @Test("Welcome: the languages by their own names", arguments: [0, 1])
+    func welcome(size: Int) {
+        assertSnapshot(sized(makeState(), Self.sizes[size]), named: "welcome")
+    }
+
+    @Test("Consent, a single-choice question", arguments: [0, 1])
+    func consent(size: Int) {
+        var state = makeState()
+        type(&state, "1")
+        assertSnapshot(sized(state, Self.sizes[size]), named: "question-consent")
+    }
+
+    @Test("A typed answer with an error", arguments: [0, 1])
+    func typedWithError(size: Int) {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
+        type(&state, "3000"); send(&state, .enter)
+        assertSnapshot(sized(state, Self.sizes[size]), named: "question-year-error")
+    }
+
+    @Test("The commune with its matches", arguments: [0, 1])
+    func commune(size: Int) {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
+        type(&state, "ren")
+        assertSnapshot(sized(state, Self.sizes[size]), named: "question-commune")
+    }
+
+    @Test("A multiple choice with ticks", arguments: [0, 1])
+    func multipleChoice(size: Int) {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
+        type(&state, "cou"); type(&state, "1"); type(&state, "2"); type(&state, "5")
+        assertSnapshot(sized(state, Self.sizes[size]), named: "question-reasons")
+    }
+
+    @Test("The review page", arguments: [0, 1])
+    func review(size: Int) {
+        var state = makeState()
+        throughCheckIn(&state)
+        assertSnapshot(sized(state, Self.sizes[size]), named: "review")
+    }
+
+    @Test("The ticket and the checklist", arguments: [0, 1])
+    func ticket(size: Int) {
+        var state = makeState()
+        throughCheckIn(&state)
+        confirmCheckIn(&state)
+        throughRights(&state)
+        send(&state, .enter)
+        assertSnapshot(sized(state, Self.sizes[size]), named: "ticket")
+    }
+
+    @Test("The countdown", arguments: [0, 1])
+    func countdown(size: Int) {
+        var state = makeState()
+        type(&state, "1")
+        wait(&state, seconds: 95)
+        assertSnapshot(sized(state, Self.sizes[size]), named: "countdown")
+    }
+
+    @Test("The PIN pad", arguments: [0, 1])
+    func pin(size: Int) {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        type(&state, "12")
+        assertSnapshot(sized(state, Self.sizes[size]), named: "pin")
+    }
+
+    @Test("The mediator's queue", arguments: [0, 1])
+    func queue(size: Int) {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        let created = state.now.addingTimeInterval(-25 * 60)
+        _ = KioskApp.update(&state, .queueLoaded([
+            QueueRow(visitID: "a", ticket: 1, name: "Ana", reasons: ["Trouver un médecin"], createdAt: created, status: .waiting),
+            QueueRow(visitID: "b", ticket: 2, name: "Petro", reasons: ["Ma carte Vitale, ma couverture santé"], createdAt: created.addingTimeInterval(600), status: .open),
+        ]))
+        assertSnapshot(sized(state, Self.sizes[size]), named: "mediator-queue")
+    }
+
+    @Test("A visit for the mediator: answers and rights", arguments: [0, 1])
+    func visit(size: Int) {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "ro", consent: .share, status: .withMediator, answers: [
+            "consent": .choice("share"), "birth_year": .number(Fixed4(integer: 1990)), "base_coverage": .choice("none"),
+            "has_partner": .choice("no"), "children_under_25": .number(Fixed4(integer: 1)), "resources_12_months": .number(Fixed4(integer: 14000)),
+            "benefits": .choices(["none"]), "housing": .choice("tenant"), "housing_allowance": .choice("yes"),
+            "residence_status": .choice("irregular"), "arrived_within_a_year": .choice("no"), "has_medecin_traitant": .choice("no"),
+        ])))
+        assertSnapshot(sized(state, Self.sizes[size]), named: "mediator-visit")
+    }
+
+    @Test("Sync status", arguments: [0, 1])
+    func sync(size: Int) {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        type(&state, "s")
+        _ = KioskApp.update(&state, .statusLoaded(sync: ["Dossiers en attente d'envoi : 3"], printer: []))
+        assertSnapshot(sized(state, Self.sizes[size]), named: "mediator-sync")
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import Intake
+import KioskApp
+import KioskStore
+import Rights
+import Terminal
+import Testing
+import TestSupport
+
+@Suite("Kiosk update")
+struct UpdateTests {
+    @Test("A visitor goes from the language choice to a ticket and a checklist")
+    func fullVisitorPath() throws {
+        var state = makeState()
+        throughCheckIn(&state)
+        #expect(state.visitor.flow?.position == .review)
+        let save = send(&state, .enter)
+        guard case let .saveCheckIn(language, consent, name, answers)? = save.first else { Issue.record("no save: \(save)"); return }
+        #expect(language == "en")
+        #expect(consent == .share)
+        #expect(name == "Ana")
+        #expect(answers["commune"] == .text("11103"))
+        _ = KioskApp.update(&state, .checkInSaved(visitID: "visit-1", ticket: 7))
+        #expect(state.visitor.phase == .rights)
+        throughRights(&state)
+        #expect(state.visitor.flow?.position == .review)
+        let effects = send(&state, .enter)
+        #expect(effects.contains(.setStatus(visitID: "visit-1", status: .waiting)))
+        #expect(effects.contains(.printTicket(number: 7, language: "en")))
+        #expect(state.visitor.phase == .ticket)
+        #expect(state.visitor.evaluation?[.c2s].variant == .free)
+        #expect(screen(state).contains("Your number"))
+        #expect(screen(state).contains("Proof of address"))
+        send(&state, .enter)
+        #expect(state.visitor.phase == .welcome)
+    }
+
+    @Test("Choices can be tapped like on a touch screen")
+    func tapping() {
+        var state = makeState()
+        tap(&state, "Română")
+        #expect(state.language == "ro")
+        tap(&state, "Da, dar dosarul meu rămâne aici")
+        #expect(state.visitor.flow?.answers["consent"] == .choice("box_only"))
+        tap(&state, "Înapoi")
+        #expect(state.visitor.flow?.current?.id == "consent")
+    }
+
+    @Test("Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing in visitor mode")
+    func cannotEscape() {
+        var state = makeState()
+        type(&state, "1")
+        let before = state.visitor
+        for key in [Key.ctrl("c"), .ctrl("z"), .ctrl("\\")] {
+            #expect(send(&state, key).isEmpty)
+        }
+        #expect(state.visitor == before)
+        #expect(state.mode == .visitor)
+    }
+
+    @Test("After 90 s without input a 15 s countdown shows; any touch keeps the answers")
+    func countdownAndStillHere() {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1")
+        wait(&state, seconds: 89)
+        #expect(state.countdown == nil)
+        wait(&state, seconds: 2)
+        #expect(state.countdown == 14)
+        #expect(screen(state).contains("Êtes-vous toujours là"))
+        // The touch that answers the question does nothing else.
+        _ = KioskApp.update(&state, .input(.mouse(MouseEvent(button: .left, kind: .press, x: 5, y: 5))))
+        #expect(state.countdown == nil)
+        #expect(state.visitor.flow?.answers["consent"] == .choice("share"))
+    }
+
+    @Test("At the end of the countdown, answers not confirmed are wiped and the welcome returns")
+    func wipeAfterCountdown() {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1"); type(&state, "Ana")
+        wait(&state, seconds: 91)
+        let effects = wait(&state, seconds: 15)
+        #expect(effects.isEmpty)
+        #expect(state.visitor.phase == .welcome)
+        #expect(state.visitor.flow == nil)
+        #expect(!screen(state).contains("Ana"))
+    }
+
+    @Test("A confirmed check-in is never lost: the wipe sends the visit to the queue")
+    func confirmedCheckInSurvivesWipe() {
+        var state = makeState()
+        throughCheckIn(&state)
+        confirmCheckIn(&state)
+        type(&state, "3")
+        wait(&state, seconds: 91)
+        let effects = wait(&state, seconds: 15)
+        #expect(effects == [.setStatus(visitID: "visit-1", status: .waiting)])
+        #expect(state.visitor.phase == .welcome)
+    }
+
+    @Test("Five wrong PINs lock mediator mode for five minutes")
+    func pinLockout() {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        #expect(state.mode == .pinEntry)
+        for attempt in 1...5 {
+            type(&state, "0000")
+            #expect(send(&state, .enter) == [.checkPIN("0000")])
+            let effects = KioskApp.update(&state, .pinChecked(false))
+            if attempt == 5 {
+                #expect(effects == [.persistLockout(until: state.now.addingTimeInterval(300))])
+            }
+        }
+        #expect(state.pin.lockedUntil != nil)
+        type(&state, "1234")
+        #expect(send(&state, .enter).isEmpty)
+        #expect(state.mode == .pinEntry)
+        wait(&state, seconds: 10)
+        send(&state, .escape)
+        wait(&state, seconds: 301)
+        send(&state, .ctrl("e"))
+        type(&state, "1234")
+        #expect(send(&state, .enter) == [.checkPIN("1234")])
+        #expect(KioskApp.update(&state, .pinChecked(true)) == [.loadQueue, .persistLockout(until: nil)])
+        #expect(state.mode == .mediator)
+    }
+
+    @Test("Mediator mode locks itself after 2 minutes without input")
+    func mediatorAutoLock() {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        wait(&state, seconds: 119)
+        #expect(state.mode == .mediator)
+        wait(&state, seconds: 2)
+        #expect(state.mode == .visitor)
+    }
+
+    @Test("A mediator's edit of an answer changes the evaluation and is saved")
+    func mediatorEditChangesEvaluation() {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        let answers: [String: AnswerValue] = [
+            "consent": .choice("share"), "birth_year": .number(Fixed4(integer: 1990)), "base_coverage": .choice("none"),
+            "complementary": .choice("none"), "has_partner": .choice("no"), "children_under_25": .number(Fixed4(integer: 0)),
+            "resources_12_months": .number(Fixed4(integer: 9000)), "benefits": .choices(["none"]), "housing": .choice("tenant"),
+            "housing_allowance": .choice("no"), "residence_status": .choice("french"), "arrived_within_a_year": .choice("no"),
+            "has_medecin_traitant": .choice("no"),
+        ]
+        _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share, status: .withMediator, answers: answers)))
+        #expect(state.mediator.evaluation?[.c2s].variant == .free)
+        tap(&state, "Combien le foyer a-t-il reçu")
+        #expect(state.mediator.editing?.current?.id == "resources_12_months")
+        for _ in 0..<4 { send(&state, .backspace) }
+        type(&state, "12000")
+        let effects = send(&state, .enter)
+        #expect(effects == [.saveAnswers(visitID: "v", answers: ["resources_12_months": .number(Fixed4(integer: 12000))], removed: [], by: .mediator)])
+        #expect(state.mediator.evaluation?[.c2s].variant == .participation)
+        #expect(state.mediator.editing == nil)
+    }
+
+    @Test("A wrong answer shows why in the visitor's language and keeps the screen")
+    func wrongAnswer() {
+        var state = makeState()
+        type(&state, "3"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
+        type(&state, "19x0"); send(&state, .enter)
+        #expect(state.visitor.error == AnswerProblem.notANumber.text("es"))
+        #expect(state.visitor.flow?.current?.id == "birth_year")
+        #expect(screen(state).contains("Escriba un número"))
+    }
+
+    @Test("Back returns to the previous question with its answer shown")
+    func backShowsAnswer() {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
+        send(&state, .escape)
+        #expect(state.visitor.flow?.current?.id == "first_name")
+        #expect(state.visitor.input == "Ana")
+    }
+
+    @Test("Every screen draws at every size without crashing, 0×0 and 1×1 included")
+    func anySize() {
+        var state = makeState()
+        throughCheckIn(&state)
+        for (width, height) in [(0, 0), (1, 1), (2, 3), (20, 5), (40, 12), (200, 60)] {
+            _ = KioskApp.update(&state, .resized(width: width, height: height))
+            _ = KioskApp.view(state)
+        }
+    }
+}
+
+@Suite("Kiosk runtime over the store")
+struct RuntimeTests {
+    func runtime() throws -> (KioskRuntime, TestClock) {
+        let clock = TestClock("2026-11-24T10:00:00+01:00")
+        let database = try AppDatabase.inMemory(clock: clock.function)
+        try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash("2468", rounds: 1024))
+        let runtime = KioskRuntime(database: database, content: ContentFixtures.content, engine: Fixtures.engine, config: KioskConfig(placeName: "Couiza"))
+        return (runtime, clock)
+    }
+
+    @Test("A confirmed check-in is saved with its answers and comes back as a ticket")
+    func checkInSaved() throws {
+        let (runtime, _) = try runtime()
+        var state = makeState()
+        throughCheckIn(&state)
+        let effect = send(&state, .enter)[0]
+        let events = runtime.run(effect, state: state)
+        guard case let .checkInSaved(visitID, ticket)? = events.first else { Issue.record("\(events)"); return }
+        #expect(ticket == 1)
+        #expect(try runtime.database.answers(visitID: visitID).count == 6)
+        #expect(try runtime.database.visit(visitID)?.displayName == "Ana")
+    }
+
+    @Test("The PIN is checked against its scrypt hash, and each attempt is audited")
+    func pinCheck() throws {
+        let (runtime, _) = try runtime()
+        let state = makeState()
+        #expect(runtime.run(.checkPIN("2468"), state: state) == [.pinChecked(true)])
+        #expect(runtime.run(.checkPIN("1111"), state: state) == [.pinChecked(false)])
+        #expect(try runtime.database.auditEntries().map(\.action) == ["unlock", "unlock_failed"])
+        #expect(try !runtime.database.setting(KioskRuntime.pinSetting)!.contains("2468"))
+    }
+
+    @Test("Closing a visit queues its record without personal answers")
+    func closeQueuesRecord() throws {
+        let (runtime, _) = try runtime()
+        let visit = try runtime.database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana"))
+        let answers: [String: AnswerValue] = ["first_name": .text("Ana"), "commune": .text("11103")]
+        let events = runtime.run(.closeVisit(visitID: visit.id, answers: answers), state: makeState())
+        #expect(events == [.notice("Visite n° 1 clôturée.")])
+        let item = try #require(try runtime.database.outboxDue().first)
+        #expect(item.record.kind == "permanence.visit-record")
+        #expect(!String(decoding: item.record.payload, as: UTF8.self).contains("Ana"))
+    }
+
+    @Test("The queue lists today's visits with their reasons in words")
+    func queue() throws {
+        let (runtime, _) = try runtime()
+        try runtime.database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana",
+                                             answers: [StoredAnswer(questionnaire: "checkin", questionID: "reasons", valueJSON: #"{"choices":["doctor"]}"#)]))
+        guard case .queueLoaded(let rows)? = runtime.run(.loadQueue, state: makeState()).first else { Issue.record("no queue"); return }
+        #expect(rows.map(\.name) == ["Ana"])
+        #expect(rows.first?.reasons == ["Trouver un médecin"])
+    }
+
+    @Test("A store error becomes a message without personal data")
+    func storeError() throws {
+        let (runtime, _) = try runtime()
+        let events = runtime.run(.setStatus(visitID: "missing", status: .waiting), state: makeState())
+        #expect(events == [.effectFailed("no visit with id missing")])
+    }
+}
