@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "TestSupport"]),
-        .testTarget(name: "KioskCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "KioskCLITests", dependencies: ["TestSupport", "KioskStore", "Terminal"]),
     ]
 )

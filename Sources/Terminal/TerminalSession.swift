@@ -17,6 +17,8 @@ public final class TerminalSession: @unchecked Sendable {
     private var original = termios()
     private var active = false
     private var signalSources: [DispatchSourceSignal] = []
+    /// Runs after the terminal is restored when SIGTERM or SIGHUP ends the process (e.g. to delete a demo's files).
+    public var onSignalExit: (@Sendable () -> Void)?
     /// Written to by the SIGWINCH handler; the event loop polls it.
     public private(set) var resizePipe: (read: Int32, write: Int32) = (-1, -1)
 
@@ -56,6 +58,7 @@ public final class TerminalSession: @unchecked Sendable {
                     _ = Glibc.write(self.resizePipe.write, &byte, 1)
                 } else {
                     self.restore()
+                    self.onSignalExit?()
                     exit(128 + signalNumber)
                 }
             }

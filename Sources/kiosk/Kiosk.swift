@@ -219,6 +219,10 @@ struct Run: ParsableCommand {
         }
         let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config)
         let session = TerminalSession()
+        if demo {
+            let demoHome = home
+            session.onSignalExit = { try? FileManager.default.removeItem(at: demoHome) }
+        }
         try session.start()
         defer { session.restore() }
         try KioskLoop.run(session: session, runtime: runtime)
