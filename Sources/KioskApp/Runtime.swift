@@ -6,26 +6,32 @@ import KioskStore
 import Rights
 import Terminal
 
-/// Mediator PINs, stored as scrypt hashes: `scrypt$N$r$p$salt$hash` (base64).
+/// Mediator PINs, stored as PBKDF2-HMAC-SHA256 hashes with a random salt and many rounds:
+/// `pbkdf2-sha256$rounds$salt$hash` (base64). A slow KDF that needs no memory (scrypt's
+/// 16 MB would double the kiosk's resident memory for each unlock).
 public enum PINHasher {
-    public static func hash(_ pin: String, rounds: Int = 16_384) throws -> String {
+    public static let defaultRounds = 600_000
+
+    public static func hash(_ pin: String, rounds: Int = defaultRounds) throws -> String {
         var salt = [UInt8](repeating: 0, count: 16)
         for index in salt.indices { salt[index] = UInt8.random(in: 0...255) }
-        let key = try KDF.Scrypt.deriveKey(from: Array(pin.utf8), salt: salt, outputByteCount: 32, rounds: rounds, blockSize: 8, parallelism: 1)
-        let hash = key.withUnsafeBytes { Data($0) }
-        return "scrypt$\(rounds)$8$1$\(Data(salt).base64EncodedString())$\(hash.base64EncodedString())"
+        let hash = try derive(pin, salt: salt, rounds: rounds, count: 32)
+        return "pbkdf2-sha256$\(rounds)$\(Data(salt).base64EncodedString())$\(hash.base64EncodedString())"
     }
 
     public static func verify(_ pin: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
-        guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let blockSize = Int(parts[2]), let parallelism = Int(parts[3]),
-              let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
-              let key = try? KDF.Scrypt.deriveKey(from: Array(pin.utf8), salt: salt, outputByteCount: expected.count, rounds: rounds,
-                                                 blockSize: blockSize, parallelism: parallelism) else { return false }
-        let actual = key.withUnsafeBytes { Data($0) }
+        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds >= 1_000,
+              let salt = Data(base64Encoded: parts[2]), let expected = Data(base64Encoded: parts[3]),
+              let actual = try? derive(pin, salt: Array(salt), rounds: rounds, count: expected.count) else { return false }
         // Constant-time comparison.
         guard actual.count == expected.count else { return false }
         return zip(actual, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func derive(_ pin: String, salt: [UInt8], rounds: Int, count: Int) throws -> Data {
+        let key = try KDF.Insecure.PBKDF2.deriveKey(from: Array(pin.utf8), salt: salt, using: .sha256, outputByteCount: count, unsafeUncheckedRounds: rounds)
+        return key.withUnsafeBytes { Data($0) }
     }
 }
 

@@ -121,8 +121,9 @@ public struct ChoiceList: Widget {
         for (index, rect) in itemRects(area).enumerated() {
             let isSelected = index == selected
             let style = isSelected ? Style(foreground: .black, background: .brightYellow, bold: true) : Style(foreground: .brightWhite, background: .blue)
+            // One coloured row per item; the others are spacing, so a move between items redraws little.
             let line = rect.rows(rowsPerItem > 1 ? (rowsPerItem - 1) / 2 : 0, 1)
-            buffer.fill(rect.rows(0, max(1, rowsPerItem - (rowsPerItem > 1 ? 1 : 0))), style: style)
+            buffer.fill(line, style: style)
             let number = index + firstNumber < 10 ? "\(index + firstNumber)" : " "
             let box = checked.map { $0.contains(index) ? "[x] " : "[ ] " } ?? ""
             Text(" \(number)  \(box)\(items[index])", style: style).render(line, &buffer)

@@ -1,8 +1,10 @@
 import Foundation
 import Intake
+import KioskApp
 import KioskStore
 import Rights
 import RulesLoader
+import Terminal
 
 // `bench`: the project's speed and memory figures, one line each: `name value unit`.
 // Build in release (tools/bench does it): numbers from a debug build mean nothing.
@@ -152,6 +154,65 @@ for _ in 0..<50 {
 }
 report("visits_of_a_day_list_1000_median", median(listTimes) * 1000, "ms")
 report("visits_of_a_day_list_1000_p99", percentile(listTimes, 0.99) * 1000, "ms")
+
+// Terminal UI: from a key event to the frame's bytes (update, view, diff), and the bytes of a one-choice move.
+if let kioskContent = ContentLoader.load(directory: content).content {
+    var state = AppState(config: KioskConfig(placeName: "Couiza"), content: kioskContent, engine: engine, now: Date(), width: 80, height: 24)
+    var renderer = DiffRenderer()
+    _ = KioskApp.update(&state, .input(.key(.character("1"))))      // French
+    _ = KioskApp.update(&state, .input(.key(.character("1"))))      // consent → first name
+    _ = KioskApp.update(&state, .input(.key(.escape)))              // back to the consent, a choice screen
+    _ = renderer.render(KioskApp.view(state).buffer)
+    var frameTimes: [Double] = []
+    var moveBytes: [Int] = []
+    for index in 0..<2_000 {
+        let key: Key = index % 2 == 0 ? .down : .up
+        let start = now()
+        _ = KioskApp.update(&state, .input(.key(key)))
+        let output = renderer.render(KioskApp.view(state).buffer)
+        frameTimes.append(now() - start)
+        moveBytes.append(output.utf8.count)
+    }
+    report("key_to_frame_p50", percentile(frameTimes, 0.50) * 1000, "ms")
+    report("key_to_frame_p99", percentile(frameTimes, 0.99) * 1000, "ms")
+    report("bytes_for_one_choice_move_80x24", Double(moveBytes.max() ?? 0), "bytes")
+} else {
+    FileHandle.standardError.write(Data("bench: content broken, no terminal figures\n".utf8))
+}
+
+// The kiosk process in a real terminal (tmux): start to first frame, resident memory during a check-in.
+let tmuxPath = "/usr/bin/tmux"
+if FileManager.default.isExecutableFile(atPath: tmuxPath), FileManager.default.isExecutableFile(atPath: kiosk.path) {
+    let socket = "permanence-bench-\(getpid())"
+    func tmux(_ arguments: [String]) -> String { Spawn.run(tmuxPath, ["-L", socket, "-f", "/dev/null"] + arguments).output }
+    var firstFrames: [Double] = []
+    var residentKilobytes = 0
+    for round in 0..<5 {
+        let start = now()
+        tmux(["new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", "\(kiosk.path) run --demo --rules \(rulesDirectory.path)"])
+        while now() - start < 10, !tmux(["capture-pane", "-p", "-t", "kiosk"]).contains("Choisissez votre langue") { usleep(2_000) }
+        firstFrames.append(now() - start)
+        if round == 0 {
+            // A check-in, then the peak resident memory of the kiosk process.
+            for keys in ["2", "1", "Ana\r", "1990\r", "cou", "1", "1\r", "2", "\r", "3", "3", "2", "0\r", "9000\r", "5\r", "1", "2", "1", "2", "2", "2", "4\r"] {
+                tmux(["send-keys", "-t", "kiosk", "-l", keys])
+                usleep(30_000)
+            }
+            usleep(300_000)
+            let pid = tmux(["display-message", "-p", "-t", "kiosk", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
+                residentKilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            }
+        }
+        tmux(["kill-server"])
+        usleep(100_000)
+    }
+    report("kiosk_start_to_first_frame_median", median(firstFrames) * 1000, "ms")
+    report("kiosk_peak_resident_memory_during_checkin", Double(residentKilobytes) / 1024, "MiB")
+} else {
+    FileHandle.standardError.write(Data("bench: tmux or the kiosk binary is missing; no start-up and memory figures\n".utf8))
+}
 
 // Peak memory of this process (VmHWM), for the record.
 if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -8,38 +8,11 @@ final class TmuxKiosk {
     let socket = "permanence-test-\(UUID().uuidString.prefix(8))"
     let tmux = URL(fileURLWithPath: "/usr/bin/tmux")
 
-    /// Runs a tmux command to completion with posix_spawn and waitpid (Foundation's Process waits badly
-    /// on a client that forks the tmux server); returns what it printed.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
-        defer { unlink(outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([tmux.path, "-L", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        // The test runner's threads block some signals; tmux (and the kiosk it starts) must get them all.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, tmux.path, &actions, &attributes, argv, environ) == 0 else {
-            throw NSError(domain: "tmux", code: 2, userInfo: [NSLocalizedDescriptionKey: "cannot start tmux (is it installed?)"])
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let result = Spawn.run(tmux.path, ["-L", socket, "-f", "/dev/null"] + arguments)
+        if result.status == -1 { throw NSError(domain: "tmux", code: 2, userInfo: [NSLocalizedDescriptionKey: "cannot start tmux (is it installed?)"]) }
+        return result.output
     }
 
     init(width: Int = 80, height: Int = 24) throws {
