@@ -193,9 +193,13 @@ public struct AppState: Sendable {
     public var pin = PINState()
     public var notice: String?
 
+    /// The mediator's own questions about a visit: orientation to partners, consent to a referral.
+    public let mediatorQuestionnaire: Questionnaire
+
     public init(config: KioskConfig, content: KioskContent, engine: RightsEngine, now: Date, width: Int = 80, height: Int = 24) {
         self.config = config
         self.content = content
+        self.mediatorQuestionnaire = MediatorQuestions.make(services: content.services)
         self.engine = engine
         self.now = now
         self.lastInput = now
@@ -220,4 +224,28 @@ public struct AppState: Sendable {
     }
 
     var flowContext: FlowContext { FlowContext(today: today, communes: content.communes) }
+}
+
+/// The questions only the mediator answers, built from the partner directory.
+public enum MediatorQuestions {
+    public static let id = "mediator"
+
+    public static func make(services: [PartnerService]) -> Questionnaire {
+        let orientation = Question(
+            id: "orientation", type: .multipleChoice,
+            label: LocalizedText(["fr": "Orientation vers", "en": "Referred to"]),
+            choices: services.map { Choice(value: $0.id, label: LocalizedText(["fr": $0.name])) } + [Choice(value: "none", label: LocalizedText(["fr": "Aucune orientation", "en": "No referral"]))],
+            section: "mediator")
+        let consent = Question(
+            id: "referral_consent", type: .yesNo,
+            label: LocalizedText(["fr": "La personne accepte que l'on transmette sa situation au partenaire", "en": "The person agrees that their situation is passed on to the partner"]),
+            relevant: .all([.answered("orientation"), .not(.contains("orientation", "none"))]),
+            section: "mediator")
+        let followUp = Question(
+            id: "follow_up", type: .yesNo,
+            label: LocalizedText(["fr": "Un suivi est prévu à la prochaine permanence", "en": "A follow-up is planned at the next office hours"]),
+            section: "mediator")
+        return Questionnaire(id: id, version: 1, title: LocalizedText(["fr": "Suivi du médiateur", "en": "Mediator follow-up"]), languages: ["fr", "en"],
+                             sections: [Section(id: "mediator", title: LocalizedText(["fr": "Suivi", "en": "Follow-up"]), questions: [orientation, consent, followUp])])
+    }
 }

@@ -71,7 +71,7 @@ public final class KioskRuntime: @unchecked Sendable {
     }
 
     func questionnaireID(_ questionID: String) -> String {
-        content.questionnaires.first { $0.question(questionID) != nil }?.id ?? "other"
+        content.questionnaires.first { $0.question(questionID) != nil }?.id ?? MediatorQuestions.id
     }
 
     func decode(_ stored: [StoredAnswer]) -> [String: AnswerValue] {

@@ -626,7 +626,7 @@ public enum KioskApp {
     /// The questions the mediator sees for a visit, in order: every question on the path of each questionnaire.
     static func mediatorEntries(_ state: AppState) -> [(id: String, label: String, answer: String)] {
         guard let visit = state.mediator.visit else { return [] }
-        return state.content.questionnaires.flatMap { questionnaire in
+        return (state.content.questionnaires + [state.mediatorQuestionnaire]).flatMap { questionnaire in
             Flow.relevantQuestions(questionnaire, visit.answers).map { question in
                 (question.id, question.label["fr"], answerText(visit.answers[question.id], question, "fr", state))
             }
@@ -634,7 +634,7 @@ public enum KioskApp {
     }
 
     static func questionnaire(containing id: String, _ state: AppState) -> Questionnaire? {
-        state.content.questionnaires.first { $0.question(id) != nil }
+        (state.content.questionnaires + [state.mediatorQuestionnaire]).first { $0.question(id) != nil }
     }
 
     static func clockTime(_ date: Date) -> String {

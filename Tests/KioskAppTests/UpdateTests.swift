@@ -251,3 +251,23 @@ struct RuntimeTests {
         #expect(events == [.effectFailed("no visit with id missing")])
     }
 }
+
+@Suite("Mediator follow-up")
+struct MediatorFollowUpTests {
+    @Test("The mediator records an orientation to a partner and the person's consent")
+    func orientationAndConsent() {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share, status: .withMediator,
+                                                             answers: ["consent": .choice("share")])))
+        tap(&state, "Orientation vers")
+        #expect(state.mediator.editing?.current?.id == "orientation")
+        tap(&state, "Centre Médecins Solidaires")
+        let effects = tap(&state, "Continuer")
+        #expect(effects == [.saveAnswers(visitID: "v", answers: ["orientation": .choices(["ms-couiza"])], removed: [], by: .mediator)])
+        tap(&state, "La personne accepte")
+        let consent = type(&state, "1")
+        #expect(consent == [.saveAnswers(visitID: "v", answers: ["referral_consent": .choice("yes")], removed: [], by: .mediator)])
+    }
+}
