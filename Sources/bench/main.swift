@@ -184,7 +184,7 @@ if let kioskContent = ContentLoader.load(directory: content).content {
 let tmuxPath = "/usr/bin/tmux"
 if FileManager.default.isExecutableFile(atPath: tmuxPath), FileManager.default.isExecutableFile(atPath: kiosk.path) {
     let socket = "permanence-bench-\(getpid())"
-    func tmux(_ arguments: [String]) -> String { Spawn.run(tmuxPath, ["-L", socket, "-f", "/dev/null"] + arguments).output }
+    @discardableResult func tmux(_ arguments: [String]) -> String { Spawn.run(tmuxPath, ["-L", socket, "-f", "/dev/null"] + arguments).output }
     var firstFrames: [Double] = []
     var residentKilobytes = 0
     for round in 0..<5 {
