@@ -15,7 +15,7 @@ public enum Spawn {
     public static func run(_ path: String, _ arguments: [String], captureOutput: Bool = true) -> (status: Int32, output: String) {
         var template = Array("/tmp/permanence-spawn-XXXXXX".utf8CString)
         let fd = captureOutput ? mkstemp(&template) : -1
-        let outputPath = captureOutput ? String(cString: template) : "/dev/null"
+        let outputPath = captureOutput ? template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "/dev/null"
         if fd >= 0 { close(fd) }
         defer { if captureOutput { unlink(outputPath) } }
         var actions = posix_spawn_file_actions_t()
@@ -43,7 +43,7 @@ public enum Spawn {
         var output = ""
         if captureOutput, let file = fopen(outputPath, "r") {
             var buffer = [CChar](repeating: 0, count: 4096)
-            while fgets(&buffer, Int32(buffer.count), file) != nil { output += String(cString: buffer) }
+            while fgets(&buffer, Int32(buffer.count), file) != nil { output += buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } }
             fclose(file)
         }
         return ((status >> 8) & 0xFF, output)
