@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // Pure rights engine: situation, dated parameters, rules, reasons. No I/O, no clock, no dependency.
@@ -29,6 +30,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Documents: PDF writer, form layouts, letters, checklist, ticket content. Bytes out, no I/O.
+        .target(name: "Documents", dependencies: [
+            "Rights", "Intake", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         // Terminal toolkit: cell buffer, widgets, diff renderer, input decoder, raw mode. No product logic.
         .target(name: "Terminal"),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
@@ -40,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
+                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +57,7 @@ let package = Package(
         .testTarget(name: "RulesLoaderTests", dependencies: ["RulesLoader", "Rights", "TestSupport"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "Rights", "TestSupport"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Intake", "Rights", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "TestSupport"],
                     exclude: ["Snapshots"]),

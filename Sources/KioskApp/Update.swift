@@ -647,15 +647,7 @@ public enum KioskApp {
     /// An answer as people read it.
     static func answerText(_ answer: AnswerValue?, _ question: Question, _ language: String, _ state: AppState) -> String {
         guard let answer else { return "—" }
-        switch answer {
-        case .choice(let value): return question.displayedChoices.first { $0.value == value }?.label[language] ?? value
-        case .choices(let values): return values.map { value in question.displayedChoices.first { $0.value == value }?.label[language] ?? value }.joined(separator: ", ")
-        case .number(let number): return question.type == .year ? number.description : number.description.replacingOccurrences(of: ".", with: language == "en" ? "." : ",")
-        case .date(let date): return String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
-        case .text(let text): return question.type == .commune ? (state.content.communes.commune(id: text)?.name ?? text) : text
-        case .dontKnow: return UIText.text(.dontKnow, language)
-        case .skipped: return "—"
-        }
+        return answer.displayText(for: question, language: language, communes: state.content.communes, dontKnow: UIText.text(.dontKnow, language))
     }
 }
 

@@ -13,7 +13,7 @@ struct Kiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Permanence: the health-rights kiosk of a village permanence.",
-        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, DebugCommand.self]
+        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, PrintCommand.self, DebugCommand.self]
     )
 }
 

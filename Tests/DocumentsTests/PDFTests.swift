@@ -1,0 +1,181 @@
+import Documents
+import Foundation
+import Intake
+import Rights
+import Testing
+import TestSupport
+
+/// Text and word positions read back from a PDF with poppler's pdftotext; qpdf checks the structure.
+enum PDFTools {
+    static func write(_ data: Data) throws -> URL {
+        let url = temporaryDirectory("pdf").appendingPathComponent("document.pdf")
+        try data.write(to: url)
+        return url
+    }
+
+    static func text(_ data: Data, layout: Bool = false) throws -> String {
+        let url = try write(data)
+        return try runProcess(URL(fileURLWithPath: "/usr/bin/pdftotext"), (layout ? ["-layout"] : []) + [url.path, "-"]).stdout
+    }
+
+    static func check(_ data: Data) throws -> ProcessResult {
+        try runProcess(URL(fileURLWithPath: "/usr/bin/qpdf"), ["--check", try write(data).path])
+    }
+
+    /// Each word with its box in points from the top-left (pdftotext -bbox).
+    static func words(_ data: Data) throws -> [(word: String, page: Int, xMin: Double, yMax: Double)] {
+        let html = try runProcess(URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-bbox", try write(data).path, "-"]).stdout
+        var result: [(String, Int, Double, Double)] = []
+        var page = 0
+        for line in html.split(separator: "\n") {
+            if line.contains("<page ") { page += 1; continue }
+            guard line.contains("<word "), let open = line.firstIndex(of: ">"), let close = line.range(of: "</word>") else { continue }
+            let word = String(line[line.index(after: open)..<close.lowerBound])
+            func attribute(_ name: String) -> Double {
+                guard let range = line.range(of: "\(name)=\"") else { return -1 }
+                let rest = line[range.upperBound...]
+                return Double(rest.prefix { $0 != "\"" }) ?? -1
+            }
+            result.append((word, page, attribute("xMin"), attribute("yMax")))
+        }
+        return result
+    }
+}
+
+@Suite("PDF documents", .serialized)
+struct PDFTests {
+    static let mm = 72.0 / 25.4
+
+    func render(_ kind: DocumentKind, _ sample: String = "family-visit.json") throws -> Data {
+        try DocumentFixtures.renderer.render(kind, visit: try DocumentFixtures.visit(sample)).pdf
+    }
+
+    @Test("Every document of both sample visits is a valid PDF", arguments: DocumentKind.allCases)
+    func validPDF(kind: DocumentKind) throws {
+        for sample in ["family-visit.json", "newcomer-ame-visit.json"] where !(kind == .referralLetter && sample.hasPrefix("newcomer")) {
+            let check = try PDFTools.check(try render(kind, sample))
+            #expect(check.status == 0, "\(kind.rawValue) \(sample): \(check.stdout) \(check.stderr)")
+        }
+    }
+
+    @Test("Every field of a filled form appears where its layout says")
+    func fieldsWhereTheLayoutSays() throws {
+        let pdf = try render(.c2sRequest)
+        let words = try PDFTools.words(pdf)
+        let layout = try #require(DocumentFixtures.printing.layouts["cerfa-12504"])
+        let visit = try DocumentFixtures.visit("family-visit.json")
+        let expectations: [(field: String, first: String)] = [
+            ("last_name", "S"), ("first_names", "O"), ("birth_date", "1"), ("nir", "1"), ("postcode", "1"),
+            ("address", "2"), ("city", "Couiza"), ("household_size", "4"), ("resources", "18"), ("housing", "Je"), ("c2s_free", "X"),
+        ]
+        #expect(visit.identity.lastName == "Шевченко")
+        for (pageIndex, page) in layout.pages.enumerated() {
+            for field in page.fields {
+                guard let expectation = expectations.first(where: { $0.field == field.id }) else { continue }
+                // Text baselines are at y; boxed characters sit 4.5 mm below the top of their boxes.
+                let x = field.x * Self.mm, y = (field.y + (field.kind == .boxes ? 4.5 : 0)) * Self.mm
+                let match = words.first { word in
+                    word.page == pageIndex + 1 && word.word.hasPrefix(expectation.first)
+                        && abs(word.yMax - y) < 4.5 && word.xMin >= x - 1 && word.xMin <= x + (field.kind == .text ? 2 : 5 * Self.mm)
+                }
+                #expect(match != nil, "\(field.id) at (\(field.x), \(field.y)) mm")
+            }
+        }
+    }
+
+    @Test("Accents print intact; other scripts are transliterated, never dropped")
+    func accentsAndTransliteration() throws {
+        let form = try PDFTools.text(try render(.c2sRequest), layout: true)
+        #expect(form.contains("Demande de Complémentaire santé solidaire"))
+        #expect(form.contains("S E V C E N K O"))
+        #expect(form.contains("O L E K S A N D R"))
+        #expect(form.contains("S T E F A N"))
+        #expect(form.contains("2 rue de l'Église"))
+        #expect(form.contains("Élodie Martin"))
+        let letter = try PDFTools.text(try render(.referralLetter))
+        #expect(letter.contains("Oleksandr Stefan Sevcenko"))
+        #expect(letter.contains("Équipe de médiation en santé"))
+        #expect(letter.contains("reçu·e"))
+        #expect(!letter.contains("?"))
+    }
+
+    @Test("A long form has numbered pages")
+    func pageNumbers() throws {
+        let text = try PDFTools.text(try render(.c2sRequest))
+        #expect(text.contains("Page 1 sur 2"))
+        #expect(text.contains("Page 2 sur 2"))
+    }
+
+    @Test("The checklist lists the papers of each right found, with the next permanence")
+    func checklist() throws {
+        let french = try PDFTools.text(try render(.checklist))
+        #expect(french.contains("Papiers à apporter"))
+        #expect(french.contains("Complémentaire santé solidaire (C2S)"))
+        #expect(french.contains("Les ressources des 12 derniers mois de chaque personne du foyer"))
+        #expect(french.contains("Cette liste n'existe pas encore dans votre langue"))
+        #expect(french.contains("Prochaine permanence : 26/11/2026"))
+        let english = try PDFTools.text(try render(.checklist, "newcomer-ame-visit.json"))
+        #expect(english.contains("Papers to bring"))
+        #expect(english.contains("Aide médicale de l'État (AME)"))
+        #expect(english.contains("Proof that you have lived in France for more than 3 months"))
+    }
+
+    @Test("The referral letter names the partner, the reason, the consent and the mediator")
+    func referralLetter() throws {
+        let text = try PDFTools.text(try render(.referralLetter))
+        #expect(text.contains("Centre Médecins Solidaires (exemple)"))
+        #expect(text.contains("Motif de l'orientation : Déclarer un médecin traitant"))
+        #expect(text.contains("La personne a donné son accord"))
+        #expect(text.contains("06 00 00 00 00"))   // on one line: the number does not break
+        #expect(text.contains("Signature du médiateur"))
+    }
+
+    @Test("A visit without a referral cannot give a referral letter, and says why")
+    func noReferral() throws {
+        #expect(throws: DocumentError("referral: missing (service, reason, done, consent)")) {
+            try DocumentFixtures.renderer.render(.referralLetter, visit: try DocumentFixtures.visit("newcomer-ame-visit.json"))
+        }
+    }
+
+    @Test("The same visit gives the same bytes")
+    func deterministic() throws {
+        #expect(try render(.c2sRequest) == (try render(.c2sRequest)))
+    }
+}
+
+@Suite("Form layouts and visit files")
+struct LayoutAndVisitFileTests {
+    let questionIDs = Set(ContentFixtures.content.questionnaires.flatMap(\.questions).map(\.id))
+
+    @Test("A layout error names the file, the line and the field", arguments: [
+        ("source: identity.last_name", "source: identity.surname", "last_name", "unknown source 'identity.surname'"),
+        ("kind: boxes, x: 15, y: 47, boxes: 30", "kind: boxes, x: 15, y: 47, boxes: 60", "last_name", "go past the page"),
+        ("kind: checkbox, x: 15, y: 178", "kind: tickbox, x: 15, y: 178", "c2s_free", "unknown kind 'tickbox'"),
+        ("source: answers.housing", "source: answers.lodging", "housing", "unknown source 'answers.lodging'"),
+    ])
+    func layoutErrors(original: String, replacement: String, field: String, message: String) throws {
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("Printing/forms/cerfa-12504.yaml"), encoding: .utf8)
+        #expect(text.contains(original))
+        let broken = text.replacingOccurrences(of: original, with: replacement)
+        let line = broken.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(replacement) }! + 1
+        let problems = FormLayout.load(file: "cerfa-12504.yaml", text: broken, questionIDs: questionIDs).problems
+        #expect(problems.contains { $0.hasPrefix("cerfa-12504.yaml:\(line): \(field): ") && $0.contains(message) }, "\(problems)")
+    }
+
+    @Test("A bad visit file names the field", arguments: [
+        (#"{"date": "24/11/2026", "language": "fr", "identity": {}, "answers": {}}"#, "date:"),
+        (#"{"date": "2026-11-24", "language": "fr", "identity": {"nir": "1234"}, "answers": {}}"#, "identity.nir:"),
+        (#"{"date": "2026-11-24", "language": "fr", "identity": {"birth_date": "1988"}, "answers": {}}"#, "identity.birth_date:"),
+        (#"{"date": "2026-11-24", "identity": {}, "answers": {}}"#, "language: missing"),
+        (#"{"date": "2026-11-24", "language": "fr", "identity": {}, "answers": {"housing": {"colour": "red"}}}"#, "answers.housing"),
+        ("not json", "visit"),
+    ])
+    func visitFileErrors(json: String, field: String) {
+        do {
+            _ = try PrintVisit.decode(Data(json.utf8))
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".hasPrefix(field), "\(error)")
+        }
+    }
+}
