@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Documents", dependencies: [
             "Rights", "Intake", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // Printers: ESC/POS encoder for ticket printers (CUPS and USB transports follow).
+        .target(name: "Printers"),
         // Terminal toolkit: cell buffer, widgets, diff renderer, input decoder, raw mode. No product logic.
         .target(name: "Terminal"),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "Rights", "TestSupport"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Intake", "Rights", "TestSupport"]),
+        .testTarget(name: "PrintersTests", dependencies: ["Printers"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "TestSupport"],
                     exclude: ["Snapshots"]),
