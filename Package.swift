@@ -34,8 +34,10 @@ let package = Package(
         .target(name: "Documents", dependencies: [
             "Rights", "Intake", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        // Printers: ESC/POS encoder for ticket printers (CUPS and USB transports follow).
-        .target(name: "Printers"),
+        // libcups (system library: module map and a shim).
+        .systemLibrary(name: "CCups", path: "Sources/CCups"),
+        // Printers: CUPS client, ESC/POS encoder for ticket printers (USB transport follows).
+        .target(name: "Printers", dependencies: ["CCups"]),
         // Terminal toolkit: cell buffer, widgets, diff renderer, input decoder, raw mode. No product logic.
         .target(name: "Terminal"),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents",
+                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,7 +62,7 @@ let package = Package(
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "Rights", "TestSupport"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Intake", "Rights", "TestSupport"]),
-        .testTarget(name: "PrintersTests", dependencies: ["Printers"]),
+        .testTarget(name: "PrintersTests", dependencies: ["Printers", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "TestSupport"],
                     exclude: ["Snapshots"]),

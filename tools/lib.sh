@@ -43,5 +43,6 @@ ensure_swift() {
 }
 
 # What building the package needs on a fresh Debian 12 machine.
-# SwiftPM fetches the dependencies with git (from the machine's local copies).
-BUILD_PACKAGES=(git)
+# SwiftPM fetches the dependencies with git (from the machine's local copies); the printing
+# code links libcups.
+BUILD_PACKAGES=(git libcups2-dev)

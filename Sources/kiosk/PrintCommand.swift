@@ -2,6 +2,7 @@ import ArgumentParser
 import Documents
 import Foundation
 import Intake
+import Printers
 import Rights
 
 /// `kiosk print`: documents of a visit.
@@ -9,8 +10,122 @@ struct PrintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "print",
         abstract: "Render (and, in a later version, print) the documents of a visit.",
-        subcommands: [Render.self]
+        subcommands: [Render.self, Send.self, Test.self, Ticket.self]
     )
+
+    /// Loads what rendering needs and renders one document of a visit file (shared by render and send).
+    static func renderDocument(_ document: String, visitPath: String, common: CommonOptions, printing: String?) throws -> (Data, DocumentKind) {
+        guard let kind = DocumentKind(rawValue: document) else {
+            Output.error("document: unknown '\(document)'; expected \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ExitCode(2)
+        }
+        guard let data = FileManager.default.contents(atPath: visitPath) else {
+            Output.error("visit: cannot read the file \(visitPath)")
+            throw ExitCode(2)
+        }
+        let printVisit: PrintVisit
+        do { printVisit = try PrintVisit.decode(data) } catch let error as DocumentError {
+            Output.error(error.message)
+            throw ExitCode(2)
+        }
+        let engine = try common.loadEngine()
+        guard let contentDirectory = common.locator.contentDirectory(), let content = ContentLoader.load(directory: contentDirectory).content else {
+            Output.error("content: missing or broken; run kiosk content check")
+            throw ExitCode(3)
+        }
+        let printingDirectory = printing.map { URL(fileURLWithPath: $0) } ?? PrintingLocator.directory(besides: contentDirectory)
+        let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
+        let loaded = PrintingContent.load(directory: printingDirectory, questionIDs: questionIDs)
+        guard let printingContent = loaded.content else {
+            for problem in loaded.problems { Output.standardError(problem) }
+            Output.error("printing: \(loaded.problems.count) problem(s) in the layouts or letters")
+            throw ExitCode(3)
+        }
+        let renderer = DocumentRenderer(printing: printingContent, content: content, engine: engine, placeName: "Couiza")
+        do {
+            let (pdf, replaced) = try renderer.render(kind, visit: printVisit)
+            if !replaced.isEmpty {
+                Output.standardError("note: \(replaced.count) character(s) outside the printer fonts were transliterated to Latin letters")
+            }
+            return (pdf, kind)
+        } catch let error as DocumentError {
+            Output.error(error.message)
+            throw ExitCode(2)
+        }
+    }
+
+    /// `kiosk print send DOCUMENT --visit FILE [--printer NAME|URI]`: exit 0 only when the printer completed the job.
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a document of a visit and wait until the printer completed it.",
+            discussion: "Exit 0 when the printer completed the job; 4 with a message when it could not (not found, unreachable, stopped, no paper, busy too long)."
+        )
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "The document.") var document: String
+        @Option(help: "The visit, as JSON.") var visit: String
+        @Option(help: "A CUPS queue name or an ipp:// URI (default: the CUPS default printer).") var printer: String?
+        @Option(help: "Seconds to wait for a busy or absent printer.") var wait: Double = 30
+        @Option(help: "Directory of form layouts and letters.") var printing: String?
+
+        func run() throws {
+            let (pdf, kind) = try PrintCommand.renderDocument(document, visitPath: visit, common: common, printing: printing)
+            do {
+                let job = try CupsClient(busyWait: wait).print(pdf: pdf, title: kind.rawValue, to: PrinterTarget(printer))
+                print("Printed \(kind.rawValue) (job \(job)).")
+            } catch let error as PrintError {
+                Output.error(error.message)
+                throw ExitCode(4)
+            }
+        }
+    }
+
+    /// `kiosk print test`: a one-page test print.
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a test page (exit 0 when completed).")
+        @Option(help: "A CUPS queue name or an ipp:// URI (default: the CUPS default printer).") var printer: String?
+
+        func run() throws {
+            var pdf = PDFWriter(title: "Page de test Permanence")
+            pdf.newPage()
+            pdf.text("Page de test — Permanence", x: 20, y: 30, size: 18, font: .bold)
+            pdf.text("Accents : é è ê à ç ô œ € « »", x: 20, y: 45, size: 12)
+            pdf.boxedField("TEST", x: 20, y: 55, boxes: 10)
+            pdf.checkBox(x: 20, y: 70, checked: true)
+            do {
+                let job = try CupsClient().print(pdf: pdf.render(), title: "test", to: PrinterTarget(printer))
+                print("Test page printed (job \(job)).")
+            } catch let error as PrintError {
+                Output.error(error.message)
+                throw ExitCode(4)
+            }
+        }
+    }
+
+    /// `kiosk print ticket --number N`: the ESC/POS bytes of a queue ticket (USB transport in a later version).
+    struct Ticket: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a queue ticket's ESC/POS bytes (written with --output; USB printing comes later).")
+        @Option(help: "The ticket number.") var number: Int
+        @Option(help: "Where to write the ESC/POS bytes.") var output: String?
+        @Option(help: "The place printed on the ticket.") var place = "Permanence santé"
+        @Option(help: "The visitor's language (fr, en, es, ro, uk).") var lang = "fr"
+
+        func run() throws {
+            guard number > 0 else {
+                Output.error("number: a ticket number starts at 1")
+                throw ExitCode(2)
+            }
+            let formatter = DateFormatter()
+            formatter.dateFormat = "dd/MM/yyyy HH:mm"
+            let content = TicketContent(number: number, dateTime: formatter.string(from: Date()), place: place, language: lang)
+            let bytes = EscPos.ticket(number: content.number, dateTime: content.dateTime, place: content.place, line: content.line)
+            guard let output else {
+                Output.error("ticket printer: no USB ticket printer support in this version; use --output FILE (the number shows on screen)")
+                throw ExitCode(4)
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: output))
+            print("Ticket \(number): \(bytes.count) bytes written to \(output).")
+        }
+    }
 
     /// `kiosk print render DOCUMENT --visit FILE --output FILE.pdf`
     struct Render: ParsableCommand {
@@ -29,43 +144,8 @@ struct PrintCommand: ParsableCommand {
         @Option(help: "Directory of form layouts and letters (default: Printing/ beside the content).") var printing: String?
 
         func run() throws {
-            guard let kind = DocumentKind(rawValue: document) else {
-                Output.error("document: unknown '\(document)'; expected \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                throw ExitCode(2)
-            }
-            guard let data = FileManager.default.contents(atPath: visit) else {
-                Output.error("visit: cannot read the file \(visit)")
-                throw ExitCode(2)
-            }
-            let printVisit: PrintVisit
-            do { printVisit = try PrintVisit.decode(data) } catch let error as DocumentError {
-                Output.error(error.message)
-                throw ExitCode(2)
-            }
-            let engine = try common.loadEngine()
-            guard let contentDirectory = common.locator.contentDirectory(), let content = ContentLoader.load(directory: contentDirectory).content else {
-                Output.error("content: missing or broken; run kiosk content check")
-                throw ExitCode(3)
-            }
-            let printingDirectory = printing.map { URL(fileURLWithPath: $0) } ?? PrintingLocator.directory(besides: contentDirectory)
-            let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
-            let loaded = PrintingContent.load(directory: printingDirectory, questionIDs: questionIDs)
-            guard let printingContent = loaded.content else {
-                for problem in loaded.problems { Output.standardError(problem) }
-                Output.error("printing: \(loaded.problems.count) problem(s) in the layouts or letters")
-                throw ExitCode(3)
-            }
-            let renderer = DocumentRenderer(printing: printingContent, content: content, engine: engine, placeName: "Couiza")
-            do {
-                let (pdf, replaced) = try renderer.render(kind, visit: printVisit)
-                try pdf.write(to: URL(fileURLWithPath: output))
-                if !replaced.isEmpty {
-                    Output.standardError("note: \(replaced.count) character(s) outside the printer fonts were transliterated to Latin letters")
-                }
-            } catch let error as DocumentError {
-                Output.error(error.message)
-                throw ExitCode(2)
-            }
+            let (pdf, _) = try PrintCommand.renderDocument(document, visitPath: visit, common: common, printing: printing)
+            try pdf.write(to: URL(fileURLWithPath: output))
         }
     }
 }

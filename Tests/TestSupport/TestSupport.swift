@@ -3,6 +3,7 @@ import Rights
 import RulesLoader
 import Intake
 import KioskStore
+import Terminal
 
 /// Where the repository and the built products are, for every test target.
 public enum Repository {
@@ -162,4 +163,84 @@ public enum ContentFixtures {
 
     public static var checkin: Questionnaire { content.questionnaire("checkin")! }
     public static var rights: Questionnaire { content.questionnaire("health_rights")! }
+}
+
+/// A real IPP printer for tests: `ippeveprinter` (cups-ipp-utils) on a free loopback port, with a
+/// private D-Bus (it needs one even with DNS-SD off) and a spool directory that keeps every job.
+public final class IPPPrinterSimulator: @unchecked Sendable {
+    public let directory: URL
+    public let spool: URL
+    public let port: Int
+    public var uri: String { "ipp://localhost:\(port)/ipp/print" }
+    private var dbusPID: pid_t = 0
+    private var printerPID: pid_t = 0
+
+    /// Prepares the directories and a port; `start()` launches the printer.
+    public init() throws {
+        directory = temporaryDirectory("ipp")
+        spool = directory.appendingPathComponent("spool")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        port = IPPPrinterSimulator.freePort()
+        let dbus = Spawn.run("/usr/bin/dbus-daemon", ["--session", "--address=unix:path=\(directory.path)/dbus.sock", "--fork", "--print-pid"])
+        dbusPID = pid_t(dbus.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Starts ippeveprinter and waits (at most 10 s) until it accepts connections.
+    public func start() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=\(directory.path)/dbus.sock"
+        printerPID = Spawn.start("/usr/sbin/ippeveprinter",
+                                 ["-p", "\(port)", "-n", "localhost", "-d", spool.path, "-k", "-r", "off", "-f", "application/pdf", "Permanence-Test"],
+                                 environment: environment, log: directory.appendingPathComponent("ippeveprinter.log").path)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if IPPPrinterSimulator.accepts(port: port) { return }
+            usleep(50_000)
+        }
+        throw NSError(domain: "ippeveprinter", code: 1, userInfo: [NSLocalizedDescriptionKey: "ippeveprinter did not start on port \(port)"])
+    }
+
+    public func stopPrinter() {
+        if printerPID > 0 {
+            kill(printerPID, SIGTERM)
+            var status: Int32 = 0
+            waitpid(printerPID, &status, 0)
+            printerPID = 0
+        }
+    }
+
+    deinit {
+        stopPrinter()
+        if dbusPID > 0 { kill(dbusPID, SIGTERM) }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The documents the printer kept, oldest first.
+    public func jobs() -> [URL] {
+        ((try? FileManager.default.contentsOfDirectory(at: spool, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "pdf" }.sorted { $0.lastPathComponent.localizedStandardCompare($1.lastPathComponent) == .orderedAscending }
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+    }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `kiosk print send` against a real IPP printer (ippeveprinter) on loopback; what arrived is read back.
+@Suite("Printing to a real IPP printer")
+struct PrintSendTests {
+    static let kiosk = Repository.builtProduct("kiosk")
+    static let familyVisit = Repository.samplesDirectory.appendingPathComponent("family-visit.json").path
+
+    func send(_ document: String, printer: String, wait: Double = 30, visit: String = familyVisit) throws -> ProcessResult {
+        try runProcess(Self.kiosk, ["print", "send", document, "--visit", visit, "--printer", printer, "--wait", "\(wait)"],
+                       currentDirectory: Repository.root, timeout: 120)
+    }
+
+    func pdftotext(_ url: URL) throws -> String {
+        try runProcess(URL(fileURLWithPath: "/usr/bin/pdftotext"), [url.path, "-"]).stdout
+    }
+
+    @Test("Each document prints through libcups and the printer keeps the same text", arguments: [
+        ("cerfa-12504", "Demande de Complémentaire santé solidaire"), ("cerfa-11573", "Demande d'Aide médicale de l'État"),
+        ("cerfa-12485", "Déclaration de choix du médecin traitant"), ("puma-request", "Demande d'ouverture des droits"),
+        ("referral-letter", "Objet : orientation de Oleksandr Stefan Sevcenko"), ("checklist", "Papiers à apporter"),
+    ])
+    func printsEachDocument(document: String, expected: String) throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let result = try send(document, printer: printer.uri)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Printed \(document)"))
+        let kept = try #require(printer.jobs().first)
+        #expect(try pdftotext(kept).contains(expected))
+    }
+
+    @Test("An absent printer gives a clear message and a non-zero exit after the wait")
+    func absentPrinter() throws {
+        let printer = try IPPPrinterSimulator()   // never started
+        let result = try send("checklist", printer: printer.uri, wait: 1)
+        #expect(result.status == 4)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("L'imprimante ne répond pas"))
+    }
+
+    @Test("A print sent while the printer is down completes when it comes back")
+    func printerComesBack() throws {
+        let printer = try IPPPrinterSimulator()
+        let process = Process()
+        process.executableURL = Self.kiosk
+        process.arguments = ["print", "send", "checklist", "--visit", Self.familyVisit, "--printer", printer.uri, "--wait", "30"]
+        process.currentDirectoryURL = Repository.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        #expect(process.isRunning)
+        try printer.start()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(100_000) }
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+        #expect(printer.jobs().count == 1)
+    }
+
+    @Test("Two prints at once: the busy printer takes the second when it is free")
+    func busyPrinter() throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let first = Process()
+        first.executableURL = Self.kiosk
+        first.arguments = ["print", "send", "checklist", "--visit", Self.familyVisit, "--printer", printer.uri]
+        first.currentDirectoryURL = Repository.root
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        usleep(300_000)
+        let second = try send("referral-letter", printer: printer.uri)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(printer.jobs().count == 2)
+    }
+
+    @Test("A queue that does not exist is named in the error")
+    func unknownQueue() throws {
+        let result = try send("checklist", printer: "NoSuchQueue", wait: 1)
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("Imprimante introuvable (NoSuchQueue)"))
+    }
+
+    @Test("An unknown document is bad input, exit 2")
+    func unknownDocument() throws {
+        let result = try runProcess(Self.kiosk, ["print", "render", "cerfa-99999", "--visit", Self.familyVisit, "--output", "/tmp/x.pdf"],
+                                    currentDirectory: Repository.root)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("document: unknown 'cerfa-99999'"))
+    }
+}
