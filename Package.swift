@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Terminal"),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
         .target(name: "KioskApp", dependencies: [
-            "Terminal", "Intake", "Rights", "KioskStore",
+            "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers",
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -53,7 +53,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal"]),
+        // bench uses TestSupport's ippeveprinter harness to time a print on loopback.
+        .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
+                                                        "Documents", "Printers", "TestSupport"]),
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).
         .target(name: "TestSupport", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal"], path: "Tests/TestSupport"),
@@ -64,7 +66,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Intake", "Rights", "TestSupport"]),
         .testTarget(name: "PrintersTests", dependencies: ["Printers", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
-        .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "TestSupport"],
+        .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers", "TestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "KioskCLITests", dependencies: ["TestSupport", "KioskStore", "Terminal"]),
     ]

@@ -16,6 +16,16 @@ public struct PrintVisit: Codable, Sendable {
         public var city: String?
         /// Social security number (NIR), 13 digits and a 2-digit key.
         public var nir: String?
+        public init(lastName: String? = nil, firstNames: String? = nil, birthDate: String? = nil, address: String? = nil,
+                    postcode: String? = nil, city: String? = nil, nir: String? = nil) {
+            self.lastName = lastName
+            self.firstNames = firstNames
+            self.birthDate = birthDate
+            self.address = address
+            self.postcode = postcode
+            self.city = city
+            self.nir = nir
+        }
         enum CodingKeys: String, CodingKey {
             case lastName = "last_name", firstNames = "first_names", birthDate = "birth_date", address, postcode, city, nir
         }
@@ -25,6 +35,11 @@ public struct PrintVisit: Codable, Sendable {
         public var name: String
         public var organisation: String
         public var phone: String
+        public init(name: String, organisation: String, phone: String) {
+            self.name = name
+            self.organisation = organisation
+            self.phone = phone
+        }
     }
 
     public struct Referral: Codable, Sendable {
@@ -33,6 +48,23 @@ public struct PrintVisit: Codable, Sendable {
         public var reason: String
         public var done: String
         public var consent: Bool
+        public init(service: String, reason: String, done: String, consent: Bool) {
+            self.service = service
+            self.reason = reason
+            self.done = done
+            self.consent = consent
+        }
+    }
+
+    public init(date: String, language: String, ticket: Int?, identity: Identity = Identity(), answers: [String: AnswerValue],
+                mediator: Mediator? = nil, referral: Referral? = nil) {
+        self.date = date
+        self.language = language
+        self.ticket = ticket
+        self.identity = identity
+        self.answers = answers
+        self.mediator = mediator
+        self.referral = referral
     }
 
     /// YYYY-MM-DD: the date the documents carry and the rights are evaluated at.

@@ -17,6 +17,8 @@ public struct KioskConfig: Sendable {
     public var lockoutSeconds: Double = 300
     /// Seconds without input before mediator mode locks itself.
     public var mediatorLockSeconds: Double = 120
+    /// Seconds to wait for a busy or absent printer before the print fails.
+    public var printWaitSeconds: Double = 60
     /// The demo lets the mediator quit (Q on the queue); a real box never quits from the keyboard.
     public var allowQuit = false
 

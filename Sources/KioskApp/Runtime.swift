@@ -1,6 +1,8 @@
 import Crypto
 import _CryptoExtras
+import Documents
 import Foundation
+import Printers
 import Intake
 import KioskStore
 import Rights
@@ -42,14 +44,80 @@ public final class KioskRuntime: @unchecked Sendable {
     public let engine: RightsEngine
     public let config: KioskConfig
 
+    /// Form layouts and letters; nil when the box has none (printing then says so).
+    public let printing: PrintingContent?
+    /// The printer documents go to (the CUPS default when not configured).
+    public let printer: PrinterTarget
+
     public static let pinSetting = "mediator.pin"
     public static let lockoutSetting = "mediator.lockout_until"
+    public static let printerSetting = "printer"
 
-    public init(database: AppDatabase, content: KioskContent, engine: RightsEngine, config: KioskConfig) {
+    /// Events produced by effects that run in the background (printing), drained by the loop.
+    private let inboxLock = NSLock()
+    private var inbox: [AppEvent] = []
+
+    public init(database: AppDatabase, content: KioskContent, engine: RightsEngine, config: KioskConfig,
+                printing: PrintingContent? = nil, printer: PrinterTarget = .defaultPrinter) {
         self.database = database
         self.content = content
         self.engine = engine
         self.config = config
+        self.printing = printing
+        self.printer = printer
+    }
+
+    /// Events that background effects produced since the last call.
+    public func drainInbox() -> [AppEvent] {
+        inboxLock.withLock {
+            defer { inbox.removeAll() }
+            return inbox
+        }
+    }
+
+    func post(_ event: AppEvent) { inboxLock.withLock { inbox.append(event) } }
+
+    /// Renders a document of a visit and prints it in the background; the print job is recorded
+    /// in the store with its CUPS job id and final state.
+    func printInBackground(document: String, visitID: String, state: AppState) -> [AppEvent] {
+        guard let printing, let kind = DocumentKind(rawValue: document) else {
+            return [.notice("Impression impossible : les modèles de documents sont absents de ce kiosque.")]
+        }
+        do {
+            guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
+            let answers = decode(try database.answers(visitID: visitID))
+            var referral: PrintVisit.Referral?
+            if case .choices(let services)? = answers["orientation"], let first = services.first(where: { $0 != "none" }) {
+                referral = PrintVisit.Referral(service: first, reason: "Orientation proposée lors de la permanence.",
+                                               done: "Droits santé vérifiés au kiosque.", consent: answers["referral_consent"] == .choice("yes"))
+            }
+            let printVisit = PrintVisit(date: state.today.description, language: visit.language, ticket: visit.ticketNumber,
+                                        answers: answers, referral: referral)
+            let renderer = DocumentRenderer(printing: printing, content: content, engine: engine, placeName: config.placeName)
+            let pdf = try renderer.render(kind, visit: printVisit).pdf
+            let jobRow = try database.recordPrintJob(visitID: visitID, document: document, printer: printer.description)
+            let target = printer
+            let wait = config.printWaitSeconds
+            DispatchQueue.global().async { [self] in
+                do {
+                    let job = try CupsClient(busyWait: wait).print(pdf: pdf, title: document, to: target)
+                    try? database.updatePrintJob(jobRow, cupsJobID: Int(job), state: "completed")
+                    post(.notice("Imprimé : \(document)."))
+                } catch let error as PrintError {
+                    try? database.updatePrintJob(jobRow, state: error.code == .cancelled ? "cancelled" : error.code == .aborted ? "aborted" : "failed",
+                                                 error: error.message)
+                    post(.notice(error.message))
+                } catch {
+                    try? database.updatePrintJob(jobRow, state: "failed", error: "erreur d'impression")
+                    post(.notice("Erreur d'impression : réessayez."))
+                }
+            }
+            return [.notice("Impression de \(document) en cours…")]
+        } catch let error as DocumentError {
+            return [.notice("Document impossible : \(error.message)")]
+        } catch {
+            return [.effectFailed("Erreur d'enregistrement : réessayez.")]
+        }
     }
 
     /// The app's first state, with a lockout still running restored from the store.
@@ -118,8 +186,8 @@ public final class KioskRuntime: @unchecked Sendable {
                     try database.setSetting(Self.lockoutSetting, "")
                 }
                 return []
-            case let .printDocument(document, _):
-                return [.notice("Impression de \(document) : l'impression n'est pas encore installée sur ce kiosque.")]
+            case let .printDocument(document, visitID):
+                return printInBackground(document: document, visitID: visitID, state: state)
             case .printTicket:
                 return []   // No ticket printer yet: the number is shown large on screen.
             case let .closeVisit(visitID, answers):
@@ -141,8 +209,10 @@ public final class KioskRuntime: @unchecked Sendable {
                 var sync = ["Dossiers en attente d'envoi : \(waiting)", "Dossiers déjà reçus par le central : \(summary.counts[.acknowledged] ?? 0)"]
                 if let oldest = summary.oldestUnsent { sync.append("Le plus ancien attend depuis : \(oldest.prefix(16).replacingOccurrences(of: "T", with: " "))") }
                 sync.append("Le magasin central n'est pas encore configuré sur ce kiosque.")
-                let printer = ["Aucune imprimante configurée : les numéros s'affichent en grand à l'écran.",
-                               "L'impression des formulaires arrive dans la prochaine version."]
+                var printer = ["Imprimante des documents : \(self.printer)"]
+                let destinations = CupsClient().destinations()
+                printer += destinations.isEmpty ? ["Aucune file CUPS sur ce kiosque."] : destinations.map(\.summary)
+                printer.append("Imprimante de tickets : pas encore prise en charge, le numéro s'affiche en grand à l'écran.")
                 return [.statusLoaded(sync: sync, printer: printer)]
             case .quit:
                 return []
@@ -207,6 +277,7 @@ public enum KioskLoop {
                 apply(.resized(width: size.width, height: size.height))
                 renderer.invalidate()
             }
+            for event in runtime.drainInbox() { apply(event) }
             var events = decoder.feed(read.bytes)
             if read.bytes.isEmpty { events += decoder.flush() }
             for event in events { apply(.input(event)) }

@@ -89,6 +89,12 @@ public struct CupsClient: Sendable {
     /// Sends a PDF and waits until the printer completed it. Returns the job id.
     @discardableResult
     public func print(pdf: Data, title: String, to target: PrinterTarget) throws -> Int32 {
+        try send(pdf: pdf, title: title, to: target, waitForCompletion: true)
+    }
+
+    /// Sends a PDF; returns the job id once the printer accepted it, or once it completed it.
+    @discardableResult
+    public func send(pdf: Data, title: String, to target: PrinterTarget, waitForCompletion: Bool) throws -> Int32 {
         let (destination, flags) = try lookup(target)
         defer { cupsFreeDests(1, destination) }
         let deadline = Date().addingTimeInterval(busyWait)
@@ -96,7 +102,7 @@ public struct CupsClient: Sendable {
         while true {
             do {
                 let (jobID, uri) = try submit(pdf, title: title, destination, flags, target)
-                try follow(jobID: jobID, printerURI: uri, target: target)
+                if waitForCompletion { try follow(jobID: jobID, printerURI: uri, target: target) }
                 return jobID
             } catch let error as PrintError where (error.code == .unreachable || error.code == .refused && error.message.contains("busy")) && Date() < deadline {
                 // A busy printer, or one that is off: wait and try again until the configured wait is over.

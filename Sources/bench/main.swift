@@ -5,6 +5,9 @@ import KioskStore
 import Rights
 import RulesLoader
 import Terminal
+import Documents
+import Printers
+import TestSupport
 
 // `bench`: the project's speed and memory figures, one line each: `name value unit`.
 // Build in release (tools/bench does it): numbers from a debug build mean nothing.
@@ -212,6 +215,40 @@ if FileManager.default.isExecutableFile(atPath: tmuxPath), FileManager.default.i
     report("kiosk_peak_resident_memory_during_checkin", Double(residentKilobytes) / 1024, "MiB")
 } else {
     FileHandle.standardError.write(Data("bench: tmux or the kiosk binary is missing; no start-up and memory figures\n".utf8))
+}
+
+// Documents: a two-page form rendered (time and size), and a print accepted by a real IPP printer on loopback.
+let printingDirectory = content.deletingLastPathComponent().appendingPathComponent("Printing")
+if let kioskContent = ContentLoader.load(directory: content).content,
+   let printing = PrintingContent.load(directory: printingDirectory, questionIDs: Set(kioskContent.questionnaires.flatMap(\.questions).map(\.id))).content,
+   let visitData = FileManager.default.contents(atPath: content.appendingPathComponent("samples/family-visit.json").path),
+   let visit = try? PrintVisit.decode(visitData) {
+    let renderer = DocumentRenderer(printing: printing, content: kioskContent, engine: engine, placeName: "Couiza")
+    var renderTimes: [Double] = []
+    var size = 0
+    for _ in 0..<200 {
+        let start = now()
+        let pdf = try renderer.render(.c2sRequest, visit: visit).pdf
+        renderTimes.append(now() - start)
+        size = pdf.count
+    }
+    report("two_page_form_render_p50", percentile(renderTimes, 0.5) * 1000, "ms")
+    report("two_page_form_render_p99", percentile(renderTimes, 0.99) * 1000, "ms")
+    report("two_page_form_size", Double(size) / 1024, "KiB")
+    if FileManager.default.isExecutableFile(atPath: "/usr/sbin/ippeveprinter"), let printer = try? IPPPrinterSimulator(), (try? printer.start()) != nil {
+        let pdf = try renderer.render(.checklist, visit: visit).pdf
+        var acceptTimes: [Double] = []
+        for _ in 0..<5 {
+            let start = now()
+            // The simulator prints one job at a time for seconds: wait until it is idle, then time the acceptance.
+            _ = try? CupsClient(busyWait: 30).send(pdf: pdf, title: "bench", to: .uri(printer.uri), waitForCompletion: false)
+            acceptTimes.append(now() - start)
+            usleep(6_000_000)
+        }
+        report("print_send_to_job_accepted_median", median(acceptTimes) * 1000, "ms")
+    } else {
+        FileHandle.standardError.write(Data("bench: ippeveprinter not available; no print figure\n".utf8))
+    }
 }
 
 // Peak memory of this process (VmHWM), for the record.

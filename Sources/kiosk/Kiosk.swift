@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Documents
 import Intake
 import KioskApp
+import Printers
 import KioskStore
 import Rights
 import RulesLoader
@@ -192,6 +194,9 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The place shown on screen (default: the box's setting, or the demo's).")
     var place: String?
 
+    @Option(name: .long, help: "Printer for documents: a CUPS queue or an ipp:// URI (default: the box's setting, else the CUPS default).")
+    var printer: String?
+
     func run() throws {
         let engine = try common.loadEngine()
         guard let contentDirectory = common.locator.contentDirectory() else {
@@ -217,7 +222,11 @@ struct Run: ParsableCommand {
             config.allowQuit = true
             try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash("1234"))
         }
-        let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config)
+        let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
+        let printing = PrintingContent.load(directory: PrintingLocator.directory(besides: contentDirectory), questionIDs: questionIDs).content
+        let printerName = printer ?? (try? database.setting(KioskRuntime.printerSetting))
+        let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config,
+                                   printing: printing, printer: PrinterTarget(printerName))
         let session = TerminalSession()
         if demo {
             let demoHome = home

@@ -2,6 +2,8 @@ import Foundation
 import Intake
 import KioskApp
 import KioskStore
+import Documents
+import Printers
 import Rights
 import Terminal
 import Testing
@@ -269,5 +271,52 @@ struct MediatorFollowUpTests {
         tap(&state, "La personne accepte")
         let consent = type(&state, "1")
         #expect(consent == [.saveAnswers(visitID: "v", answers: ["referral_consent": .choice("yes")], removed: [], by: .mediator)])
+    }
+}
+
+@Suite("Printing from the mediator screen")
+struct RuntimePrintingTests {
+    func runtime(printer: String, wait: Double) throws -> KioskRuntime {
+        let database = try AppDatabase.inMemory()
+        let questionIDs = Set(ContentFixtures.content.questionnaires.flatMap(\.questions).map(\.id))
+        let printing = try #require(PrintingContent.load(directory: Repository.root.appendingPathComponent("Printing"), questionIDs: questionIDs).content)
+        var config = KioskConfig(placeName: "Couiza")
+        config.printWaitSeconds = wait
+        return KioskRuntime(database: database, content: ContentFixtures.content, engine: Fixtures.engine, config: config,
+                            printing: printing, printer: PrinterTarget(printer))
+    }
+
+    func waitForNotice(_ runtime: KioskRuntime, seconds: Double = 60) -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            for case .notice(let message) in runtime.drainInbox() { return message }
+            usleep(100_000)
+        }
+        return nil
+    }
+
+    @Test("A document printed from a visit reaches the printer and its job is recorded as completed")
+    func printsAndRecords() throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let runtime = try runtime(printer: printer.uri, wait: 30)
+        let visit = try runtime.database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana"))
+        #expect(runtime.run(.printDocument(document: "checklist", visitID: visit.id), state: makeState()) == [.notice("Impression de checklist en cours…")])
+        #expect(waitForNotice(runtime) == "Imprimé : checklist.")
+        let job = try #require(try runtime.database.printJobs(visitID: visit.id).first)
+        #expect(job.state == "completed")
+        #expect(job.cupsJobID != nil)
+        #expect(printer.jobs().count == 1)
+    }
+
+    @Test("A print to an absent printer is recorded as failed with the reason, and said in plain words")
+    func absentPrinter() throws {
+        let printer = try IPPPrinterSimulator()   // not started
+        let runtime = try runtime(printer: printer.uri, wait: 1)
+        let visit = try runtime.database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana"))
+        _ = runtime.run(.printDocument(document: "cerfa-12504", visitID: visit.id), state: makeState())
+        let message = try #require(waitForNotice(runtime, seconds: 20))
+        #expect(message.hasPrefix("L'imprimante ne répond pas"))
+        #expect(try runtime.database.printJobs(visitID: visit.id).first?.state == "failed")
     }
 }
