@@ -22,7 +22,7 @@ let package = Package(
         // Pure rights engine: situation, dated parameters, rules, reasons. No I/O, no clock, no dependency.
         .target(name: "Rights"),
         // Reads the dated parameter files (YAML) into validated `Rights.Parameters`.
-        .target(name: "RulesLoader", dependencies: ["Rights", .product(name: "Yams", package: "Yams")]),
+        .target(name: "RulesLoader", dependencies: ["Rights", "Intake", .product(name: "Yams", package: "Yams")]),
         // Questionnaires: model, YAML loader and validator, the flow, the situation built from answers.
         .target(name: "Intake", dependencies: ["Rights", .product(name: "Yams", package: "Yams")]),
         // The box's database: visits, answers, print jobs, audit log, outbox, retention.

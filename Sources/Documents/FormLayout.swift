@@ -56,9 +56,8 @@ public struct FormLayout: Sendable {
             guard let node = try Yams.compose(yaml: text) else { return (nil, ["\(file):1: form: the file is empty"]) }
             root = node
         } catch let error as YamlError {
-            if case let .parser(_, message, mark, _) = error { return (nil, ["\(file):\(mark.line): yaml: \(message)"]) }
-            if case let .scanner(_, message, mark, _) = error { return (nil, ["\(file):\(mark.line): yaml: \(message)"]) }
-            return (nil, ["\(file):1: yaml: cannot be parsed"])
+            let (line, message) = YAMLSupport.describe(error)
+            return (nil, ["\(file):\(line): yaml: \(message)"])
         } catch {
             return (nil, ["\(file):1: yaml: cannot be parsed"])
         }

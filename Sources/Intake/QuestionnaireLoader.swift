@@ -321,11 +321,13 @@ public enum QuestionnaireLoader {
     }
 }
 
-/// Helpers shared by the content loaders.
-enum YAMLSupport {
-    static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
+/// Helpers shared by the content loaders (questionnaires, directory, rules, form layouts).
+public enum YAMLSupport {
+    /// The 1-based line of a node.
+    public static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
 
-    static func describe(_ error: YamlError) -> (Int, String) {
+    /// The line and a plain description of a YAML error.
+    public static func describe(_ error: YamlError) -> (Int, String) {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let detail = context.map { "\($0.text) " } ?? ""
@@ -337,7 +339,8 @@ enum YAMLSupport {
         }
     }
 
-    static func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, key: String, problem: (Int, String, String) -> Void) {
+    /// Reports unknown and repeated keys of a mapping.
+    public static func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, key: String, problem: (Int, String, String) -> Void) {
         var seen = Set<String>()
         for (keyNode, _) in mapping {
             let name = keyNode.scalar?.string ?? ""

@@ -161,19 +161,9 @@ public enum KioskApp {
             }
             return []
         case .checkin, .rights:
-            guard var flow = state.visitor.flow else { return [] }
-            var fields = InputFields(input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked, error: nil)
-            let outcome = questionInput(input, flow: &flow, fields: &fields, language: state.language, state: state)
-            state.visitor.flow = flow
-            state.visitor.input = fields.input
-            state.visitor.selection = fields.selection
-            state.visitor.checked = fields.checked
-            state.visitor.error = fields.error
-            switch outcome {
-            case .none: return []
-            case .moved: resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: state.visitor.flow, state: state); return []
-            case .confirmed: return confirmVisitorReview(&state)
-            case .backFromStart: return []
+            let snapshot = state
+            return withVisitorFlow(&state) { flow, fields in
+                questionInput(input, flow: &flow, fields: &fields, language: snapshot.language, state: snapshot)
             }
         case .ticket:
             if case .key(.enter) = input { return perform(.finish, &state) }
@@ -384,21 +374,44 @@ public enum KioskApp {
         case .stillHere:
             return []
         default:
-            guard var flow = state.visitor.flow else { return [] }
-            var fields = InputFields(input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked)
-            let outcome = flowAction(action, flow: &flow, fields: &fields, language: state.language, state: state)
-            state.visitor.flow = flow
-            state.visitor.input = fields.input
-            state.visitor.selection = fields.selection
-            state.visitor.checked = fields.checked
-            state.visitor.error = fields.error
-            switch outcome {
-            case .moved: resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: flow, state: state)
-            case .confirmed: return confirmVisitorReview(&state)
-            default: break
+            let snapshot = state
+            return withVisitorFlow(&state) { flow, fields in
+                flowAction(action, flow: &flow, fields: &fields, language: snapshot.language, state: snapshot)
             }
-            return []
         }
+    }
+
+    /// Runs one step (a key or a tap) on the visitor's flow and its input fields, then applies the outcome:
+    /// a new question shows its previous answer, a confirmed review saves.
+    static func withVisitorFlow(_ state: inout AppState, _ step: (inout Flow, inout InputFields) -> QuestionOutcome) -> [Effect] {
+        guard var flow = state.visitor.flow else { return [] }
+        var fields = InputFields(input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked)
+        let outcome = step(&flow, &fields)
+        state.visitor.flow = flow
+        state.visitor.input = fields.input
+        state.visitor.selection = fields.selection
+        state.visitor.checked = fields.checked
+        state.visitor.error = fields.error
+        switch outcome {
+        case .moved: resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: flow, state: state)
+        case .confirmed: return confirmVisitorReview(&state)
+        case .none, .backFromStart: break
+        }
+        return []
+    }
+
+    /// The same for the answer the mediator is editing: leaving the question ends the edit and saves.
+    static func withEditingFlow(_ state: inout AppState, _ step: (inout Flow, inout InputFields) -> QuestionOutcome) -> [Effect] {
+        guard var flow = state.mediator.editing else { return [] }
+        var fields = InputFields(input: state.mediator.input, selection: state.mediator.editSelection, checked: state.mediator.editChecked)
+        let outcome = step(&flow, &fields)
+        state.mediator.input = fields.input
+        state.mediator.editSelection = fields.selection
+        state.mediator.editChecked = fields.checked
+        state.mediator.error = fields.error
+        if outcome == .moved || outcome == .backFromStart { return finishEditing(flow, &state) }
+        state.mediator.editing = flow
+        return []
     }
 
     /// Taps on a question screen: the same as the keys.
@@ -491,22 +504,15 @@ public enum KioskApp {
 
     static func mediatorInput(_ input: InputEvent, _ state: inout AppState) -> [Effect] {
         guard case .key(let key) = input else { return [] }
-        if var flow = state.mediator.editing {
-            var fields = InputFields(input: state.mediator.input, selection: state.mediator.editSelection, checked: state.mediator.editChecked)
+        if state.mediator.editing != nil {
             if key == .escape {
                 state.mediator.editing = nil
                 return []
             }
-            let outcome = questionInput(input, flow: &flow, fields: &fields, language: "fr", state: state)
-            state.mediator.input = fields.input
-            state.mediator.editSelection = fields.selection
-            state.mediator.editChecked = fields.checked
-            state.mediator.error = fields.error
-            if outcome == .moved || outcome == .backFromStart {
-                return finishEditing(flow, &state)
+            let snapshot = state
+            return withEditingFlow(&state) { flow, fields in
+                questionInput(input, flow: &flow, fields: &fields, language: "fr", state: snapshot)
             }
-            state.mediator.editing = flow
-            return []
         }
         switch state.mediator.tab {
         case .queue:
@@ -549,16 +555,11 @@ public enum KioskApp {
     }
 
     static func mediatorAction(_ action: Action, _ state: inout AppState) -> [Effect] {
-        if let flow = state.mediator.editing {
-            var editing = flow
-            var fields = InputFields(input: state.mediator.input, selection: state.mediator.editSelection, checked: state.mediator.editChecked)
-            let outcome = flowAction(action, flow: &editing, fields: &fields, language: "fr", state: state)
-            state.mediator.input = fields.input
-            state.mediator.editChecked = fields.checked
-            state.mediator.error = fields.error
-            if outcome == .moved || outcome == .backFromStart { return finishEditing(editing, &state) }
-            state.mediator.editing = editing
-            return []
+        if state.mediator.editing != nil {
+            let snapshot = state
+            return withEditingFlow(&state) { flow, fields in
+                flowAction(action, flow: &flow, fields: &fields, language: "fr", state: snapshot)
+            }
         }
         switch action {
         case .openVisit(let index):

@@ -1,4 +1,5 @@
 import Foundation
+import Intake
 import Rights
 import Yams
 
@@ -74,7 +75,7 @@ public enum RulesLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            let (line, message) = describe(error)
+            let (line, message) = YAMLSupport.describe(error)
             problem(line, "yaml", message)
             return ([], problems)
         } catch {
@@ -199,16 +200,4 @@ public enum RulesLoader {
     }
 
     private static func line(_ node: Node, or fallback: Int = 1) -> Int { node.mark?.line ?? fallback }
-
-    private static func describe(_ error: YamlError) -> (Int, String) {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let detail = context.map { "\($0.text) " } ?? ""
-            return (mark.line, "YAML syntax error: \(detail)\(problem)")
-        case let .reader(problem, _, _, _):
-            return (1, "unreadable text: \(problem)")
-        default:
-            return (1, "YAML error")
-        }
-    }
 }
