@@ -36,8 +36,10 @@ let package = Package(
         ]),
         // libcups (system library: module map and a shim).
         .systemLibrary(name: "CCups", path: "Sources/CCups"),
-        // Printers: CUPS client, ESC/POS encoder for ticket printers (USB transport follows).
-        .target(name: "Printers", dependencies: ["CCups"]),
+        // libusb-1.0 (system library through pkg-config).
+        .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // Printers: CUPS client, ESC/POS encoder, libusb transport for ticket printers, USB inventory.
+        .target(name: "Printers", dependencies: ["CCups", "CLibUSB"]),
         // Terminal toolkit: cell buffer, widgets, diff renderer, input decoder, raw mode. No product logic.
         .target(name: "Terminal"),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
@@ -64,7 +66,7 @@ let package = Package(
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "Rights", "TestSupport"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Intake", "Rights", "TestSupport"]),
-        .testTarget(name: "PrintersTests", dependencies: ["Printers", "TestSupport"]),
+        .testTarget(name: "PrintersTests", dependencies: ["Printers", "CLibUSB", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers", "TestSupport"],
                     exclude: ["Snapshots"]),

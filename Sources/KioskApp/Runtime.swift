@@ -57,8 +57,12 @@ public final class KioskRuntime: @unchecked Sendable {
     private let inboxLock = NSLock()
     private var inbox: [AppEvent] = []
 
+    /// The USB ticket printer's vendor and product ids, when the box has one.
+    public let ticketPrinter: (vendor: UInt16, product: UInt16)?
+
     public init(database: AppDatabase, content: KioskContent, engine: RightsEngine, config: KioskConfig,
-                printing: PrintingContent? = nil, printer: PrinterTarget = .defaultPrinter) {
+                printing: PrintingContent? = nil, printer: PrinterTarget = .defaultPrinter, ticketPrinter: (vendor: UInt16, product: UInt16)? = nil) {
+        self.ticketPrinter = ticketPrinter
         self.database = database
         self.content = content
         self.engine = engine
@@ -188,8 +192,21 @@ public final class KioskRuntime: @unchecked Sendable {
                 return []
             case let .printDocument(document, visitID):
                 return printInBackground(document: document, visitID: visitID, state: state)
-            case .printTicket:
-                return []   // No ticket printer yet: the number is shown large on screen.
+            case let .printTicket(number, language):
+                // Without a ticket printer the number is shown large on screen; a failure is audited, not shown to the visitor.
+                guard let ticketPrinter else { return [] }
+                let formatter = DateFormatter()
+                formatter.dateFormat = "dd/MM/yyyy HH:mm"
+                let ticket = TicketContent(number: number, dateTime: formatter.string(from: database.clock()), place: config.placeName, language: language)
+                let bytes = EscPos.ticket(number: ticket.number, dateTime: ticket.dateTime, place: ticket.place, line: ticket.line)
+                DispatchQueue.global().async { [database] in
+                    do {
+                        try USB.write(bytes, vendorID: ticketPrinter.vendor, productID: ticketPrinter.product)
+                    } catch let error as USBError {
+                        try? database.audit(actor: "system", action: "ticket_print_failed", detail: error.code.rawValue)
+                    } catch {}
+                }
+                return []
             case let .closeVisit(visitID, answers):
                 guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
                 let evaluation = KioskApp.evaluate(answers, state)

@@ -15,7 +15,7 @@ struct Kiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Permanence: the health-rights kiosk of a village permanence.",
-        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, PrintCommand.self, DebugCommand.self]
+        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, PrintCommand.self, DoctorCommand.self, DebugCommand.self]
     )
 }
 
@@ -225,8 +225,10 @@ struct Run: ParsableCommand {
         let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
         let printing = PrintingContent.load(directory: PrintingLocator.directory(besides: contentDirectory), questionIDs: questionIDs).content
         let printerName = printer ?? (try? database.setting(KioskRuntime.printerSetting))
+        let ticketIDs = (try? database.setting("ticket_printer")).flatMap { $0 }.flatMap(PrintCommand.Ticket.parseIDs)
         let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config,
-                                   printing: printing, printer: PrinterTarget(printerName))
+                                   printing: printing, printer: PrinterTarget(printerName),
+                                   ticketPrinter: ticketIDs.map { (vendor: $0.0, product: $0.1) })
         let session = TerminalSession()
         if demo {
             let demoHome = home

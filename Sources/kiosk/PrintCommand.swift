@@ -101,11 +101,16 @@ struct PrintCommand: ParsableCommand {
         }
     }
 
-    /// `kiosk print ticket --number N`: the ESC/POS bytes of a queue ticket (USB transport in a later version).
+    /// `kiosk print ticket --number N`: prints a queue ticket on the USB thermal printer (ESC/POS), or writes its bytes.
     struct Ticket: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a queue ticket's ESC/POS bytes (written with --output; USB printing comes later).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a queue ticket on the USB ticket printer (ESC/POS), or write its bytes with --output.",
+            discussion: "The printer is found by --usb VENDOR:PRODUCT (hex, as lsusb shows it) or the box's setting ticket_printer. Exit 4 when it cannot print."
+        )
+        @OptionGroup var common: CommonOptions
         @Option(help: "The ticket number.") var number: Int
-        @Option(help: "Where to write the ESC/POS bytes.") var output: String?
+        @Option(help: "Write the ESC/POS bytes to this file instead of printing.") var output: String?
+        @Option(help: "The ticket printer's USB ids, VENDOR:PRODUCT in hex (e.g. 0416:5011).") var usb: String?
         @Option(help: "The place printed on the ticket.") var place = "Permanence santé"
         @Option(help: "The visitor's language (fr, en, es, ro, uk).") var lang = "fr"
 
@@ -118,12 +123,30 @@ struct PrintCommand: ParsableCommand {
             formatter.dateFormat = "dd/MM/yyyy HH:mm"
             let content = TicketContent(number: number, dateTime: formatter.string(from: Date()), place: place, language: lang)
             let bytes = EscPos.ticket(number: content.number, dateTime: content.dateTime, place: content.place, line: content.line)
-            guard let output else {
-                Output.error("ticket printer: no USB ticket printer support in this version; use --output FILE (the number shows on screen)")
+            if let output {
+                try Data(bytes).write(to: URL(fileURLWithPath: output))
+                print("Ticket \(number): \(bytes.count) bytes written to \(output).")
+                return
+            }
+            let configured = usb ?? (try? common.openDatabase().setting("ticket_printer")) ?? nil
+            guard let ids = configured, let (vendor, product) = Self.parseIDs(ids) else {
+                Output.error("ticket printer: none configured; give --usb VENDOR:PRODUCT (hex), or --output FILE")
+                throw ExitCode(configured == nil ? 4 : 2)
+            }
+            do {
+                try USB.write(bytes, vendorID: vendor, productID: product)
+                print("Ticket \(number) printed.")
+            } catch let error as USBError {
+                Output.error(error.message)
                 throw ExitCode(4)
             }
-            try Data(bytes).write(to: URL(fileURLWithPath: output))
-            print("Ticket \(number): \(bytes.count) bytes written to \(output).")
+        }
+
+        /// `0416:5011` → (0x0416, 0x5011).
+        static func parseIDs(_ text: String) -> (UInt16, UInt16)? {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let vendor = UInt16(parts[0], radix: 16), let product = UInt16(parts[1], radix: 16) else { return nil }
+            return (vendor, product)
         }
     }
 

@@ -95,3 +95,32 @@ struct PrintSendTests {
         #expect(result.stderr.contains("document: unknown 'cerfa-99999'"))
     }
 }
+
+@Suite("Ticket printer and USB inventory")
+struct TicketCommandTests {
+    @Test("A ticket for an absent USB printer says so and exits 4")
+    func absentTicketPrinter() throws {
+        let home = temporaryDirectory("ticket")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = try runProcess(Repository.builtProduct("kiosk"), ["print", "ticket", "--number", "7", "--usb", "fffe:fffe", "--home", home.path])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("Imprimante de tickets introuvable (fffe:fffe)"))
+    }
+
+    @Test("The ticket's ESC/POS bytes can be written to a file")
+    func ticketBytes() throws {
+        let file = temporaryDirectory("ticket").appendingPathComponent("ticket.bin")
+        let result = try runProcess(Repository.builtProduct("kiosk"), ["print", "ticket", "--number", "7", "--output", file.path, "--place", "Couiza"])
+        #expect(result.status == 0)
+        let bytes = try [UInt8](Data(contentsOf: file))
+        #expect(Array(bytes.prefix(2)) == [0x1B, 0x40])
+        #expect(Array(bytes.suffix(4)) == [0x1D, 0x56, 0x42, 0x00])
+    }
+
+    @Test("kiosk doctor usb lists the bus (here: nothing plugged in) and exits 0")
+    func usbInventory() throws {
+        let result = try runProcess(Repository.builtProduct("kiosk"), ["doctor", "usb"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.isEmpty)
+    }
+}
