@@ -152,9 +152,11 @@ public struct CupsClient: Sendable {
         guard written == HTTP_STATUS_CONTINUE else { throw PrintError.unreachable(target) }
         let finished = cupsFinishDestDocument(http, destination, info)
         guard finished == IPP_STATUS_OK || finished == IPP_STATUS_OK_IGNORED_OR_SUBSTITUTED else { throw refusal(finished, target) }
-        let uri = cupsGetOption("device-uri", destination.pointee.num_options, destination.pointee.options).map { String(cString: $0) }
-            ?? cupsGetOption("printer-uri-supported", destination.pointee.num_options, destination.pointee.options).map { String(cString: $0) }
-            ?? ""
+        // The job id belongs to whoever accepted the job: the device itself, or the CUPS queue.
+        let options = destination.pointee
+        let key = flags == UInt32(CUPS_DEST_FLAGS_DEVICE) ? "device-uri" : "printer-uri-supported"
+        var uri = cupsGetOption(key, options.num_options, options.options).map { String(cString: $0) } ?? ""
+        if uri.isEmpty, case .uri(let given) = target { uri = given }
         return (jobID, uri)
     }
 

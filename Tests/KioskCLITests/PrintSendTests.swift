@@ -124,3 +124,35 @@ struct TicketCommandTests {
         #expect(!result.stdout.isEmpty)
     }
 }
+
+@Suite("Printing through a CUPS queue")
+struct CUPSQueueTests {
+    func send(through cups: PrivateCUPS, queue: String, wait: Double = 30) throws -> ProcessResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["CUPS_SERVER"] = cups.server
+        return try runProcess(Repository.builtProduct("kiosk"),
+                              ["print", "send", "checklist", "--visit", PrintSendTests.familyVisit, "--printer", queue, "--wait", "\(wait)"],
+                              environment: environment, currentDirectory: Repository.root, timeout: 120)
+    }
+
+    @Test("A document printed to a queue by name goes through CUPS to the printer")
+    func printsThroughQueue() throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let cups = try PrivateCUPS()
+        #expect(cups.tool("lpadmin", ["-p", "Accueil", "-E", "-v", printer.uri]) == 0)
+        let result = try send(through: cups, queue: "Accueil")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(printer.jobs().count == 1)
+    }
+
+    @Test("A stopped queue gives the clear error and a non-zero exit")
+    func stoppedQueue() throws {
+        let cups = try PrivateCUPS()
+        #expect(cups.tool("lpadmin", ["-p", "Accueil", "-E", "-v", "ipp://localhost:9/ipp/print"]) == 0)
+        #expect(cups.tool("cupsdisable", ["Accueil"]) == 0)
+        let result = try send(through: cups, queue: "Accueil", wait: 1)
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("L'imprimante est arrêtée (Accueil)"))
+    }
+}

@@ -244,3 +244,82 @@ public final class IPPPrinterSimulator: @unchecked Sendable {
         return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
     }
 }
+
+/// A private CUPS scheduler for tests: `cupsd` with every directory in a temporary folder,
+/// listening on a free loopback port; clients reach it with `CUPS_SERVER=localhost:PORT`.
+public final class PrivateCUPS: @unchecked Sendable {
+    public let directory: URL
+    public let port: Int
+    private var pid: pid_t = 0
+    public var server: String { "localhost:\(port)" }
+
+    public init() throws {
+        directory = temporaryDirectory("cupsd")
+        port = IPPPrinterSimulator.freePort()
+        for sub in ["spool", "cache", "state", "log", "tmp", "ppd"] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        let root = directory.path
+        try """
+        Listen 127.0.0.1:\(port)
+        LogLevel warn
+        WebInterface no
+        Browsing off
+        DefaultAuthType None
+        <Location />
+          Order allow,deny
+          Allow all
+        </Location>
+        <Location /admin>
+          Order allow,deny
+          Allow all
+        </Location>
+        <Policy default>
+          <Limit All>
+            Order deny,allow
+          </Limit>
+        </Policy>
+        """.write(to: directory.appendingPathComponent("cupsd.conf"), atomically: true, encoding: .utf8)
+        try """
+        ServerRoot \(root)
+        RequestRoot \(root)/spool
+        TempDir \(root)/tmp
+        CacheDir \(root)/cache
+        StateDir \(root)/state
+        AccessLog \(root)/log/access_log
+        ErrorLog \(root)/log/error_log
+        PageLog \(root)/log/page_log
+        User lp
+        Group lp
+        """.write(to: directory.appendingPathComponent("cups-files.conf"), atomically: true, encoding: .utf8)
+        pid = Spawn.start("/usr/sbin/cupsd", ["-f", "-c", "\(root)/cupsd.conf", "-s", "\(root)/cups-files.conf"],
+                          environment: ProcessInfo.processInfo.environment, log: "\(root)/cupsd.out")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !IPPPrinterSimulator.accepts(port: port) { usleep(50_000) }
+        guard IPPPrinterSimulator.accepts(port: port) else {
+            throw NSError(domain: "cupsd", code: 1, userInfo: [NSLocalizedDescriptionKey: "cupsd did not start on port \(port)"])
+        }
+    }
+
+    /// Runs a CUPS command-line tool (lpadmin, cupsdisable, …) against this scheduler.
+    @discardableResult
+    public func tool(_ name: String, _ arguments: [String]) -> Int32 {
+        var environment = ProcessInfo.processInfo.environment
+        environment["CUPS_SERVER"] = server
+        let pid = Spawn.start("/usr/sbin/\(name)", arguments, environment: environment, log: directory.appendingPathComponent("tools.log").path)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return (status >> 8) & 0xFF
+    }
+
+    deinit {
+        if pid > 0 {
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
