@@ -2,6 +2,7 @@ import Foundation
 import Intake
 import Mustache
 import Rights
+import Yams
 
 /// The documents the box prints for a visit.
 public enum DocumentKind: String, CaseIterable, Sendable {
@@ -13,10 +14,47 @@ public enum DocumentKind: String, CaseIterable, Sendable {
     case checklist
 }
 
-/// Layouts and letter templates, loaded from `Printing/`.
+/// The checklist's words in every kiosk language (`Printing/checklist.yaml`).
+public struct ChecklistText: Sendable {
+    public var title: LocalizedText
+    public var nextPermanence: LocalizedText
+    public var rights: [String: LocalizedText]
+    public var documents: [String: LocalizedText]
+
+    /// Reads the file; every document code and right of the engine must be there, in French at least.
+    public static func load(file: String, text: String) -> (text: ChecklistText?, problems: [String]) {
+        var problems: [String] = []
+        guard let root = try? Yams.compose(yaml: text), let top = root.mapping else { return (nil, ["\(file):1: checklist: not a YAML mapping"]) }
+        func texts(_ node: Node?, _ key: String) -> LocalizedText {
+            var values: [String: String] = [:]
+            for (language, value) in node?.mapping ?? [:] { values[language.scalar?.string ?? ""] = value.scalar?.string ?? "" }
+            if values["fr"] == nil { problems.append("\(file):\(node?.mark?.line ?? 1): \(key): missing in French") }
+            return LocalizedText(values)
+        }
+        func table(_ name: String, _ keys: [String]) -> [String: LocalizedText] {
+            var result: [String: LocalizedText] = [:]
+            let mapping = top[name]?.mapping
+            for key in keys {
+                guard let node = mapping?[key] else {
+                    problems.append("\(file):\(top[name]?.mark?.line ?? 1): \(key): missing from \(name)")
+                    continue
+                }
+                result[key] = texts(node, key)
+            }
+            return result
+        }
+        let checklist = ChecklistText(title: texts(top["title"], "title"), nextPermanence: texts(top["next_permanence"], "next_permanence"),
+                                      rights: table("rights", RightKind.allCases.map(\.rawValue)),
+                                      documents: table("documents", DocumentToBring.allCases.map(\.rawValue)))
+        return (problems.isEmpty ? checklist : nil, problems)
+    }
+}
+
+/// Layouts, letter templates and the checklist's words, loaded from `Printing/`.
 public struct PrintingContent: Sendable {
     public var layouts: [String: FormLayout]
     public var letters: [String: MustacheTemplate]
+    public var checklist: ChecklistText
 
     /// Loads `forms/*.yaml` and `letters/*.mustache`; every problem names the file, line and field.
     public static func load(directory: URL, questionIDs: Set<String>) -> (content: PrintingContent?, problems: [String]) {
@@ -43,8 +81,17 @@ public struct PrintingContent: Sendable {
         for form in ["cerfa-12504", "cerfa-11573", "cerfa-12485", "puma-request"] where layouts[form] == nil {
             problems.append("\(forms.path):0: \(form): no layout for this form")
         }
-        guard problems.isEmpty else { return (nil, problems) }
-        return (PrintingContent(layouts: layouts, letters: letters), [])
+        let checklistPath = directory.appendingPathComponent("checklist.yaml").path
+        var checklist: ChecklistText?
+        if let text = try? String(contentsOfFile: checklistPath, encoding: .utf8) {
+            let loaded = ChecklistText.load(file: checklistPath, text: text)
+            checklist = loaded.text
+            problems += loaded.problems
+        } else {
+            problems.append("\(checklistPath):0: checklist: missing")
+        }
+        guard problems.isEmpty, let checklist else { return (nil, problems) }
+        return (PrintingContent(layouts: layouts, letters: letters, checklist: checklist), [])
     }
 }
 
@@ -165,30 +212,37 @@ public struct DocumentRenderer: Sendable {
         return pdf
     }
 
-    /// The visitor's list of papers to bring, in French and in the visitor's language when the box has it.
+    /// The visitor's list of papers to bring, in French and, below each line, in the visitor's language.
     func checklist(_ visit: PrintVisit, _ evaluation: Evaluation?) -> PDFWriter {
-        var pdf = PDFWriter(title: "Papiers à apporter")
+        let words = printing.checklist
+        let language = visit.language
+        let bilingual = language != "fr"
+        func both(_ text: LocalizedText) -> (String, String?) {
+            let french = text["fr"]
+            let other = text.text(language)
+            return (french, bilingual && !other.isFallback && other.text != french ? other.text : nil)
+        }
+        var pdf = PDFWriter(title: words.title["fr"])
         pdf.newPage()
-        let english = visit.language == "en"
-        pdf.text("Papiers à apporter" + (english ? " / Papers to bring" : ""), x: 20, y: 25, size: 18, font: .bold)
+        let title = both(words.title)
+        pdf.text(title.0 + (title.1.map { " / " + $0 } ?? ""), x: 20, y: 25, size: 16, font: .bold)
         var y = 34.0
         var name = ""
         if case .text(let first)? = visit.answers["first_name"] { name = first }
         pdf.text("\(name.isEmpty ? "" : name + " — ")\(placeName), le \(Self.frenchDate(visit.date))", x: 20, y: y, size: 11)
         y += 10
-        if !["fr", "en"].contains(visit.language) {
-            y = pdf.paragraph("Cette liste n'existe pas encore dans votre langue : le médiateur vous l'explique.", x: 20, y: y, width: 170, size: 10) + 3
-        }
         let rights = evaluation?.rights.filter { $0.verdict != .notEligible && $0.form != nil && !$0.documents.isEmpty } ?? []
         if rights.isEmpty {
             y = pdf.paragraph("Le médiateur vous dira quels papiers apporter.", x: 20, y: y, width: 170) + 4
         }
         for right in rights {
-            y = pdf.paragraph(right.right.name(.fr) + (english ? " — " + right.right.name(.en) : ""), x: 20, y: y, width: 170, size: 12, font: .bold) + 1
+            let heading = words.rights[right.right.rawValue].map(both) ?? (right.right.name(.fr), nil)
+            y = pdf.paragraph(heading.0 + (heading.1.map { " — " + $0 } ?? ""), x: 20, y: y, width: 170, size: 12, font: .bold) + 1
             for document in right.documents {
+                let line = words.documents[document.rawValue].map(both) ?? (document.text(.fr), nil)
                 pdf.checkBox(x: 22, y: y - 3.5, checked: false)
-                y = pdf.paragraph(document.text(.fr), x: 29, y: y, width: 160, size: 10.5)
-                if english { y = pdf.paragraph(document.text(.en), x: 29, y: y, width: 160, size: 9.5) }
+                y = pdf.paragraph(line.0, x: 29, y: y, width: 160, size: 10.5)
+                if let translated = line.1 { y = pdf.paragraph(translated, x: 29, y: y, width: 160, size: 9.5) }
                 y += 2
                 if y > 270 {
                     pdf.newPage()
@@ -198,7 +252,8 @@ public struct DocumentRenderer: Sendable {
             y += 3
         }
         if let today = LocalDate(iso: visit.date), let next = content.calendar.nextPermanence(onOrAfter: LocalDate(dayNumber: today.dayNumber + 1)) {
-            y = pdf.paragraph("Prochaine permanence : \(Self.frenchDate(next.date.description)) de \(next.start) à \(next.end), \(next.place), \(next.commune).",
+            let label = both(words.nextPermanence)
+            y = pdf.paragraph("\(label.0)\(label.1.map { " / " + $0 } ?? "") : \(Self.frenchDate(next.date.description)), \(next.start)–\(next.end), \(next.place), \(next.commune).",
                               x: 20, y: y + 4, width: 170, size: 11, font: .bold)
         }
         return pdf

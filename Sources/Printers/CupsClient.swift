@@ -112,6 +112,31 @@ public struct CupsClient: Sendable {
         }
     }
 
+    /// Cancels a job (a document sent by mistake, or one stuck on a broken printer).
+    public func cancel(jobID: Int32, on target: PrinterTarget) throws {
+        let (destination, flags) = try lookup(target)
+        defer { cupsFreeDests(1, destination) }
+        guard let http = cupsConnectDest(destination, flags, 10_000, nil, nil, 0, nil, nil) else { throw PrintError.unreachable(target) }
+        defer { httpClose(http) }
+        let status = cupsCancelDestJob(http, destination, jobID)
+        guard status == IPP_STATUS_OK else { throw refusal(status, target) }
+    }
+
+    /// The state of a job: 3 pending, 4 held, 5 processing, 6 stopped, 7 cancelled, 8 aborted, 9 completed (0 unknown).
+    public func jobState(jobID: Int32, on target: PrinterTarget) throws -> Int {
+        let (destination, flags) = try lookup(target)
+        defer { cupsFreeDests(1, destination) }
+        let options = destination.pointee
+        let key = flags == UInt32(CUPS_DEST_FLAGS_DEVICE) ? "device-uri" : "printer-uri-supported"
+        var uri = cupsGetOption(key, options.num_options, options.options).map { String(cString: $0) } ?? ""
+        if uri.isEmpty, case .uri(let given) = target { uri = given }
+        guard let request = permanence_job_request(IPP_OP_GET_JOB_ATTRIBUTES, uri, jobID), let http = connection(for: uri) else { return 0 }
+        defer { httpClose(http) }
+        guard let response = cupsDoRequest(http, request, URL(string: uri)?.path ?? "/") else { return 0 }
+        defer { ippDelete(response) }
+        return Int(ippFindAttribute(response, "job-state", IPP_TAG_ENUM).map { ippGetInteger($0, 0) } ?? 0)
+    }
+
     func lookup(_ target: PrinterTarget) throws -> (UnsafeMutablePointer<cups_dest_t>, UInt32) {
         switch target {
         case .uri(let uri):

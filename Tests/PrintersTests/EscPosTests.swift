@@ -1,5 +1,7 @@
+import Foundation
 import Printers
 import Testing
+import TestSupport
 
 @Suite("ESC/POS")
 struct EscPosTests {
@@ -33,5 +35,46 @@ struct EscPosTests {
         expected += Array("Asseyez-vous.".utf8) + [0x0A]
         expected += [0x1B, 0x64, 0x03, 0x1D, 0x56, 0x42, 0x00]
         #expect(bytes == expected)
+    }
+}
+
+@Suite("CUPS client on a real IPP printer")
+struct CupsClientTests {
+    @Test("A job sent and then cancelled ends cancelled at the printer")
+    func cancel() throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let pdf = PDFBytes.minimal
+        let client = CupsClient(busyWait: 10)
+        let job = try client.send(pdf: Data(pdf), title: "to-cancel", to: .uri(printer.uri), waitForCompletion: false)
+        try client.cancel(jobID: job, on: .uri(printer.uri))
+        let deadline = Date().addingTimeInterval(10)
+        var state = 0
+        while Date() < deadline {
+            state = try client.jobState(jobID: job, on: .uri(printer.uri))
+            if state == 7 { break }
+            usleep(100_000)
+        }
+        #expect(state == 7)
+    }
+}
+
+/// The smallest valid one-page PDF, so this test does not depend on the Documents target.
+enum PDFBytes {
+    static var minimal: [UInt8] {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ]
+        var text = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(text.utf8.count)
+            text += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+        }
+        let xref = text.utf8.count
+        text += "xref\n0 4\n0000000000 65535 f \n" + offsets.map { String(format: "%010d 00000 n \n", $0) }.joined()
+        text += "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return Array(text.utf8)
     }
 }
