@@ -38,6 +38,8 @@ public enum AppEvent: Sendable, Equatable {
     case queueLoaded([QueueRow])
     case visitLoaded(VisitDetail)
     case pinChecked(Bool)
+    /// A print of this visit ended: the visit screen reloads its list of prints.
+    case printJobsChanged(visitID: String)
     /// What the sync and printer screens show.
     case statusLoaded(sync: [String], printer: [String])
     /// An effect finished with a message for the screen (printed, synced, saved, or what went wrong).
@@ -89,7 +91,11 @@ public struct VisitDetail: Sendable, Equatable {
     public var consent: Consent
     public var status: VisitStatus
     public var answers: [String: AnswerValue]
-    public init(visitID: String, ticket: Int, name: String, language: String, consent: Consent, status: VisitStatus, answers: [String: AnswerValue]) {
+    /// What was printed for this visit and how it ended, newest first ("checklist: terminé").
+    public var printJobs: [String] = []
+    public init(visitID: String, ticket: Int, name: String, language: String, consent: Consent, status: VisitStatus, answers: [String: AnswerValue],
+                printJobs: [String] = []) {
+        self.printJobs = printJobs
         self.visitID = visitID
         self.ticket = ticket
         self.name = name

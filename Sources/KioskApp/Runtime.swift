@@ -107,10 +107,12 @@ public final class KioskRuntime: @unchecked Sendable {
                     let job = try CupsClient(busyWait: wait).print(pdf: pdf, title: document, to: target)
                     try? database.updatePrintJob(jobRow, cupsJobID: Int(job), state: "completed")
                     post(.notice("Imprimé : \(document)."))
+                    post(.printJobsChanged(visitID: visitID))
                 } catch let error as PrintError {
                     try? database.updatePrintJob(jobRow, state: error.code == .cancelled ? "cancelled" : error.code == .aborted ? "aborted" : "failed",
                                                  error: error.message)
                     post(.notice(error.message))
+                    post(.printJobsChanged(visitID: visitID))
                 } catch {
                     try? database.updatePrintJob(jobRow, state: "failed", error: "erreur d'impression")
                     post(.notice("Erreur d'impression : réessayez."))
@@ -172,8 +174,11 @@ public final class KioskRuntime: @unchecked Sendable {
                 return [.queueLoaded(try queueRows(state))]
             case .loadVisit(let id):
                 guard let visit = try database.visit(id) else { return [.effectFailed("Visite introuvable.")] }
+                let states = ["pending": "en attente", "submitted": "envoyé", "completed": "imprimé", "cancelled": "annulé", "aborted": "abandonné", "failed": "échec"]
+                let jobs = try database.printJobs(visitID: id).map { "\($0.document) : \(states[$0.state] ?? $0.state)" }
                 let detail = VisitDetail(visitID: visit.id, ticket: visit.ticketNumber, name: visit.displayName ?? "—", language: visit.language,
-                                         consent: visit.consent, status: visit.status, answers: decode(try database.answers(visitID: id)))
+                                         consent: visit.consent, status: visit.status, answers: decode(try database.answers(visitID: id)),
+                                         printJobs: jobs)
                 return [.visitLoaded(detail)]
             case .checkPIN(let pin):
                 guard let stored = try database.setting(Self.pinSetting) else {

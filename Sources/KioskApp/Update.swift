@@ -54,10 +54,11 @@ public enum KioskApp {
             state.mediator.selected = min(state.mediator.selected, max(0, rows.count - 1))
             return []
         case .visitLoaded(let detail):
+            let sameVisit = state.mediator.visit?.visitID == detail.visitID
             state.mediator.visit = detail
             state.mediator.evaluation = evaluate(detail.answers, state)
             state.mediator.tab = .visit
-            state.mediator.answerSelection = 0
+            if !sameVisit { state.mediator.answerSelection = 0 }
             state.mediator.editing = nil
             return []
         case .pinChecked(let ok):
@@ -84,6 +85,10 @@ public enum KioskApp {
         case .notice(let message):
             state.notice = message
             return []
+        case .printJobsChanged(let visitID):
+            // Reload the open visit to show how its print ended (reprint: the same key again).
+            guard state.mode == .mediator, state.mediator.visit?.visitID == visitID, state.mediator.editing == nil else { return [] }
+            return [.loadVisit(visitID)]
         case let .statusLoaded(sync, printer):
             state.mediator.syncInfo = sync
             state.mediator.printerInfo = printer

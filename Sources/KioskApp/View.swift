@@ -321,6 +321,12 @@ extension KioskApp {
                     row += height
                 }
             }
+            if !visit.printJobs.isEmpty, row < rightsArea.height {
+                let paragraph = Paragraph("Impressions : " + visit.printJobs.joined(separator: " · "), style: Style(foreground: .brightCyan))
+                let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)
+                paragraph.render(rightsArea.rows(row, height), &frame.buffer)
+                row += height
+            }
             for warning in mediator.evaluation?.warnings ?? [] where row < rightsArea.height {
                 let paragraph = Paragraph("! " + warning.text(.fr), style: Style(foreground: .brightYellow))
                 let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)

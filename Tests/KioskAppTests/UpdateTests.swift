@@ -320,3 +320,20 @@ struct RuntimePrintingTests {
         #expect(try runtime.database.printJobs(visitID: visit.id).first?.state == "failed")
     }
 }
+
+@Suite("Reprinting")
+struct ReprintTests {
+    @Test("When a print of the open visit ends, the visit reloads to show it, and the same key prints again")
+    func printEndedReloadsVisit() {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share, status: .withMediator, answers: [:])))
+        #expect(KioskApp.update(&state, .printJobsChanged(visitID: "v")) == [.loadVisit("v")])
+        #expect(KioskApp.update(&state, .printJobsChanged(visitID: "other")).isEmpty)
+        _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share, status: .withMediator,
+                                                             answers: [:], printJobs: ["checklist : échec"])))
+        #expect(screen(state).contains("Impressions : checklist : échec"))
+        #expect(type(&state, "k") == [.printDocument(document: "checklist", visitID: "v")])
+    }
+}
