@@ -253,7 +253,26 @@ public enum MediatorQuestions {
             id: "follow_up", type: .yesNo,
             label: LocalizedText(["fr": "Un suivi est prévu à la prochaine permanence", "en": "A follow-up is planned at the next office hours"]),
             section: "mediator")
+        // Identity for the forms: entered by the mediator with the visitor, never at self check-in; personal, so purged
+        // with the visit and never in a synced record.
+        func identity(_ id: String, _ french: String, _ type: QuestionType = .text, pattern: String? = nil) -> Question {
+            var validation = Validation()
+            if type == .text { validation.maxLength = 80 }
+            validation.pattern = pattern
+            validation.notInFuture = type == .date
+            return Question(id: id, type: type, label: LocalizedText(["fr": french]), validation: validation, personal: true, section: "identity")
+        }
+        let identityQuestions = [
+            identity("identity_last_name", "Nom de famille (pour les formulaires)"),
+            identity("identity_first_names", "Prénoms (pour les formulaires)"),
+            identity("identity_birth_date", "Date de naissance (pour les formulaires)", .date),
+            identity("identity_address", "Adresse ou domiciliation (pour les formulaires)"),
+            identity("identity_postcode", "Code postal (pour les formulaires)", pattern: "[0-9]{5}"),
+            identity("identity_city", "Commune (pour les formulaires)"),
+            identity("identity_nir", "Numéro de sécurité sociale (pour les formulaires)", pattern: "[12][0-9AB ]{14,20}"),
+        ]
         return Questionnaire(id: id, version: 1, title: LocalizedText(["fr": "Suivi du médiateur", "en": "Mediator follow-up"]), languages: ["fr", "en"],
-                             sections: [Section(id: "mediator", title: LocalizedText(["fr": "Suivi", "en": "Follow-up"]), questions: [orientation, consent, followUp])])
+                             sections: [Section(id: "mediator", title: LocalizedText(["fr": "Suivi", "en": "Follow-up"]), questions: [orientation, consent, followUp]),
+                                        Section(id: "identity", title: LocalizedText(["fr": "Identité", "en": "Identity"]), questions: identityQuestions)])
     }
 }

@@ -95,8 +95,17 @@ public final class KioskRuntime: @unchecked Sendable {
                 referral = PrintVisit.Referral(service: first, reason: "Orientation proposée lors de la permanence.",
                                                done: "Droits santé vérifiés au kiosque.", consent: answers["referral_consent"] == .choice("yes"))
             }
+            func text(_ id: String) -> String? {
+                if case .text(let value)? = answers[id] { return value }
+                return nil
+            }
+            var birthDate: String?
+            if case .date(let date)? = answers["identity_birth_date"] { birthDate = date.description }
+            let identity = PrintVisit.Identity(lastName: text("identity_last_name"), firstNames: text("identity_first_names"), birthDate: birthDate,
+                                               address: text("identity_address"), postcode: text("identity_postcode"), city: text("identity_city"),
+                                               nir: text("identity_nir"))
             let printVisit = PrintVisit(date: state.today.description, language: visit.language, ticket: visit.ticketNumber,
-                                        answers: answers, referral: referral)
+                                        identity: identity, answers: answers, referral: referral)
             let renderer = DocumentRenderer(printing: printing, content: content, engine: engine, placeName: config.placeName)
             let pdf = try renderer.render(kind, visit: printVisit).pdf
             let jobRow = try database.recordPrintJob(visitID: visitID, document: document, printer: printer.description)
@@ -218,7 +227,7 @@ public final class KioskRuntime: @unchecked Sendable {
                 let closedAt = AppDatabase.timestampNow(database)
                 let (kind, record) = VisitRecord.make(share: visit.consent == .share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
                                                       language: visit.language, createdAt: visit.createdAt, closedAt: closedAt, answers: answers,
-                                                      questionnaires: content.questionnaires, evaluation: evaluation)
+                                                      questionnaires: content.questionnaires + [state.mediatorQuestionnaire], evaluation: evaluation)
                 try database.close(visitID: visitID, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
                 return [.notice("Visite n° \(visit.ticketNumber) clôturée.")]
             case .syncNow:

@@ -337,3 +337,27 @@ struct ReprintTests {
         #expect(type(&state, "k") == [.printDocument(document: "checklist", visitID: "v")])
     }
 }
+
+@Suite("Identity for the forms")
+struct IdentityTests {
+    @Test("Identity entered by the mediator fills the printed form and never leaves the box")
+    func identityOnFormsNotInRecord() throws {
+        let database = try AppDatabase.inMemory()
+        let questionIDs = Set(ContentFixtures.content.questionnaires.flatMap(\.questions).map(\.id))
+        let printing = try #require(PrintingContent.load(directory: Repository.root.appendingPathComponent("Printing"), questionIDs: questionIDs).content)
+        let runtime = KioskRuntime(database: database, content: ContentFixtures.content, engine: Fixtures.engine, config: KioskConfig(placeName: "Couiza"),
+                                   printing: printing)
+        let visit = try database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana"))
+        let state = makeState()
+        let answers: [String: AnswerValue] = ["identity_last_name": .text("Dupont"), "identity_nir": .text("188031175012345"), "commune": .text("11103")]
+        _ = runtime.run(.saveAnswers(visitID: visit.id, answers: answers, removed: [], by: .mediator), state: state)
+        // The mediator's identity questions validate like the visitor's.
+        let nir = try #require(state.mediatorQuestionnaire.question("identity_nir"))
+        #expect(throws: AnswerProblem.doesNotMatch) { try Flow.validate(.text("12"), for: nir, context: FlowContext(today: state.today)) }
+        _ = runtime.run(.closeVisit(visitID: visit.id, answers: answers), state: state)
+        let payload = String(decoding: try #require(try database.outboxDue().first).record.payload, as: UTF8.self)
+        #expect(!payload.contains("Dupont"))
+        #expect(!payload.contains("188031175012345"))
+        #expect(payload.contains("11103"))
+    }
+}
