@@ -45,6 +45,7 @@ let package = Package(
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
         .target(name: "KioskApp", dependencies: [
             "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers",
+            .product(name: "Yams", package: "Yams"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

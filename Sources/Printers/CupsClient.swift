@@ -112,6 +112,30 @@ public struct CupsClient: Sendable {
         }
     }
 
+    /// The printer's state, asked to the printer (or its CUPS queue) itself.
+    public func status(of target: PrinterTarget) throws -> PrinterStatus {
+        let (destination, flags) = try lookup(target)
+        defer { cupsFreeDests(1, destination) }
+        let options = destination.pointee
+        let key = flags == UInt32(CUPS_DEST_FLAGS_DEVICE) ? "device-uri" : "printer-uri-supported"
+        var uri = cupsGetOption(key, options.num_options, options.options).map { String(cString: $0) } ?? ""
+        if uri.isEmpty, case .uri(let given) = target { uri = given }
+        guard let http = connection(for: uri) else { throw PrintError.unreachable(target) }
+        defer { httpClose(http) }
+        guard let request = permanence_job_request(IPP_OP_GET_PRINTER_ATTRIBUTES, uri, 0),
+              let response = cupsDoRequest(http, request, URL(string: uri)?.path ?? "/") else { throw PrintError.unreachable(target) }
+        defer { ippDelete(response) }
+        let state = ippFindAttribute(response, "printer-state", IPP_TAG_ENUM).map { Int(ippGetInteger($0, 0)) } ?? 0
+        var reasons: [String] = []
+        if let attribute = ippFindAttribute(response, "printer-state-reasons", IPP_TAG_KEYWORD) {
+            for index in 0..<ippGetCount(attribute) {
+                if let value = ippGetString(attribute, index, nil) { reasons.append(String(cString: value)) }
+            }
+        }
+        return PrinterStatus(name: target.description, isDefault: target == .defaultPrinter, state: PrinterStatus.State(rawValue: state) ?? .unknown,
+                             reasons: reasons.filter { $0 != "none" })
+    }
+
     /// Cancels a job (a document sent by mistake, or one stuck on a broken printer).
     public func cancel(jobID: Int32, on target: PrinterTarget) throws {
         let (destination, flags) = try lookup(target)

@@ -31,6 +31,15 @@ public struct ContentLocator: Sendable {
         URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().path.hasPrefix("/usr/")
     }
 
+    /// The configuration file: `/etc/permanence/kiosk.yaml` on an installed box used without `--home`,
+    /// else `HOME/kiosk.yaml`.
+    public var configurationURL: URL {
+        if ContentLocator.isInstalled, home.path == "/var/lib/permanence" {
+            return URL(fileURLWithPath: "/etc/permanence/kiosk.yaml")
+        }
+        return home.appendingPathComponent("kiosk.yaml")
+    }
+
     /// The directory holding `rules/`, `samples/`, … or nil when none is found.
     public func contentDirectory() -> URL? {
         candidates().first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("rules").path) }

@@ -1,10 +1,202 @@
 import ArgumentParser
 import Foundation
+import Intake
+import KioskApp
+import KioskStore
 import Printers
+import Rights
+import RulesLoader
 
-/// `kiosk doctor`: checks of the box. For now the USB inventory (the full doctor comes with provisioning).
+/// `kiosk doctor`: checks the box end to end and says what is wrong in plain words.
 struct DoctorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "doctor", abstract: "Check the box.", subcommands: [USBInventory.self])
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the box: each line OK, WARNING or PROBLEM with what to do (exit 1 when there is a problem).",
+        subcommands: [USBInventory.self]
+    )
+
+    @OptionGroup var common: CommonOptions
+    @Flag(help: "One JSON object per check, for machines.") var json = false
+
+    struct Check: Encodable {
+        enum Status: String, Encodable { case ok = "OK", warning = "WARNING", problem = "PROBLEM" }
+        var check: String
+        var status: Status
+        var message: String
+    }
+
+    func run() throws {
+        var checks: [Check] = []
+        func add(_ check: String, _ status: Check.Status, _ message: String) { checks.append(Check(check: check, status: status, message: message)) }
+        let locator = common.locator
+        let home = locator.home
+
+        // Configuration.
+        var configuration: BoxConfiguration?
+        let configurationURL = locator.configurationURL
+        if let text = try? String(contentsOf: configurationURL, encoding: .utf8) {
+            let loaded = BoxConfiguration.load(file: configurationURL.path, text: text)
+            configuration = loaded.configuration
+            if let configuration {
+                add("configuration", .ok, "\(configurationURL.path) est valide (lieu : \(configuration.place)).")
+            } else {
+                add("configuration", .problem, "\(loaded.problems.first ?? "invalide") — corrigez le fichier (modèle commenté : Provisioning/kiosk.yaml).")
+            }
+        } else {
+            add("configuration", .problem, "\(configurationURL.path) est absent ou illisible — installez-le (Provisioning/install.sh) ou copiez Provisioning/kiosk.yaml.")
+        }
+
+        // Data directory and keys: readable by the kiosk only.
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: home.path), let mode = attributes[.posixPermissions] as? Int {
+            if mode & 0o077 != 0 {
+                add("permissions", .problem, String(format: "%@ est ouvert aux autres utilisateurs (mode %o) — lancez : chmod 700 %@", home.path, mode, home.path))
+            } else {
+                add("permissions", .ok, "Le dossier des données n'est lisible que par le kiosque.")
+            }
+        }
+        let keys = home.appendingPathComponent("keys")
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: keys.path)) ?? []).sorted() {
+            let path = keys.appendingPathComponent(name).path
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                add("permissions", .problem, String(format: "La clé %@ est lisible par d'autres utilisateurs (mode %o) — lancez : chmod 600 %@", path, mode, path))
+            }
+        }
+
+        // Database: integrity and free disk.
+        let databaseURL = home.appendingPathComponent("kiosk.sqlite")
+        var database: AppDatabase?
+        if FileManager.default.fileExists(atPath: databaseURL.path) {
+            do {
+                let opened = try AppDatabase.openOnDisk(at: databaseURL)
+                if try opened.integrityCheck() {
+                    database = opened
+                    add("database", .ok, "La base de données est intacte.")
+                } else {
+                    add("database", .problem, "La base de données est abîmée — appelez le technicien ; gardez le fichier \(databaseURL.path) pour la récupérer.")
+                }
+            } catch {
+                add("database", .problem, "La base de données ne s'ouvre pas (abîmée ou remplacée) — appelez le technicien ; gardez \(databaseURL.path).")
+            }
+        } else {
+            add("database", .warning, "Pas encore de base de données (\(databaseURL.path)) : elle est créée au premier accueil.")
+        }
+        if let space = (try? FileManager.default.attributesOfFileSystem(forPath: home.deletingLastPathComponent().path))?[.systemFreeSize] as? Int64 {
+            let megabytes = space / 1_000_000
+            add("disk", megabytes < 200 ? .problem : megabytes < 1_000 ? .warning : .ok,
+                megabytes < 1_000 ? "Plus que \(megabytes) Mo libres sur le disque — libérez de la place ou appelez le technicien." : "\(megabytes / 1000) Go libres sur le disque.")
+        }
+
+        // Content and its figures.
+        if let content = locator.contentDirectory() {
+            let rules = RulesLoader.load(directory: content.appendingPathComponent("rules"))
+            let loaded = ContentLoader.load(directory: content)
+            switch rules {
+            case .failure(let problems):
+                add("content", .problem, "Les règles ont \(problems.problems.count) problème(s) : \(problems.problems.first!.description) — lancez kiosk content check.")
+            case .success(let parameters):
+                if loaded.content == nil {
+                    add("content", .problem, "Le contenu a \(loaded.problems.count) problème(s) : \(loaded.problems.first!.description) — lancez kiosk content check.")
+                } else {
+                    add("content", .ok, "Questionnaires, règles et annuaire sont valides (\(content.path)).")
+                }
+                let today = SituationInput.today()
+                let stale = ParameterKey.allCases.filter { parameters.revaluedYearly.contains($0) && today >= parameters.newestDate(of: $0).addingYears(1) }
+                if !stale.isEmpty {
+                    add("figures", .warning, "Chiffres peut-être périmés : \(stale.map { "\($0.rawValue) (du \(parameters.newestDate(of: $0)))" }.joined(separator: ", ")) — demandez un nouveau contenu au coordinateur.")
+                } else {
+                    add("figures", .ok, "Les chiffres légaux ont moins d'un an.")
+                }
+            }
+        } else {
+            add("content", .problem, "Aucun contenu trouvé (règles, questionnaires) — réinstallez le kiosque.")
+        }
+
+        // Printers.
+        let printer = PrinterTarget(configuration?.printer)
+        do {
+            let status = try CupsClient().status(of: printer)
+            switch status.state {
+            case .stopped: add("printer", .problem, "L'imprimante \(printer) est arrêtée — relancez-la (cupsenable) ou éteignez-la et rallumez-la.")
+            default:
+                if status.reasons.contains(where: { $0.hasPrefix("media-empty") || $0.hasPrefix("media-needed") }) {
+                    add("printer", .problem, "L'imprimante \(printer) n'a plus de papier — remettez du papier.")
+                } else {
+                    add("printer", .ok, "L'imprimante \(printer) est prête.")
+                }
+            }
+        } catch let error as PrintError {
+            add("printer", configuration?.printer == nil && error.code == .notFound ? .warning : .problem, error.message)
+        }
+        if let ticket = configuration?.ticketPrinter {
+            let present = (try? USB.devices())?.contains { $0.id == ticket.lowercased() } ?? false
+            add("ticket printer", present ? .ok : .problem,
+                present ? "L'imprimante de tickets \(ticket) est branchée." : "L'imprimante de tickets \(ticket) n'est pas sur l'USB — vérifiez son câble et qu'elle est allumée.")
+        } else {
+            add("ticket printer", .warning, "Pas d'imprimante de tickets : les numéros s'affichent à l'écran.")
+        }
+
+        // Clock: not before the kiosk was installed (boards often have no battery-backed clock).
+        if let installed = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path))?[.modificationDate] as? Date {
+            if Date() < installed.addingTimeInterval(-86_400) {
+                add("clock", .problem, "L'horloge est avant la date d'installation du kiosque — réglez la date (timedatectl) ou connectez le kiosque au réseau une fois.")
+            } else {
+                add("clock", .ok, "L'horloge est plausible.")
+            }
+        }
+
+        // Central store and enrolment.
+        if let central = configuration?.centralURL, let url = URL(string: central), let host = url.host {
+            let port = url.port ?? (url.scheme == "https" ? 443 : 80)
+            add("central", Self.reachable(host: host, port: port) ? .ok : .problem,
+                Self.reachable(host: host, port: port) ? "Le serveur central \(central) répond." : "Le serveur central \(central) ne répond pas — vérifiez le réseau (routeur 4G, Wi-Fi) et réessayez plus tard.")
+        } else {
+            add("central", .warning, "Pas de serveur central configuré : les dossiers attendent dans la boîte d'envoi.")
+        }
+        let enrolled = FileManager.default.fileExists(atPath: keys.appendingPathComponent("device.key").path)
+        add("enrolment", enrolled ? .ok : .warning, enrolled ? "Le kiosque a son identité." : "Le kiosque n'est pas encore enregistré — lancez kiosk provision avec un jeton.")
+
+        // Outbox.
+        if let database, let summary = try? database.outboxSummary() {
+            let waiting = (summary.counts[.queued] ?? 0) + (summary.counts[.sending] ?? 0)
+            var status: Check.Status = .ok
+            if let oldest = summary.oldestUnsent, let date = ISO8601DateFormatter.withFractions.date(from: oldest), Date().timeIntervalSince(date) > 30 * 86_400 {
+                status = .warning
+            }
+            add("outbox", status, waiting == 0 ? "Rien n'attend d'être envoyé." : "\(waiting) dossier(s) attendent d'être envoyés, le plus ancien depuis le \(summary.oldestUnsent?.prefix(10) ?? "?").")
+        }
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(checks) + Data("\n".utf8))
+        } else {
+            for check in checks {
+                print("\(check.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.check.padding(toLength: 15, withPad: " ", startingAt: 0)) \(check.message)")
+            }
+        }
+        if checks.contains(where: { $0.status == .problem }) { throw ExitCode(1) }
+    }
+
+    /// A TCP connection to host:port opens within two seconds.
+    static func reachable(host: String, port: Int) -> Bool {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &result) == 0, let first = result else { return false }
+        defer { freeaddrinfo(result) }
+        let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        if connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return true }
+        guard errno == EINPROGRESS else { return false }
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        guard poll(&descriptor, 1, 2_000) == 1 else { return false }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+        return error == 0
+    }
 
     /// `kiosk doctor usb`: every USB device with its class, vendor and product.
     struct USBInventory: ParsableCommand {
@@ -14,7 +206,7 @@ struct DoctorCommand: ParsableCommand {
             do {
                 let devices = try USB.devices()
                 if devices.isEmpty {
-                    print("No USB device found. A ticket printer must be plugged in and switched on.")
+                    print("Aucun périphérique USB. L'imprimante de tickets doit être branchée et allumée.")
                     return
                 }
                 for device in devices {
@@ -26,4 +218,12 @@ struct DoctorCommand: ParsableCommand {
             }
         }
     }
+}
+
+extension ISO8601DateFormatter {
+    nonisolated(unsafe) static let withFractions: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }()
 }

@@ -1,0 +1,75 @@
+import Foundation
+import Intake
+import Rights
+import Yams
+
+/// The box's configuration file (`/etc/permanence/kiosk.yaml` on an installed box, `HOME/kiosk.yaml`
+/// otherwise). Documented in Provisioning/kiosk.yaml.
+public struct BoxConfiguration: Sendable, Equatable {
+    public var place: String
+    public var territory: Territory
+    /// The central store (or relay); nil until the box is set up for sync.
+    public var centralURL: String?
+    /// A CUPS queue name or an ipp:// URI; nil for the CUPS default.
+    public var printer: String?
+    /// The USB ticket printer as VVVV:PPPP; nil when there is none.
+    public var ticketPrinter: String?
+    public var retention: String
+    public var languages: [String]
+
+    public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages"]
+
+    /// Reads and checks the file; every problem as `file:line: key: message`.
+    public static func load(file: String, text: String) -> (configuration: BoxConfiguration?, problems: [String]) {
+        var problems: [String] = []
+        func problem(_ line: Int, _ key: String, _ message: String) { problems.append("\(file):\(line): \(key): \(message)") }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return (nil, ["\(file):1: configuration: the file is empty"]) }
+            root = node
+        } catch let error as YamlError {
+            let (line, message) = YAMLSupport.describe(error)
+            return (nil, ["\(file):\(line): yaml: \(message)"])
+        } catch {
+            return (nil, ["\(file):1: yaml: cannot be parsed"])
+        }
+        guard let top = root.mapping else { return (nil, ["\(file):1: configuration: expected `key: value` lines"]) }
+        YAMLSupport.checkKeys(top, allowed: keys, key: "configuration", problem: problem)
+        func line(_ key: String) -> Int { top[key]?.mark?.line ?? 1 }
+        func string(_ key: String) -> String? {
+            guard let value = top[key]?.scalar?.string.trimmingCharacters(in: .whitespaces), !value.isEmpty, value != "~", value != "null" else { return nil }
+            return value
+        }
+        let place = string("place") ?? ""
+        if place.isEmpty { problem(1, "place", "missing: the place shown on screen and printed on tickets") }
+        let territoryText = string("territory") ?? "metropole"
+        let territory = Territory(rawValue: territoryText)
+        if territory == nil { problem(line("territory"), "territory", "unknown '\(territoryText)' (expected \(Territory.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        let central = string("central_url")
+        if let central, URL(string: central)?.host == nil || !(central.hasPrefix("http://") || central.hasPrefix("https://")) {
+            problem(line("central_url"), "central_url", "'\(central)' is not an http(s) address")
+        }
+        let ticket = string("ticket_printer")
+        if let ticket {
+            let parts = ticket.split(separator: ":")
+            if parts.count != 2 || parts.contains(where: { $0.count != 4 || UInt16($0, radix: 16) == nil }) {
+                problem(line("ticket_printer"), "ticket_printer", "'\(ticket)' is not VVVV:PPPP in hexadecimal (as lsusb shows it)")
+            }
+        }
+        let retention = string("retention") ?? "end_of_day"
+        if retention != "end_of_day", !(retention.hasPrefix("hours:") && Int(retention.dropFirst(6)).map { $0 >= 0 } == true) {
+            problem(line("retention"), "retention", "'\(retention)' is not end_of_day or hours:N")
+        }
+        var languages = ["fr", "en", "es", "ro", "uk"]
+        if let list = top["languages"]?.sequence {
+            languages = list.compactMap { $0.scalar?.string }
+            for code in languages where !KioskLanguages.known.contains(code) {
+                problem(line("languages"), "languages", "unknown language '\(code)'")
+            }
+            if !languages.contains("fr") { problem(line("languages"), "languages", "French (fr) must be offered") }
+        }
+        guard problems.isEmpty, let territory else { return (nil, problems) }
+        return (BoxConfiguration(place: place, territory: territory, centralURL: central, printer: string("printer"), ticketPrinter: ticket,
+                                 retention: retention, languages: languages), [])
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `kiosk doctor` against prepared broken setups: each gives its PROBLEM line and a non-zero exit.
+@Suite("kiosk doctor")
+struct DoctorTests {
+    /// A box home with a valid configuration (plus `extra` lines) and a database with one check-in.
+    func home(_ extra: String = "") throws -> URL {
+        let home = temporaryDirectory("doctor")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home.path)
+        var configuration = try String(contentsOf: Repository.root.appendingPathComponent("Provisioning/kiosk.yaml"), encoding: .utf8)
+        configuration += extra
+        try configuration.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        _ = try runProcess(Repository.builtProduct("kiosk"), ["debug", "checkin-loop", "--home", home.path, "--count", "1"])
+        return home
+    }
+
+    func doctor(_ home: URL, environment extra: [String: String] = [:]) throws -> ProcessResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(extra) { $1 }
+        return try runProcess(Repository.builtProduct("kiosk"), ["doctor", "--home", home.path], environment: environment, currentDirectory: Repository.root)
+    }
+
+    func line(_ result: ProcessResult, _ check: String) -> String? {
+        result.stdout.split(separator: "\n").map(String.init).first { $0.dropFirst(9).hasPrefix(check) }
+    }
+
+    @Test("A healthy box has no PROBLEM line and exits 0")
+    func healthy() throws {
+        let home = try home()
+        let result = try doctor(home)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(line(result, "configuration")?.hasPrefix("OK") == true)
+        #expect(line(result, "database")?.hasPrefix("OK") == true)
+    }
+
+    @Test("A missing configuration is a PROBLEM")
+    func missingConfiguration() throws {
+        let home = try home()
+        try FileManager.default.removeItem(at: home.appendingPathComponent("kiosk.yaml"))
+        let result = try doctor(home)
+        #expect(result.status == 1)
+        #expect(line(result, "configuration")?.hasPrefix("PROBLEM") == true)
+    }
+
+    @Test("An invalid configuration names the file, line and key")
+    func invalidConfiguration() throws {
+        let home = try home("\nticket_printer_: 0416:5011\n")
+        let result = try doctor(home)
+        #expect(result.status == 1)
+        #expect(line(result, "configuration")?.contains("kiosk.yaml:") == true)
+        #expect(line(result, "configuration")?.contains("unknown field `ticket_printer_`") == true)
+    }
+
+    @Test("A corrupt database is a PROBLEM")
+    func corruptDatabase() throws {
+        let home = try home()
+        try Data(repeating: 0x42, count: 8192).write(to: home.appendingPathComponent("kiosk.sqlite"))
+        try? FileManager.default.removeItem(at: home.appendingPathComponent("kiosk.sqlite-wal"))
+        let result = try doctor(home)
+        #expect(result.status == 1)
+        #expect(line(result, "database")?.hasPrefix("PROBLEM") == true)
+    }
+
+    @Test("A stopped printer is a PROBLEM")
+    func stoppedPrinter() throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let cups = try PrivateCUPS()
+        #expect(cups.tool("lpadmin", ["-p", "Accueil", "-E", "-v", printer.uri]) == 0)
+        #expect(cups.tool("cupsdisable", ["Accueil"]) == 0)
+        let home = try home()
+        let configuration = home.appendingPathComponent("kiosk.yaml")
+        let text = try String(contentsOf: configuration, encoding: .utf8).replacingOccurrences(of: "\nprinter:\n", with: "\nprinter: Accueil\n")
+        try text.write(to: configuration, atomically: true, encoding: .utf8)
+        let result = try doctor(home, environment: ["CUPS_SERVER": cups.server])
+        #expect(result.status == 1)
+        #expect(line(result, "printer")?.hasPrefix("PROBLEM") == true, "\(result.stdout)")
+        #expect(line(result, "printer")?.contains("arrêtée") == true)
+    }
+
+    @Test("A printer that is ready is OK")
+    func readyPrinter() throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let home = try home()
+        let configuration = home.appendingPathComponent("kiosk.yaml")
+        let text = try String(contentsOf: configuration, encoding: .utf8).replacingOccurrences(of: "\nprinter:\n", with: "\nprinter: \(printer.uri)\n")
+        try text.write(to: configuration, atomically: true, encoding: .utf8)
+        let result = try doctor(home)
+        #expect(line(result, "printer")?.hasPrefix("OK") == true, "\(result.stdout)")
+    }
+
+    @Test("An unreachable central store is a PROBLEM")
+    func unreachableCentral() throws {
+        let home = try home()
+        let configuration = home.appendingPathComponent("kiosk.yaml")
+        let text = try String(contentsOf: configuration, encoding: .utf8).replacingOccurrences(of: "\ncentral_url:\n", with: "\ncentral_url: http://127.0.0.1:9\n")
+        try text.write(to: configuration, atomically: true, encoding: .utf8)
+        let result = try doctor(home)
+        #expect(result.status == 1)
+        #expect(line(result, "central")?.hasPrefix("PROBLEM") == true, "\(result.stdout)")
+    }
+
+    @Test("Keys readable by other users are a PROBLEM")
+    func openKeys() throws {
+        let home = try home()
+        let keys = home.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        try Data("secret".utf8).write(to: keys.appendingPathComponent("device.key"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keys.appendingPathComponent("device.key").path)
+        let result = try doctor(home)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("PROBLEM  permissions"))
+        #expect(result.stdout.contains("chmod 600"))
+    }
+
+    @Test("--json gives one object per check")
+    func jsonOutput() throws {
+        let home = try home()
+        let result = try runProcess(Repository.builtProduct("kiosk"), ["doctor", "--home", home.path, "--json"], currentDirectory: Repository.root)
+        let checks = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: String]])
+        #expect(checks.contains { $0["check"] == "database" && $0["status"] == "OK" })
+    }
+}
