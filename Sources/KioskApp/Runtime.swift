@@ -278,6 +278,29 @@ extension AppDatabase {
     }
 }
 
+/// systemd's notification socket: READY=1 at start, WATCHDOG=1 while the loop turns.
+enum SystemdNotifier {
+    static func send(_ message: String) {
+        guard var path = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"], !path.isEmpty else { return }
+        if path.hasPrefix("@") { path = "\0" + path.dropFirst() }
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+        }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + min(bytes.count, 107))
+        _ = message.withCString { text in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, text, strlen(text), 0, $0, length) }
+            }
+        }
+    }
+}
+
 /// The event loop on a real terminal: read input, update, run effects, draw what changed.
 public enum KioskLoop {
     public static func run(session: TerminalSession, runtime: KioskRuntime, clock: () -> Date = { Date() }) throws {
@@ -287,6 +310,8 @@ public enum KioskLoop {
         var decoder = InputDecoder()
         _ = try? runtime.database.requeueInterruptedSends()
         session.write(renderer.render(KioskApp.view(state).buffer))
+        SystemdNotifier.send("READY=1")
+        var lastWatchdog = Date()
         var quit = false
 
         func apply(_ event: AppEvent) {
@@ -313,6 +338,10 @@ public enum KioskLoop {
             if read.bytes.isEmpty { events += decoder.flush() }
             for event in events { apply(.input(event)) }
             apply(.tick(clock()))
+            if Date().timeIntervalSince(lastWatchdog) >= 5 {
+                SystemdNotifier.send("WATCHDOG=1")
+                lastWatchdog = Date()
+            }
             let output = renderer.render(KioskApp.view(state).buffer)
             if !output.isEmpty { session.write(output) }
         }

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Installs a built `kiosk` onto a Debian system, or into DIR as a root (for tests and image building).
+#
+#   Provisioning/install.sh [--root DIR] [--binary PATH] [--no-packages]
+#
+# - a system user `permanence` (no login shell), in the `lp` group;
+# - /usr/bin/kiosk; the content under /usr/share/permanence (rules, questionnaires, directory,
+#   territory, samples, printing);
+# - /etc/permanence/kiosk.yaml (configuration, kept on upgrade), /var/lib/permanence (data, 0700, kept);
+# - systemd units (kiosk on tty1, hourly purge), a udev rule for the configured ticket printer;
+# - on a real system (no --root): the Debian packages it needs, the CUPS queue, units enabled.
+# Idempotent: a second run changes nothing; an upgrade keeps data and configuration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROOT=/
+BINARY=""
+PACKAGES=yes
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --root) ROOT="$2"; shift 2 ;;
+        --binary) BINARY="$2"; shift 2 ;;
+        --no-packages) PACKAGES=no; shift ;;
+        *) echo "install.sh: unknown option $1 (expected --root DIR, --binary PATH, --no-packages)" >&2; exit 2 ;;
+    esac
+done
+ROOT="${ROOT%/}"
+if [ -z "$BINARY" ]; then
+    for candidate in .build-static/release/kiosk .build/release/kiosk .build/debug/kiosk; do
+        if [ -x "$candidate" ]; then BINARY="$candidate"; break; fi
+    done
+fi
+[ -x "$BINARY" ] || { echo "install.sh: no built kiosk found; build it (swift build -c release --static-swift-stdlib) or give --binary" >&2; exit 2; }
+
+USER_NAME=permanence
+changed=0
+
+# The system user. With --root, written into DIR/etc/passwd and group (fixed ids); else useradd.
+if [ -z "$ROOT" ]; then
+    if ! id "$USER_NAME" >/dev/null 2>&1; then
+        useradd --system --home-dir /var/lib/permanence --no-create-home --shell /usr/sbin/nologin --user-group "$USER_NAME"
+        changed=1
+    fi
+    getent group lp >/dev/null && usermod -aG lp "$USER_NAME"
+    USER_ID=$(id -u "$USER_NAME"); GROUP_ID=$(id -g "$USER_NAME")
+else
+    mkdir -p "$ROOT/etc"
+    [ -f "$ROOT/etc/passwd" ] || : > "$ROOT/etc/passwd"
+    [ -f "$ROOT/etc/group" ] || : > "$ROOT/etc/group"
+    if ! grep -q "^$USER_NAME:" "$ROOT/etc/passwd"; then
+        echo "$USER_NAME:x:990:990:Permanence kiosk:/var/lib/permanence:/usr/sbin/nologin" >> "$ROOT/etc/passwd"
+        changed=1
+    fi
+    if ! grep -q "^$USER_NAME:" "$ROOT/etc/group"; then
+        echo "$USER_NAME:x:990:" >> "$ROOT/etc/group"
+        changed=1
+    fi
+    USER_ID=990; GROUP_ID=990
+fi
+
+# put SOURCE DEST MODE UID GID: copies only when the content differs; fixes mode and owner only when they differ.
+put() {
+    local source="$1" dest="$2" mode="$3" uid="$4" gid="$5"
+    mkdir -p "$(dirname "$dest")"
+    if [ ! -f "$dest" ] || ! cmp -s "$source" "$dest"; then
+        cp "$source" "$dest"
+        changed=1
+    fi
+    settle "$dest" "$mode" "$uid" "$gid"
+}
+
+# settle PATH MODE UID GID
+settle() {
+    local path="$1" mode="$2" uid="$3" gid="$4"
+    if [ "$(stat -c %a "$path")" != "$mode" ]; then chmod "$mode" "$path"; changed=1; fi
+    if [ "$(stat -c %u:%g "$path")" != "$uid:$gid" ]; then chown "$uid:$gid" "$path"; changed=1; fi
+}
+
+directory() {
+    local path="$1" mode="$2" uid="$3" gid="$4"
+    if [ ! -d "$path" ]; then mkdir -p "$path"; changed=1; fi
+    settle "$path" "$mode" "$uid" "$gid"
+}
+
+# Binary and content.
+put "$BINARY" "$ROOT/usr/bin/kiosk" 755 0 0
+directory "$ROOT/usr/share/permanence" 755 0 0
+for sub in rules questionnaires directory territory samples; do
+    while IFS= read -r -d '' file; do
+        relative="${file#Kiosk/}"
+        directory "$(dirname "$ROOT/usr/share/permanence/$relative")" 755 0 0
+        put "$file" "$ROOT/usr/share/permanence/$relative" 644 0 0
+    done < <(find "Kiosk/$sub" -type f ! -name 'README.md' -print0 | sort -z)
+done
+while IFS= read -r -d '' file; do
+    relative="${file#Printing/}"
+    directory "$(dirname "$ROOT/usr/share/permanence/printing/$relative")" 755 0 0
+    put "$file" "$ROOT/usr/share/permanence/printing/$relative" 644 0 0
+done < <(find Printing -type f ! -name 'README.md' -print0 | sort -z)
+
+# Configuration (kept on upgrade) and data (0700, kept).
+directory "$ROOT/etc/permanence" 750 0 "$GROUP_ID"
+if [ ! -f "$ROOT/etc/permanence/kiosk.yaml" ]; then
+    put Provisioning/kiosk.yaml "$ROOT/etc/permanence/kiosk.yaml" 640 0 "$GROUP_ID"
+else
+    settle "$ROOT/etc/permanence/kiosk.yaml" 640 0 "$GROUP_ID"
+fi
+directory "$ROOT/var/lib/permanence" 700 "$USER_ID" "$GROUP_ID"
+
+# systemd units.
+for unit in Provisioning/systemd/*; do
+    put "$unit" "$ROOT/etc/systemd/system/$(basename "$unit")" 644 0 0
+done
+
+# udev: the kiosk user may use the configured ticket printer, and only that device.
+ticket=$(sed -n 's/^ticket_printer:[[:space:]]*"\{0,1\}\([0-9a-fA-F]\{4\}:[0-9a-fA-F]\{4\}\)"\{0,1\}.*/\1/p' "$ROOT/etc/permanence/kiosk.yaml")
+rule=$(mktemp)
+if [ -n "$ticket" ]; then
+    printf 'SUBSYSTEM=="usb", ATTR{idVendor}=="%s", ATTR{idProduct}=="%s", MODE="0660", GROUP="permanence"\n' \
+        "$(echo "${ticket%%:*}" | tr A-F a-f)" "$(echo "${ticket##*:}" | tr A-F a-f)" > "$rule"
+else
+    echo '# No ticket_printer in /etc/permanence/kiosk.yaml: no USB device is given to the kiosk.' > "$rule"
+fi
+put "$rule" "$ROOT/etc/udev/rules.d/70-permanence-ticket-printer.rules" 644 0 0
+rm -f "$rule"
+
+if [ -z "$ROOT" ]; then
+    if [ "$PACKAGES" = yes ]; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 kbd console-setup >/dev/null
+    fi
+    # CUPS: the configured printer as the default queue (IPP Everywhere when the printer supports it).
+    printer=$(sed -n 's/^printer:[[:space:]]*"\{0,1\}\([^"#]*\)"\{0,1\}.*/\1/p' /etc/permanence/kiosk.yaml | tr -d ' ')
+    case "$printer" in
+        ipp://*|ipps://*)
+            if ! lpstat -p permanence >/dev/null 2>&1; then
+                lpadmin -p permanence -E -v "$printer" -m everywhere 2>/dev/null || lpadmin -p permanence -E -v "$printer"
+                lpadmin -d permanence
+                changed=1
+            fi ;;
+    esac
+    systemctl daemon-reload
+    udevadm control --reload-rules 2>/dev/null || true
+    systemctl enable --quiet permanence-kiosk.service permanence-purge.timer
+fi
+
+if [ "$changed" = 1 ]; then echo "Permanence installed in ${ROOT:-/}."; else echo "Permanence already up to date in ${ROOT:-/}: nothing changed."; fi
