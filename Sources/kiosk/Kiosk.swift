@@ -29,6 +29,19 @@ struct CommonOptions: ParsableArguments {
 
     var locator: ContentLocator { ContentLocator(home: home) }
 
+    /// The box's configuration file, when there is one; a broken file prints every problem and exits 3.
+    func loadConfiguration() throws -> BoxConfiguration? {
+        let url = locator.configurationURL
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        let loaded = BoxConfiguration.load(file: url.path, text: text)
+        guard let configuration = loaded.configuration else {
+            for problem in loaded.problems { Output.standardError(problem) }
+            Output.error("configuration: \(loaded.problems.count) problem(s) in \(url.path); the kiosk keeps running only on a valid file")
+            throw ExitCode(3)
+        }
+        return configuration
+    }
+
     /// Loads and validates the rules; on a broken set, prints every problem and exits 3.
     func loadEngine() throws -> RightsEngine {
         let directory: URL
@@ -217,15 +230,18 @@ struct Run: ParsableCommand {
         let home = demo ? FileManager.default.temporaryDirectory.appendingPathComponent("permanence-demo-\(getpid())") : common.locator.home
         defer { if demo { try? FileManager.default.removeItem(at: home) } }
         let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"))
-        var config = KioskConfig(placeName: place ?? (try? database.setting("place")) ?? (demo ? "Couiza (démo)" : "Permanence santé"))
+        let box = demo ? nil : try common.loadConfiguration()
+        var config = KioskConfig(placeName: place ?? box?.place ?? (try? database.setting("place")) ?? (demo ? "Couiza (démo)" : "Permanence santé"),
+                                 territory: box?.territory ?? .metropole, languages: box?.languages ?? ["fr", "en", "es", "ro", "uk"])
+        if let retention = box?.retention { try database.setSetting("retention", retention) }
         if demo {
             config.allowQuit = true
             try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash("1234"))
         }
         let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
         let printing = PrintingContent.load(directory: PrintingLocator.directory(besides: contentDirectory), questionIDs: questionIDs).content
-        let printerName = printer ?? (try? database.setting(KioskRuntime.printerSetting))
-        let ticketIDs = (try? database.setting("ticket_printer")).flatMap { $0 }.flatMap(PrintCommand.Ticket.parseIDs)
+        let printerName = printer ?? box?.printer ?? (try? database.setting(KioskRuntime.printerSetting)) ?? nil
+        let ticketIDs = (box?.ticketPrinter ?? (try? database.setting("ticket_printer")) ?? nil).flatMap(PrintCommand.Ticket.parseIDs)
         let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config,
                                    printing: printing, printer: PrinterTarget(printerName),
                                    ticketPrinter: ticketIDs.map { (vendor: $0.0, product: $0.1) })

@@ -70,7 +70,9 @@ struct PrintCommand: ParsableCommand {
         func run() throws {
             let (pdf, kind) = try PrintCommand.renderDocument(document, visitPath: visit, common: common, printing: printing)
             do {
-                let job = try CupsClient(busyWait: wait).print(pdf: pdf, title: kind.rawValue, to: PrinterTarget(printer))
+                let configured = try common.loadConfiguration()?.printer
+                let target = PrinterTarget(printer ?? configured)
+                let job = try CupsClient(busyWait: wait).print(pdf: pdf, title: kind.rawValue, to: target)
                 print("Printed \(kind.rawValue) (job \(job)).")
             } catch let error as PrintError {
                 Output.error(error.message)
@@ -128,7 +130,8 @@ struct PrintCommand: ParsableCommand {
                 print("Ticket \(number): \(bytes.count) bytes written to \(output).")
                 return
             }
-            let configured = usb ?? (try? common.openDatabase().setting("ticket_printer")) ?? nil
+            let fromFile = try common.loadConfiguration()?.ticketPrinter
+            let configured = usb ?? fromFile ?? (try? common.openDatabase().setting("ticket_printer")) ?? nil
             guard let ids = configured, let (vendor, product) = Self.parseIDs(ids) else {
                 Output.error("ticket printer: none configured; give --usb VENDOR:PRODUCT (hex), or --output FILE")
                 throw ExitCode(configured == nil ? 4 : 2)

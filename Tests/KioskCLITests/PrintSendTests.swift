@@ -156,3 +156,33 @@ struct CUPSQueueTests {
         #expect(result.stderr.contains("L'imprimante est arrêtée (Accueil)"))
     }
 }
+
+@Suite("Printer from the configuration")
+struct ConfiguredPrinterTests {
+    @Test("print send uses the printer named in the box's configuration")
+    func configuredPrinter() throws {
+        let printer = try IPPPrinterSimulator()
+        try printer.start()
+        let home = temporaryDirectory("configured")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("Provisioning/kiosk.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "\nprinter:\n", with: "\nprinter: \(printer.uri)\n")
+        try text.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        let result = try runProcess(Repository.builtProduct("kiosk"), ["print", "send", "checklist", "--visit", PrintSendTests.familyVisit, "--home", home.path],
+                                    currentDirectory: Repository.root, timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(printer.jobs().count == 1)
+    }
+
+    @Test("A broken configuration stops the command with every problem and exit 3")
+    func brokenConfiguration() throws {
+        let home = temporaryDirectory("configured")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try "place: Couiza\nterritory: paris\nretention: forever\n".write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        let result = try runProcess(Repository.builtProduct("kiosk"), ["print", "send", "checklist", "--visit", PrintSendTests.familyVisit, "--home", home.path],
+                                    currentDirectory: Repository.root)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("kiosk.yaml:2: territory: unknown 'paris'"))
+        #expect(result.stderr.contains("kiosk.yaml:3: retention: 'forever' is not end_of_day or hours:N"))
+    }
+}
