@@ -52,14 +52,9 @@ public struct FormLayout: Sendable {
         var problems: [String] = []
         func problem(_ line: Int, _ id: String, _ message: String) { problems.append("\(file):\(line): \(id): \(message)") }
         let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { return (nil, ["\(file):1: form: the file is empty"]) }
-            root = node
-        } catch let error as YamlError {
-            let (line, message) = YAMLSupport.describe(error)
-            return (nil, ["\(file):\(line): yaml: \(message)"])
-        } catch {
-            return (nil, ["\(file):1: yaml: cannot be parsed"])
+        switch YAMLSupport.compose(file: file, text: text) {
+        case .success(let node): root = node
+        case .failure(let problem): return (nil, [problem.description])
         }
         guard let top = root.mapping else { return (nil, ["\(file):1: form: expected form, title, reference, pages"]) }
         func string(_ node: Node?) -> String { node?.scalar?.string ?? "" }

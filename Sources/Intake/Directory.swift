@@ -123,16 +123,9 @@ public enum DirectoryLoader {
         func problem(_ line: Int, _ key: String, _ message: String) { problems.append(ContentProblem(file: file, line: line, key: key, message: message)) }
         var calendar = PermanenceCalendar(permanences: [], doctorWeeks: [])
         let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else { return (calendar, problems) }
-            root = composed
-        } catch let error as YamlError {
-            let (line, message) = YAMLSupport.describe(error)
-            problem(line, "yaml", message)
-            return (calendar, problems)
-        } catch {
-            problem(1, "yaml", "cannot be parsed as YAML")
-            return (calendar, problems)
+        switch YAMLSupport.compose(file: file, text: text) {
+        case .success(let node): root = node
+        case .failure(let failure): return (calendar, [failure])
         }
         guard let top = root.mapping else {
             problem(1, "calendar", "expected `permanences` and `visiting_doctor_weeks`")
@@ -214,20 +207,16 @@ public enum DirectoryLoader {
     }
 
     static func topList(file: String, text: String, key: String, problems: inout [ContentProblem]) -> [Node]? {
-        do {
-            guard let root = try Yams.compose(yaml: text) else { return [] }
+        switch YAMLSupport.compose(file: file, text: text) {
+        case .failure(let failure):
+            problems.append(failure)
+            return nil
+        case .success(let root):
             guard let list = root.mapping?[key]?.sequence else {
                 problems.append(ContentProblem(file: file, line: YAMLSupport.line(root), key: key, message: "expected a `\(key)` list at the top level"))
                 return nil
             }
             return Array(list)
-        } catch let error as YamlError {
-            let (line, message) = YAMLSupport.describe(error)
-            problems.append(ContentProblem(file: file, line: line, key: "yaml", message: message))
-            return nil
-        } catch {
-            problems.append(ContentProblem(file: file, line: 1, key: "yaml", message: "cannot be parsed as YAML"))
-            return nil
         }
     }
 

@@ -17,19 +17,9 @@ public enum QuestionnaireLoader {
             problems.append(ContentProblem(file: file, line: line, key: key, message: message))
         }
         let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                problem(1, "questionnaire", "the file is empty")
-                return (nil, problems)
-            }
-            root = composed
-        } catch let error as YamlError {
-            let (line, message) = YAMLSupport.describe(error)
-            problem(line, "yaml", message)
-            return (nil, problems)
-        } catch {
-            problem(1, "yaml", "cannot be parsed as YAML")
-            return (nil, problems)
+        switch YAMLSupport.compose(file: file, text: text) {
+        case .success(let node): root = node
+        case .failure(let failure): return (nil, [failure])
         }
         guard let top = root.mapping else {
             problem(YAMLSupport.line(root), "questionnaire", "expected id, version, title, languages and sections at the top level")
@@ -336,6 +326,21 @@ public enum YAMLSupport {
             return (1, "unreadable text: \(problem)")
         default:
             return (1, "YAML error")
+        }
+    }
+
+    /// Parses YAML text into its root node, or says where and why it cannot (`file:line: yaml: message`).
+    public static func compose(file: String, text: String) -> Result<Node, ContentProblem> {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                return .failure(ContentProblem(file: file, line: 1, key: "file", message: "the file is empty"))
+            }
+            return .success(node)
+        } catch let error as YamlError {
+            let (line, message) = describe(error)
+            return .failure(ContentProblem(file: file, line: line, key: "yaml", message: message))
+        } catch {
+            return .failure(ContentProblem(file: file, line: 1, key: "yaml", message: "cannot be parsed as YAML"))
         }
     }
 

@@ -116,10 +116,7 @@ public struct CupsClient: Sendable {
     public func status(of target: PrinterTarget) throws -> PrinterStatus {
         let (destination, flags) = try lookup(target)
         defer { cupsFreeDests(1, destination) }
-        let options = destination.pointee
-        let key = flags == UInt32(CUPS_DEST_FLAGS_DEVICE) ? "device-uri" : "printer-uri-supported"
-        var uri = cupsGetOption(key, options.num_options, options.options).map { String(cString: $0) } ?? ""
-        if uri.isEmpty, case .uri(let given) = target { uri = given }
+        let uri = Self.queryURI(destination, flags, target)
         guard let http = connection(for: uri) else { throw PrintError.unreachable(target) }
         defer { httpClose(http) }
         guard let request = permanence_job_request(IPP_OP_GET_PRINTER_ATTRIBUTES, uri, 0),
@@ -150,15 +147,22 @@ public struct CupsClient: Sendable {
     public func jobState(jobID: Int32, on target: PrinterTarget) throws -> Int {
         let (destination, flags) = try lookup(target)
         defer { cupsFreeDests(1, destination) }
-        let options = destination.pointee
-        let key = flags == UInt32(CUPS_DEST_FLAGS_DEVICE) ? "device-uri" : "printer-uri-supported"
-        var uri = cupsGetOption(key, options.num_options, options.options).map { String(cString: $0) } ?? ""
-        if uri.isEmpty, case .uri(let given) = target { uri = given }
+        let uri = Self.queryURI(destination, flags, target)
         guard let request = permanence_job_request(IPP_OP_GET_JOB_ATTRIBUTES, uri, jobID), let http = connection(for: uri) else { return 0 }
         defer { httpClose(http) }
         guard let response = cupsDoRequest(http, request, URL(string: uri)?.path ?? "/") else { return 0 }
         defer { ippDelete(response) }
         return Int(ippFindAttribute(response, "job-state", IPP_TAG_ENUM).map { ippGetInteger($0, 0) } ?? 0)
+    }
+
+    /// Where to ask about the printer and its jobs: the job id belongs to whoever accepted the job,
+    /// the device itself (an ipp:// target) or the CUPS queue (a named one).
+    static func queryURI(_ destination: UnsafeMutablePointer<cups_dest_t>, _ flags: UInt32, _ target: PrinterTarget) -> String {
+        let options = destination.pointee
+        let key = flags == UInt32(CUPS_DEST_FLAGS_DEVICE) ? "device-uri" : "printer-uri-supported"
+        let uri = cupsGetOption(key, options.num_options, options.options).map { String(cString: $0) } ?? ""
+        if uri.isEmpty, case .uri(let given) = target { return given }
+        return uri
     }
 
     func lookup(_ target: PrinterTarget) throws -> (UnsafeMutablePointer<cups_dest_t>, UInt32) {
@@ -201,11 +205,7 @@ public struct CupsClient: Sendable {
         guard written == HTTP_STATUS_CONTINUE else { throw PrintError.unreachable(target) }
         let finished = cupsFinishDestDocument(http, destination, info)
         guard finished == IPP_STATUS_OK || finished == IPP_STATUS_OK_IGNORED_OR_SUBSTITUTED else { throw refusal(finished, target) }
-        // The job id belongs to whoever accepted the job: the device itself, or the CUPS queue.
-        let options = destination.pointee
-        let key = flags == UInt32(CUPS_DEST_FLAGS_DEVICE) ? "device-uri" : "printer-uri-supported"
-        var uri = cupsGetOption(key, options.num_options, options.options).map { String(cString: $0) } ?? ""
-        if uri.isEmpty, case .uri(let given) = target { uri = given }
+        let uri = Self.queryURI(destination, flags, target)
         return (jobID, uri)
     }
 

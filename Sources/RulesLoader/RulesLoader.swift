@@ -71,18 +71,11 @@ public enum RulesLoader {
         func problem(_ line: Int, _ key: String, _ message: String) {
             problems.append(ContentProblem(file: file, line: line, key: key, message: message))
         }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            let (line, message) = YAMLSupport.describe(error)
-            problem(line, "yaml", message)
-            return ([], problems)
-        } catch {
-            problem(1, "yaml", "cannot be parsed as YAML")
-            return ([], problems)
+        let root: Node
+        switch YAMLSupport.compose(file: file, text: text) {
+        case .success(let node): root = node
+        case .failure(let failure): return ([], failure.key == "yaml" ? [failure] : [])
         }
-        guard let root else { return ([], problems) }
         guard let mapping = root.mapping else {
             problem(line(root), "file", "expected parameters as `key: {label, values}` at the top level")
             return ([], problems)
