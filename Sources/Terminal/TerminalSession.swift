@@ -5,6 +5,27 @@ import Darwin
 #endif
 import Dispatch
 
+/// What a crash handler needs to put the terminal back, kept where a C signal handler can reach it.
+nonisolated(unsafe) private var crashRestoreTermios = termios()
+nonisolated(unsafe) private var crashRestoreFD: Int32 = -1
+nonisolated(unsafe) private var crashRestoreSequence: [UInt8] = []
+nonisolated(unsafe) private var previousCrashActions: [Int32: sigaction] = [:]
+
+/// On a crash signal: the terminal modes and termios go back (write and tcsetattr are
+/// async-signal-safe), then the previous handler (the Swift backtracer, or the default) runs.
+private func crashHandler(_ signalNumber: Int32) {
+    if crashRestoreFD >= 0 {
+        _ = crashRestoreSequence.withUnsafeBytes { Glibc.write(crashRestoreFD, $0.baseAddress, $0.count) }
+        _ = tcsetattr(crashRestoreFD, TCSANOW, &crashRestoreTermios)
+    }
+    if var previous = previousCrashActions[signalNumber] {
+        sigaction(signalNumber, &previous, nil)
+    } else {
+        signal(signalNumber, SIG_DFL)
+    }
+    raise(signalNumber)
+}
+
 /// The real terminal: raw mode through termios, the modes of `TerminalModes`, the size,
 /// and restoration on every exit path (normal end, SIGTERM, SIGHUP, and `atexit`).
 ///
@@ -65,7 +86,23 @@ public final class TerminalSession: @unchecked Sendable {
             source.resume()
             signalSources.append(source)
         }
+        installCrashRestore()
         write(modes.enable)
+    }
+
+    /// A crash (a Swift trap, a segmentation fault) must not leave the console in raw mode.
+    private func installCrashRestore() {
+        crashRestoreTermios = original
+        crashRestoreFD = input
+        crashRestoreSequence = Array(modes.disable.utf8)
+        for signalNumber in [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = crashHandler
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            var previous = sigaction()
+            if sigaction(signalNumber, &action, &previous) == 0 { previousCrashActions[signalNumber] = previous }
+        }
     }
 
     /// Leaves the UI modes and raw mode. Safe to call twice.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskStore
+import Terminal
 
 extension CommonOptions {
     /// The box's database file: HOME/kiosk.sqlite.
@@ -63,7 +64,7 @@ struct Purge: ParsableCommand {
 /// Hidden tools for tests and diagnosis.
 struct DebugCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "debug", abstract: "Tools for tests.", shouldDisplay: false,
-                                                    subcommands: [CheckInLoop.self])
+                                                    subcommands: [CheckInLoop.self, CrashInTerminal.self])
 
     /// Writes check-ins as fast as it can and prints `committed <ticket> <visit id>` after each commit,
     /// until killed or `--count` is reached (used by the crash-safety test).
@@ -80,6 +81,22 @@ struct DebugCommand: ParsableCommand {
                 // Written straight to the file descriptor, unbuffered: what is printed was committed.
                 FileHandle.standardOutput.write(Data("committed \(visit.day) \(visit.ticketNumber) \(visit.id)\n".utf8))
             }
+        }
+    }
+}
+
+extension DebugCommand {
+    /// Enters the UI's terminal modes, then crashes (a Swift trap): the test checks that the terminal came back.
+    struct CrashInTerminal: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "crash-in-terminal")
+
+        func run() throws {
+            let session = TerminalSession()
+            try session.start()
+            session.write("raw mode on\r\n")
+            usleep(300_000)
+            let trap: Int? = nil
+            _ = trap!   // deliberate crash
         }
     }
 }

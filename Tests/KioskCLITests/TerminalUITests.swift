@@ -15,9 +15,9 @@ final class TmuxKiosk {
         return result.output
     }
 
-    init(width: Int = 80, height: Int = 24) throws {
+    init(width: Int = 80, height: Int = 24, command: String? = nil) throws {
         let kiosk = Repository.builtProduct("kiosk").path
-        try run(["new-session", "-d", "-s", "kiosk", "-x", "\(width)", "-y", "\(height)", "-c", Repository.root.path, "\(kiosk) run --demo"])
+        try run(["new-session", "-d", "-s", "kiosk", "-x", "\(width)", "-y", "\(height)", "-c", Repository.root.path, command ?? "\(kiosk) run --demo"])
         try run(["set-option", "-t", "kiosk", "remain-on-exit", "on"])
     }
 
@@ -116,5 +116,15 @@ struct TerminalUITests {
         #expect(screen.contains("Vos réponses sont confidentielles"))
         try kiosk.type("1")
         try kiosk.waitFor("Votre prénom")
+    }
+
+    @Test("A crash in the terminal UI gives the terminal back in its normal mode")
+    func crashRestoresTerminal() throws {
+        let kiosk = Repository.builtProduct("kiosk").path
+        let script = "SWIFT_BACKTRACE=interactive=no \(kiosk) debug crash-in-terminal >/dev/null 2>&1; stty -a | tr ' ' '\\n' | grep -E '^-?icanon$' | sed 's/^/mode: /'; sleep 30"
+        let session = try TmuxKiosk(command: "bash -c \"\(script)\"")
+        let screen = try session.waitFor("mode: ", seconds: 20)
+        #expect(screen.contains("mode: icanon"))
+        #expect(!screen.contains("mode: -icanon"))
     }
 }
