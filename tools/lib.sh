@@ -44,5 +44,5 @@ ensure_swift() {
 
 # What building the package needs on a fresh Debian 12 machine.
 # SwiftPM fetches the dependencies with git (from the machine's local copies); the printing
-# code links libcups and libusb.
-BUILD_PACKAGES=(git pkg-config libcups2-dev libusb-1.0-0-dev)
+# code links libcups and libusb; GRDB links the system SQLite.
+BUILD_PACKAGES=(git pkg-config libsqlite3-dev libcups2-dev libusb-1.0-0-dev)
