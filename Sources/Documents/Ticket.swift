@@ -16,6 +16,13 @@ public struct TicketContent: Sendable, Equatable {
         self.line = TicketContent.lines[language] ?? TicketContent.lines["fr"]!
     }
 
+    /// The ticket of a visitor who checked in at `time` (printed as DD/MM/YYYY HH:MM, local time).
+    public init(number: Int, time: Date, place: String, language: String) {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        self.init(number: number, dateTime: formatter.string(from: time), place: place, language: language)
+    }
+
     static let lines: [String: String] = [
         "fr": "Asseyez-vous, on vous appelle bientôt.",
         "en": "Please sit down, you will be called soon.",

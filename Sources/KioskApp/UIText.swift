@@ -1,3 +1,5 @@
+import Foundation
+
 /// The words of the visitor screens in each kiosk language (French is the fallback).
 /// Mediator screens are in French: the mediators work in French.
 enum UIText {
@@ -37,29 +39,5 @@ enum UIText {
         var text = table[key]?[language] ?? table[key]?["fr"] ?? ""
         for (index, argument) in arguments.enumerated() { text = text.replacingOccurrences(of: "%\(index + 1)", with: argument) }
         return text
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Substring.Index>? {
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) { return index..<self.index(index, offsetBy: target.count) }
-            index = self.index(after: index)
-        }
-        return nil
     }
 }

@@ -249,15 +249,7 @@ public enum KioskApp {
             }
             return .none
         }
-        func answer(_ value: AnswerValue) -> QuestionOutcome {
-            do {
-                try flow.answer(value)
-                return .moved
-            } catch {
-                fields.error = error.text(language)
-                return .none
-            }
-        }
+        func answer(_ value: AnswerValue) -> QuestionOutcome { answerFlow(&flow, value, &fields, language) }
         func back() -> QuestionOutcome {
             let start = flow.position
             flow.back()

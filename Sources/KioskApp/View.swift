@@ -1,5 +1,6 @@
 import Foundation
 import Intake
+import KioskStore
 import Rights
 import Terminal
 
@@ -367,7 +368,7 @@ extension KioskApp {
         }
     }
 
-    static func statusText(_ status: KioskStoreStatus) -> String {
+    static func statusText(_ status: VisitStatus) -> String {
         switch status {
         case .open: return "au kiosque"
         case .waiting: return "attend"
@@ -377,8 +378,6 @@ extension KioskApp {
     }
 }
 
-import KioskStore
-typealias KioskStoreStatus = VisitStatus
 
 extension LocalDate {
     func addingDays(_ days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }

@@ -244,7 +244,7 @@ extension Reason {
 }
 
 extension EvaluationWarning {
-    public func text(_ language: Language, labels: [ParameterKey: String] = [:]) -> String {
+    public func text(_ language: Language) -> String {
         let fr = language == .fr
         switch self {
         case let .figuresOutOfDate(key, newest, due):

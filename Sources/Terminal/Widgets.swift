@@ -152,7 +152,6 @@ public struct TextField: Widget {
         }
         // Keep the cursor visible: show the end of long text.
         let characters = Array(text)
-        let before = String(characters.prefix(cursor))
         var start = 0
         while String(characters[start..<min(cursor, characters.count)]).displayWidth > line.width - 3, start < cursor { start += 1 }
         let visible = String(characters[start...])
@@ -164,7 +163,6 @@ public struct TextField: Widget {
             cell.style = Style(foreground: .brightWhite, background: .black, bold: true)
             buffer[cursorColumn, line.y] = cell
         }
-        _ = before
     }
 }
 

@@ -121,9 +121,7 @@ struct PrintCommand: ParsableCommand {
                 Output.error("number: a ticket number starts at 1")
                 throw ExitCode(2)
             }
-            let formatter = DateFormatter()
-            formatter.dateFormat = "dd/MM/yyyy HH:mm"
-            let content = TicketContent(number: number, dateTime: formatter.string(from: Date()), place: place, language: lang)
+            let content = TicketContent(number: number, time: Date(), place: place, language: lang)
             let bytes = EscPos.ticket(number: content.number, dateTime: content.dateTime, place: content.place, line: content.line)
             if let output {
                 try Data(bytes).write(to: URL(fileURLWithPath: output))
