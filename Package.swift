@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "central", targets: ["central"]),
     ],
     dependencies: [
         // Versions pinned to the local copies this machine provides (see DECISIONS.md).
@@ -17,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         // Pure rights engine: situation, dated parameters, rules, reasons. No I/O, no clock, no dependency.
@@ -49,16 +55,45 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Wire types shared by the box and the central store: envelopes, batches, results, manifests, problems,
+        // and the cryptography both sides agree on (HPKE sealing, Ed25519 signatures).
+        .target(name: "SyncProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // A small HTTP client for the central store's API (used by the box and by a relay forwarding upstream).
+        .target(name: "CentralClient", dependencies: [
+            "SyncProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The box's side of sync: identity, enrolment, sealing into the outbox, the drainer, content bundles, export.
+        .target(name: "Sync", dependencies: [
+            "SyncProtocol", "CentralClient", "KioskStore", "Intake", "RulesLoader",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The central store: Hummingbird application, storage (SQLite or PostgreSQL), relay, import, content.
+        .target(name: "Central", dependencies: [
+            "SyncProtocol", "CentralClient", "Intake", "RulesLoader",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "central", dependencies: [
+            "Central", "SyncProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers",
+                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers", "Sync", "SyncProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // bench uses TestSupport's ippeveprinter harness to time a print on loopback.
         .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
-                                                        "Documents", "Printers", "TestSupport"]),
+                                                        "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "Central",
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).
         .target(name: "TestSupport", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal"], path: "Tests/TestSupport"),
@@ -71,6 +106,12 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers", "TestSupport"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "TestSupport"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Central", "KioskStore", "Intake", "TestSupport",
+                                                      .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "CentralTests", dependencies: ["Central", "SyncProtocol", "TestSupport",
+                                                         .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                         .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskCLITests", dependencies: ["TestSupport", "KioskStore", "Terminal"]),
     ]
 )

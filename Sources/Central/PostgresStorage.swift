@@ -1,0 +1,252 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SyncProtocol
+
+/// The central store on PostgreSQL, for when one machine's SQLite is not enough.
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`; the schema is made on first use.
+public final class PostgresStorage: CentralStorage {
+    public let client: PostgresClient
+    let logger: Logger
+    let ready = SchemaOnce()
+
+    public init(url: String, logger: Logger) throws {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host, let user = components.user else {
+            throw Problem(.internalError, "the database URL must look like postgres://USER@HOST:PORT/DATABASE")
+        }
+        let database = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let configuration = PostgresClient.Configuration(host: host, port: components.port ?? 5432, username: user,
+                                                         password: components.password, database: database.isEmpty ? nil : database,
+                                                         tls: .disable)
+        self.logger = logger
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Creates the schema once per process (idempotent on the server).
+    actor SchemaOnce {
+        var done = false
+        func ensure(_ body: () async throws -> Void) async throws {
+            if done { return }
+            try await body()
+            done = true
+        }
+    }
+
+    func migrate() async throws {
+        try await ready.ensure {
+            let statements: [PostgresQuery] = [
+                "SELECT pg_advisory_lock(7319)",
+                """
+                CREATE TABLE IF NOT EXISTS enroll_token (token_hash TEXT PRIMARY KEY, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+                    used_at TEXT, device TEXT)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS device (id TEXT PRIMARY KEY, public_key TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('box', 'relay')), name TEXT, enrolled_at TEXT NOT NULL, revoked_at TEXT,
+                    last_counter BIGINT NOT NULL DEFAULT 0, last_seen_at TEXT)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS envelope (id TEXT PRIMARY KEY, device TEXT NOT NULL, kind TEXT NOT NULL, schema INTEGER NOT NULL,
+                    sequence BIGINT NOT NULL, box_created_at TEXT NOT NULL, fingerprint TEXT NOT NULL, body TEXT NOT NULL, via TEXT NOT NULL,
+                    received_at TEXT NOT NULL, forwarded_at TEXT)
+                """,
+                "CREATE INDEX IF NOT EXISTS envelope_by_device ON envelope(device, sequence)",
+                """
+                CREATE TABLE IF NOT EXISTS record (envelope_id TEXT PRIMARY KEY REFERENCES envelope(id), device TEXT NOT NULL,
+                    kind TEXT NOT NULL, schema INTEGER NOT NULL, payload TEXT NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS record_by_kind ON record(kind)",
+                "CREATE TABLE IF NOT EXISTS content_bundle (version INTEGER PRIMARY KEY, manifest TEXT NOT NULL, signature TEXT NOT NULL, published_at TEXT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+                "SELECT pg_advisory_unlock(7319)",
+            ]
+            try await client.withConnection { connection in
+                for statement in statements { try await connection.query(statement, logger: logger) }
+            }
+        }
+    }
+
+    public func addToken(hash: String, createdAt: String, expiresAt: String) async throws {
+        try await migrate()
+        try await client.query("INSERT INTO enroll_token (token_hash, created_at, expires_at) VALUES (\(hash), \(createdAt), \(expiresAt))", logger: logger)
+    }
+
+    public func enroll(tokenHash: String, now: String, device: DeviceRecord) async throws -> Bool {
+        try await migrate()
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                UPDATE enroll_token SET used_at = \(now), device = \(device.id)
+                WHERE token_hash = \(tokenHash) AND used_at IS NULL AND expires_at > \(now) RETURNING token_hash
+                """, logger: logger)
+            var used = false
+            for try await _ in rows { used = true }
+            guard used else { return false }
+            try await connection.query("""
+                INSERT INTO device (id, public_key, kind, name, enrolled_at)
+                VALUES (\(device.id), \(device.publicKey), \(device.kind), \(device.name), \(device.enrolledAt))
+                """, logger: logger)
+            return true
+        }
+    }
+
+    public func rememberDevice(_ device: DeviceRecord) async throws {
+        try await migrate()
+        try await client.query("""
+            INSERT INTO device (id, public_key, kind, name, enrolled_at, revoked_at)
+            VALUES (\(device.id), \(device.publicKey), \(device.kind), \(device.name), \(device.enrolledAt), \(device.revokedAt))
+            ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at
+            """, logger: logger)
+    }
+
+    func fetchDevices(_ query: PostgresQuery) async throws -> [DeviceRecord] {
+        try await migrate()
+        var devices: [DeviceRecord] = []
+        let rows = try await client.query(query, logger: logger)
+        for try await (id, key, kind, name, enrolled, revoked) in rows.decode((String, String, String, String?, String, String?).self) {
+            devices.append(DeviceRecord(id: id, publicKey: key, kind: kind, name: name, enrolledAt: enrolled, revokedAt: revoked))
+        }
+        return devices
+    }
+
+    public func device(_ id: String) async throws -> DeviceRecord? {
+        try await fetchDevices("SELECT id, public_key, kind, name, enrolled_at, revoked_at FROM device WHERE id = \(id)").first
+    }
+
+    public func devices() async throws -> [DeviceRecord] {
+        try await fetchDevices("SELECT id, public_key, kind, name, enrolled_at, revoked_at FROM device ORDER BY enrolled_at, id")
+    }
+
+    public func revoke(_ id: String, at: String) async throws -> Bool {
+        try await migrate()
+        let rows = try await client.query("UPDATE device SET revoked_at = COALESCE(revoked_at, \(at)) WHERE id = \(id) RETURNING id", logger: logger)
+        var found = false
+        for try await _ in rows { found = true }
+        return found
+    }
+
+    public func advanceCounter(device: String, to counter: Int64, at: String) async throws -> (accepted: Bool, last: Int64) {
+        try await migrate()
+        let rows = try await client.query("""
+            UPDATE device SET last_counter = \(counter), last_seen_at = \(at) WHERE id = \(device) AND last_counter < \(counter) RETURNING id
+            """, logger: logger)
+        var accepted = false
+        for try await _ in rows { accepted = true }
+        if accepted { return (true, counter) }
+        var last: Int64 = 0
+        for try await value in try await client.query("SELECT last_counter FROM device WHERE id = \(device)", logger: logger).decode(Int64.self) {
+            last = value
+        }
+        return (false, last)
+    }
+
+    public func store(_ envelopes: [IncomingEnvelope], receivedAt: String) async throws -> [StoreOutcome] {
+        try await migrate()
+        let ids = envelopes.map(\.envelope.id)
+        let devices = envelopes.map(\.envelope.device)
+        let kinds = envelopes.map(\.envelope.kind)
+        let schemas = envelopes.map { Int64($0.envelope.schema) }
+        let sequences = envelopes.map(\.envelope.sequence)
+        let created = envelopes.map(\.envelope.createdAt)
+        let fingerprints = envelopes.map(\.fingerprint)
+        let bodies = envelopes.map { String(decoding: $0.body, as: UTF8.self) }
+        let vias = envelopes.map(\.via)
+        let withRecord = envelopes.filter { $0.record != nil }
+        let recordIDs = withRecord.map(\.envelope.id)
+        let recordPayloads = withRecord.map { String(decoding: $0.record!, as: UTF8.self) }
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            var inserted = Set<String>()
+            let rows = try await connection.query("""
+                INSERT INTO envelope (id, device, kind, schema, sequence, box_created_at, fingerprint, body, via, received_at)
+                SELECT t.id, t.device, t.kind, t.schema, t.sequence, t.created, t.fingerprint, t.body, t.via, \(receivedAt)
+                FROM unnest(\(ids)::text[], \(devices)::text[], \(kinds)::text[], \(schemas)::bigint[], \(sequences)::bigint[],
+                            \(created)::text[], \(fingerprints)::text[], \(bodies)::text[], \(vias)::text[])
+                     AS t(id, device, kind, schema, sequence, created, fingerprint, body, via)
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """, logger: logger)
+            for try await id in rows.decode(String.self) { inserted.insert(id) }
+            if !recordIDs.isEmpty && !inserted.isEmpty {
+                try await connection.query("""
+                    INSERT INTO record (envelope_id, device, kind, schema, payload)
+                    SELECT e.id, e.device, e.kind, e.schema, t.payload
+                    FROM unnest(\(recordIDs)::text[], \(recordPayloads)::text[]) AS t(id, payload)
+                    JOIN envelope e ON e.id = t.id
+                    WHERE e.received_at = \(receivedAt) AND NOT EXISTS (SELECT 1 FROM record r WHERE r.envelope_id = t.id)
+                    """, logger: logger)
+            }
+            var existing: [String: String] = [:]
+            let others = ids.filter { !inserted.contains($0) }
+            if !others.isEmpty {
+                for try await (id, fingerprint) in try await connection.query("SELECT id, fingerprint FROM envelope WHERE id = ANY(\(others)::text[])",
+                                                                               logger: logger).decode((String, String).self) {
+                    existing[id] = fingerprint
+                }
+            }
+            return envelopes.map { item in
+                if inserted.contains(item.envelope.id) { return .accepted }
+                return existing[item.envelope.id] == item.fingerprint ? .duplicate : .conflict
+            }
+        }
+    }
+
+    public func countEnvelopes(device: String?) async throws -> Int {
+        try await migrate()
+        let query: PostgresQuery = device.map { "SELECT COUNT(*) FROM envelope WHERE device = \($0)" } ?? "SELECT COUNT(*) FROM envelope"
+        var count = 0
+        for try await value in try await client.query(query, logger: logger).decode(Int64.self) { count = Int(value) }
+        return count
+    }
+
+    public func pendingForward(limit: Int) async throws -> [PendingForward] {
+        try await migrate()
+        var pending: [PendingForward] = []
+        let rows = try await client.query("SELECT id, body FROM envelope WHERE forwarded_at IS NULL ORDER BY received_at, device, sequence LIMIT \(Int64(limit))", logger: logger)
+        for try await (id, body) in rows.decode((String, String).self) { pending.append(PendingForward(id: id, body: Data(body.utf8))) }
+        return pending
+    }
+
+    public func markForwarded(_ ids: [String], at: String) async throws {
+        try await migrate()
+        try await client.query("UPDATE envelope SET forwarded_at = \(at) WHERE id = ANY(\(ids)::text[]) AND forwarded_at IS NULL", logger: logger)
+    }
+
+    public func nextCounter(_ name: String) async throws -> Int64 {
+        try await migrate()
+        var value: Int64 = 0
+        for try await next in try await client.query("""
+            INSERT INTO counter (name, value) VALUES (\(name), 1) ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 RETURNING value
+            """, logger: logger).decode(Int64.self) { value = next }
+        return value
+    }
+
+    public func setCounter(_ name: String, atLeast value: Int64) async throws {
+        try await migrate()
+        try await client.query("""
+            INSERT INTO counter (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = GREATEST(counter.value, excluded.value)
+            """, logger: logger)
+    }
+
+    public func publishContent(version: Int, signed: SignedManifest, at: String) async throws {
+        try await migrate()
+        try await client.query("INSERT INTO content_bundle (version, manifest, signature, published_at) VALUES (\(version), \(signed.manifest), \(signed.signature), \(at))", logger: logger)
+    }
+
+    public func latestContent() async throws -> (version: Int, signed: SignedManifest)? {
+        try await migrate()
+        for try await (version, manifest, signature) in try await client.query("SELECT version, manifest, signature FROM content_bundle ORDER BY version DESC LIMIT 1", logger: logger).decode((Int, String, String).self) {
+            return (version, SignedManifest(manifest: manifest, signature: signature))
+        }
+        return nil
+    }
+
+    public func records(kind: String) async throws -> [Data] {
+        try await migrate()
+        var out: [Data] = []
+        for try await payload in try await client.query("SELECT payload FROM record WHERE kind = \(kind) ORDER BY envelope_id", logger: logger).decode(String.self) {
+            out.append(Data(payload.utf8))
+        }
+        return out
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+import SyncProtocol
+
+/// The central store on SQLite (the embedded default): one file in the data directory, WAL, synchronous FULL.
+public final class SQLiteStorage: CentralStorage {
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("central-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE enroll_token (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    used_at TEXT,
+                    device TEXT
+                );
+                CREATE TABLE device (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    public_key TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('box', 'relay')),
+                    name TEXT,
+                    enrolled_at TEXT NOT NULL,
+                    revoked_at TEXT,
+                    last_counter INTEGER NOT NULL DEFAULT 0,
+                    last_seen_at TEXT
+                );
+                CREATE TABLE envelope (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    device TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    schema INTEGER NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    box_created_at TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    via TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    forwarded_at TEXT
+                );
+                CREATE INDEX envelope_by_device ON envelope(device, sequence);
+                CREATE INDEX envelope_to_forward ON envelope(received_at) WHERE forwarded_at IS NULL;
+                CREATE TABLE record (
+                    envelope_id TEXT PRIMARY KEY NOT NULL REFERENCES envelope(id),
+                    device TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    schema INTEGER NOT NULL,
+                    payload BLOB NOT NULL
+                );
+                CREATE INDEX record_by_kind ON record(kind);
+                CREATE TABLE content_bundle (
+                    version INTEGER PRIMARY KEY NOT NULL,
+                    manifest TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    published_at TEXT NOT NULL
+                );
+                CREATE TABLE counter (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TRIGGER envelope_is_append_only BEFORE UPDATE OF id, device, fingerprint, body ON envelope
+                BEGIN SELECT RAISE(ABORT, 'envelope: stored envelopes never change'); END;
+                CREATE TRIGGER envelope_is_never_deleted BEFORE DELETE ON envelope
+                BEGIN SELECT RAISE(ABORT, 'envelope: stored envelopes are never deleted'); END;
+                """)
+        }
+        return migrator
+    }
+
+    public func addToken(hash: String, createdAt: String, expiresAt: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO enroll_token (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
+                           arguments: [hash, createdAt, expiresAt])
+        }
+    }
+
+    public func enroll(tokenHash: String, now: String, device: DeviceRecord) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE enroll_token SET used_at = ?, device = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                           arguments: [now, device.id, tokenHash, now])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "INSERT INTO device (id, public_key, kind, name, enrolled_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [device.id, device.publicKey, device.kind, device.name, device.enrolledAt])
+            return true
+        }
+    }
+
+    public func rememberDevice(_ device: DeviceRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO device (id, public_key, kind, name, enrolled_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET revoked_at = excluded.revoked_at
+                """, arguments: [device.id, device.publicKey, device.kind, device.name, device.enrolledAt, device.revokedAt])
+        }
+    }
+
+    static func device(_ row: Row) -> DeviceRecord {
+        DeviceRecord(id: row["id"], publicKey: row["public_key"], kind: row["kind"], name: row["name"],
+                     enrolledAt: row["enrolled_at"], revokedAt: row["revoked_at"])
+    }
+
+    public func device(_ id: String) async throws -> DeviceRecord? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM device WHERE id = ?", arguments: [id]).map(Self.device) }
+    }
+
+    public func devices() async throws -> [DeviceRecord] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM device ORDER BY enrolled_at, id").map(Self.device) }
+    }
+
+    public func revoke(_ id: String, at: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", arguments: [at, id])
+            return db.changesCount == 1
+        }
+    }
+
+    public func advanceCounter(device: String, to counter: Int64, at: String) async throws -> (accepted: Bool, last: Int64) {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET last_counter = ?, last_seen_at = ? WHERE id = ? AND last_counter < ?",
+                           arguments: [counter, at, device, counter])
+            if db.changesCount == 1 { return (true, counter) }
+            let last = try Int64.fetchOne(db, sql: "SELECT last_counter FROM device WHERE id = ?", arguments: [device]) ?? 0
+            return (false, last)
+        }
+    }
+
+    public func store(_ envelopes: [IncomingEnvelope], receivedAt: String) async throws -> [StoreOutcome] {
+        try await pool.write { db in
+            var outcomes: [StoreOutcome] = []
+            outcomes.reserveCapacity(envelopes.count)
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO envelope (id, device, kind, schema, sequence, box_created_at, fingerprint, body, via, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                """)
+            let insertRecord = try db.cachedStatement(sql: "INSERT INTO record (envelope_id, device, kind, schema, payload) VALUES (?, ?, ?, ?, ?)")
+            let existing = try db.cachedStatement(sql: "SELECT fingerprint FROM envelope WHERE id = ?")
+            for item in envelopes {
+                let e = item.envelope
+                try insert.execute(arguments: [e.id, e.device, e.kind, e.schema, e.sequence, e.createdAt, item.fingerprint, item.body, item.via, receivedAt])
+                if db.changesCount == 1 {
+                    if let record = item.record {
+                        try insertRecord.execute(arguments: [e.id, e.device, e.kind, e.schema, record])
+                    }
+                    outcomes.append(.accepted)
+                } else {
+                    let fingerprint = try String.fetchOne(existing, arguments: [e.id])
+                    outcomes.append(fingerprint == item.fingerprint ? .duplicate : .conflict)
+                }
+            }
+            return outcomes
+        }
+    }
+
+    public func countEnvelopes(device: String?) async throws -> Int {
+        try await pool.read { db in
+            if let device {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM envelope WHERE device = ?", arguments: [device]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM envelope") ?? 0
+        }
+    }
+
+    public func pendingForward(limit: Int) async throws -> [PendingForward] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, body FROM envelope WHERE forwarded_at IS NULL ORDER BY received_at, device, sequence LIMIT ?",
+                             arguments: [limit]).map { PendingForward(id: $0["id"], body: $0["body"]) }
+        }
+    }
+
+    public func markForwarded(_ ids: [String], at: String) async throws {
+        try await pool.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE envelope SET forwarded_at = ? WHERE id = ? AND forwarded_at IS NULL", arguments: [at, id])
+            }
+        }
+    }
+
+    public func nextCounter(_ name: String) async throws -> Int64 {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO counter (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1", arguments: [name])
+            return try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = ?", arguments: [name])!
+        }
+    }
+
+    public func setCounter(_ name: String, atLeast value: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)",
+                           arguments: [name, value])
+        }
+    }
+
+    public func publishContent(version: Int, signed: SignedManifest, at: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO content_bundle (version, manifest, signature, published_at) VALUES (?, ?, ?, ?)",
+                           arguments: [version, signed.manifest, signed.signature, at])
+        }
+    }
+
+    public func latestContent() async throws -> (version: Int, signed: SignedManifest)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM content_bundle ORDER BY version DESC LIMIT 1").map {
+                (version: $0["version"], signed: SignedManifest(manifest: $0["manifest"], signature: $0["signature"]))
+            }
+        }
+    }
+
+    public func records(kind: String) async throws -> [Data] {
+        try await pool.read { db in try Data.fetchAll(db, sql: "SELECT payload FROM record WHERE kind = ? ORDER BY envelope_id", arguments: [kind]) }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SyncProtocol
+
+/// A device the central store knows: a box, or a relay that forwards for boxes.
+public struct DeviceRecord: Sendable, Equatable, Codable {
+    public var id: String
+    /// Ed25519 public key, raw 32 bytes, base64.
+    public var publicKey: String
+    /// `box` or `relay`.
+    public var kind: String
+    public var name: String?
+    public var enrolledAt: String
+    public var revokedAt: String?
+    public init(id: String, publicKey: String, kind: String, name: String?, enrolledAt: String, revokedAt: String? = nil) {
+        self.id = id
+        self.publicKey = publicKey
+        self.kind = kind
+        self.name = name
+        self.enrolledAt = enrolledAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// An envelope ready to store: its wire form, its fingerprint, who uploaded it, and (on the central store,
+/// not on a relay) the opened record.
+public struct IncomingEnvelope: Sendable {
+    public var envelope: Envelope
+    public var fingerprint: String
+    public var body: Data
+    public var via: String
+    public var record: Data?
+    public init(envelope: Envelope, via: String, record: Data?) throws {
+        self.envelope = envelope
+        self.fingerprint = Seal.fingerprint(envelope)
+        self.body = try WireJSON.encode(envelope)
+        self.via = via
+        self.record = record
+    }
+}
+
+/// What storing one envelope did.
+public enum StoreOutcome: Sendable, Equatable {
+    case accepted, duplicate, conflict
+}
+
+/// A stored envelope that a relay has not yet seen acknowledged upstream.
+public struct PendingForward: Sendable {
+    public var id: String
+    public var body: Data
+}
+
+/// The central store's persistence. Two implementations pass the same contract tests: SQLite (embedded
+/// default) and PostgreSQL. Every method is one transaction.
+public protocol CentralStorage: Sendable {
+    /// Records a new one-time enrolment token (by its hash).
+    func addToken(hash: String, createdAt: String, expiresAt: String) async throws
+    /// Consumes an unexpired, unused token and creates the device, together; false if the token is not valid.
+    func enroll(tokenHash: String, now: String, device: DeviceRecord) async throws -> Bool
+    /// Adds or updates a device learnt from upstream (relays).
+    func rememberDevice(_ device: DeviceRecord) async throws
+    func device(_ id: String) async throws -> DeviceRecord?
+    func devices() async throws -> [DeviceRecord]
+    /// Revokes a device; false if it does not exist.
+    func revoke(_ id: String, at: String) async throws -> Bool
+    /// Accepts `counter` if above the device's last one (and records it); otherwise returns the last one.
+    func advanceCounter(device: String, to counter: Int64, at: String) async throws -> (accepted: Bool, last: Int64)
+    /// Stores the envelopes in one transaction; one outcome per envelope, in order.
+    func store(_ envelopes: [IncomingEnvelope], receivedAt: String) async throws -> [StoreOutcome]
+    /// Number of envelopes stored, for one device or all.
+    func countEnvelopes(device: String?) async throws -> Int
+    /// Envelopes not yet acknowledged upstream (relay mode), oldest first.
+    func pendingForward(limit: Int) async throws -> [PendingForward]
+    func markForwarded(_ ids: [String], at: String) async throws
+    /// Increments and returns a named counter (the relay's own request counter).
+    func nextCounter(_ name: String) async throws -> Int64
+    func setCounter(_ name: String, atLeast value: Int64) async throws
+    /// Content bundles.
+    func publishContent(version: Int, signed: SignedManifest, at: String) async throws
+    func latestContent() async throws -> (version: Int, signed: SignedManifest)?
+    /// The opened records of a kind received in a period (for statistics).
+    func records(kind: String) async throws -> [Data]
+}

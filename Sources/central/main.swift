@@ -1,0 +1,174 @@
+import ArgumentParser
+import Central
+import Foundation
+import Hummingbird
+import Logging
+import SyncProtocol
+
+/// Where the central store keeps its data unless told: `$PERMANENCE_CENTRAL_DATA`, else `./.central`.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: "Data directory (keys, SQLite database, published content).")
+    var data: String?
+
+    @Option(name: .customLong("database"), help: "postgres://USER@HOST:PORT/DATABASE to use PostgreSQL instead of SQLite.")
+    var database: String?
+
+    var dataDirectory: URL {
+        if let data { return URL(fileURLWithPath: data) }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["PERMANENCE_CENTRAL_DATA"], !fromEnvironment.isEmpty {
+            return URL(fileURLWithPath: fromEnvironment)
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".central")
+    }
+
+    var configuration: CentralConfiguration { CentralConfiguration(dataDirectory: dataDirectory, databaseURL: database) }
+
+    /// Runs `body` with the central service over this storage (PostgreSQL's pool running meanwhile).
+    func withService<T: Sendable>(_ body: @escaping @Sendable (CentralService) async throws -> T) async throws -> T {
+        let logger = { var logger = Logger(label: "central"); logger.logLevel = .warning; return logger }()
+        let configuration = self.configuration
+        let (storage, services) = try await openStorage(configuration, logger: logger)
+        return try await withPostgresRunning(services) {
+            try await body(try await makeService(configuration, storage: storage, logger: logger))
+        }
+    }
+}
+
+func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+    FileHandle.standardError.write(Data("central: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+@main
+struct CentralCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "central",
+        abstract: "The Permanence central store: receives sealed records from the boxes, publishes content.",
+        subcommands: [Serve.self, EnrollToken.self, Devices.self, Records.self, Content.self, Import.self]
+    )
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the HTTP server (or a relay with --relay-to).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port (0 picks a free one; the chosen port is printed).") var port = 8080
+        @Option(name: .customLong("relay-to"), help: "Run as a relay forwarding to this central store URL.") var relayTo: String?
+        @Option(name: .customLong("relay-token"), help: "Enrolment token from the upstream (first start of a relay).") var relayToken: String?
+        @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 8 << 20
+
+        func run() async throws {
+            var configuration = store.configuration
+            configuration.host = host
+            configuration.port = port
+            configuration.maxBodyBytes = maxBodyBytes
+            if let relayTo {
+                guard let url = URL(string: relayTo), url.scheme == "http" || url.scheme == "https" else {
+                    throw fail("--relay-to must be an http(s) URL, got '\(relayTo)'", code: 2)
+                }
+                configuration.relayTo = url
+                configuration.relayToken = relayToken
+            }
+            var logger = Logger(label: "central")
+            logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .notice
+            let role = relayTo == nil ? "central store" : "relay to \(relayTo!)"
+            let host = configuration.host
+            let data = configuration.dataDirectory.path
+            do {
+                let app = try await buildApplication(configuration, logger: logger) { port in
+                    FileHandle.standardOutput.write(Data("central: \(role) listening on http://\(host):\(port) (data: \(data))\n".utf8))
+                }
+                try await app.runService()
+            } catch let problem as Problem {
+                throw fail(problem.detail)
+            }
+        }
+    }
+
+    struct EnrollToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "enroll-token", abstract: "Make a one-time enrolment token (printed alone on the last line).")
+        @OptionGroup var store: StoreOptions
+        @Option(name: .customLong("valid-hours"), help: "How long the token stays valid.") var validHours = 168.0
+
+        func run() async throws {
+            let hours = validHours
+            let token = try await store.withService { try await $0.makeEnrollToken(validity: hours * 3600) }
+            print("One-time enrolment token, valid \(Int(hours)) hours (use with `kiosk provision --central URL --token T`):")
+            print(token)
+        }
+    }
+
+    struct Devices: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List or revoke enrolled devices.", subcommands: [List.self, Revoke.self])
+
+        struct List: AsyncParsableCommand {
+            @OptionGroup var store: StoreOptions
+            func run() async throws {
+                let devices = try await store.withService { try await $0.storage.devices() }
+                for device in devices {
+                    print("\(device.id)\t\(device.kind)\t\(device.enrolledAt)\t\(device.revokedAt.map { "revoked \($0)" } ?? "active")\t\(device.name ?? "")")
+                }
+                print("\(devices.count) device(s)")
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "Device id.") var device: String
+            func run() async throws {
+                let id = device
+                let found = try await store.withService { service in try await service.storage.revoke(id, at: Timestamp.string(Date())) }
+                guard found else { throw fail("no device \(id)", code: 2) }
+                print("revoked \(id): its requests are refused from now on")
+            }
+        }
+    }
+
+    struct Records: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stored envelopes.", subcommands: [Count.self])
+        struct Count: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Number of envelopes stored (one number on the last line).")
+            @OptionGroup var store: StoreOptions
+            @Option(help: "Only this device's envelopes.") var device: String?
+            func run() async throws {
+                let device = self.device
+                print(try await store.withService { try await $0.storage.countEnvelopes(device: device) })
+            }
+        }
+    }
+
+    struct Content: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Content bundles for the boxes.", subcommands: [Publish.self])
+        struct Publish: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Check, sign and publish a content directory (like Kiosk/) as the next version.")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "Content directory holding rules/, questionnaires/, directory/, territory/.") var directory: String
+            func run() async throws {
+                let source = URL(fileURLWithPath: directory)
+                do {
+                    let manifest = try await store.withService { try await $0.publishContent(from: source) }
+                    print("published content version \(manifest.version): \(manifest.files.count) files, signed")
+                } catch let problem as Problem {
+                    throw fail(problem.detail, code: 2)
+                }
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import a USB export written by `kiosk export` (idempotent, verified).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The export directory (the stick's mount point or its permanence-export folder).") var directory: String
+        func run() async throws {
+            let root = URL(fileURLWithPath: directory)
+            let summary: ImportSummary
+            do {
+                summary = try await store.withService { try await $0.importExport(from: root) }
+            } catch let problem as Problem {
+                throw fail(problem.detail, code: 2)
+            }
+            for line in summary.refused { print("refused: \(line)") }
+            print("imported \(summary.files) file(s): \(summary.accepted) new, \(summary.duplicates) already stored, \(summary.refused.count) refused")
+            if !summary.refused.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
