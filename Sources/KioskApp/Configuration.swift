@@ -16,8 +16,17 @@ public struct BoxConfiguration: Sendable, Equatable {
     public var ticketPrinter: String?
     public var retention: String
     public var languages: [String]
+    /// The one-time enrolment token for first boot (`kiosk provision` erases it once used).
+    public var enrolmentToken: String?
 
-    public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages"]
+    public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token"]
+
+    /// The file's text with the enrolment token's value erased (the rest of the file, comments included, unchanged).
+    public static func erasingToken(in text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("enrolment_token:") ? "enrolment_token:" : String(line)
+        }.joined(separator: "\n")
+    }
 
     /// Reads and checks the file; every problem as `file:line: key: message`.
     public static func load(file: String, text: String) -> (configuration: BoxConfiguration?, problems: [String]) {
@@ -65,6 +74,6 @@ public struct BoxConfiguration: Sendable, Equatable {
         }
         guard problems.isEmpty, let territory else { return (nil, problems) }
         return (BoxConfiguration(place: place, territory: territory, centralURL: central, printer: string("printer"), ticketPrinter: ticket,
-                                 retention: retention, languages: languages), [])
+                                 retention: retention, languages: languages, enrolmentToken: string("enrolment_token")), [])
     }
 }

@@ -222,7 +222,7 @@ public final class KioskRuntime: @unchecked Sendable {
             case let .closeVisit(visitID, answers):
                 guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
                 let evaluation = KioskApp.evaluate(answers, state)
-                let closedAt = AppDatabase.timestampNow(database)
+                let closedAt = AppDatabase.timestamp(database.clock())
                 let (kind, record) = VisitRecord.make(share: visit.consent == .share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
                                                       language: visit.language, createdAt: visit.createdAt, closedAt: closedAt, answers: answers,
                                                       questionnaires: content.questionnaires + [state.mediatorQuestionnaire], evaluation: evaluation)
@@ -265,14 +265,6 @@ public final class KioskRuntime: @unchecked Sendable {
             return QueueRow(visitID: entry.visit.id, ticket: entry.visit.ticketNumber, name: entry.visit.displayName ?? "—", reasons: reasons,
                             createdAt: formatter.date(from: entry.visit.createdAt) ?? state.now, status: entry.visit.status)
         }
-    }
-}
-
-extension AppDatabase {
-    static func timestampNow(_ database: AppDatabase) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: database.clock())
     }
 }
 

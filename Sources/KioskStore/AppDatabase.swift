@@ -19,6 +19,7 @@ public final class AppDatabase: Sendable {
     /// The clock and the time zone that decide "today" (injected: tests fix them).
     public let clock: @Sendable () -> Date
     public let timeZone: TimeZone
+    let sealerSlot = SealerSlot()
 
     /// Opens (and migrates) a database over any writer.
     public init(_ writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() },
@@ -98,7 +99,8 @@ public final class AppDatabase: Sendable {
         return calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date))!
     }
 
-    static func timestamp(_ date: Date) -> String {
+    /// The store's timestamp format (UTC, milliseconds).
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)

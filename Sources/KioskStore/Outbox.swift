@@ -49,24 +49,91 @@ public struct OutboxItem: Sendable, Equatable {
     }
 }
 
+/// Turns a readable record into a sealed one (`hpke-v1`), given its per-box sequence number and queueing time.
+/// Installed by the sync layer once the box is enrolled; the store calls it inside the transaction that queues.
+public typealias OutboxSealer = @Sendable (_ record: OutboxRecord, _ sequence: Int64, _ createdAt: String) throws -> OutboxRecord
+
+/// Holds the sealer (set once the box is enrolled, read by every close).
+final class SealerSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sealer: OutboxSealer?
+    var value: OutboxSealer? {
+        get { lock.lock(); defer { lock.unlock() }; return sealer }
+        set { lock.lock(); sealer = newValue; lock.unlock() }
+    }
+}
+
 extension AppDatabase {
-    static func enqueue(_ record: OutboxRecord, at stamp: String, _ db: Database) throws {
+    func enqueue(_ record: OutboxRecord, at stamp: String, _ db: Database) throws {
         let sequence = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox")!
+        var stored = record
+        if record.payloadFormat == "json-unsealed-v1", let sealer = sealerSlot.value {
+            stored = try sealer(record, sequence, stamp)
+        }
         try db.execute(sql: """
             INSERT INTO outbox (id, sequence, kind, schema_version, payload_format, payload, state, created_at)
             VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)
-            """, arguments: [record.id, sequence, record.kind, record.schemaVersion, record.payloadFormat, record.payload, stamp])
+            """, arguments: [stored.id, sequence, stored.kind, stored.schemaVersion, stored.payloadFormat, stored.payload, stamp])
+    }
+
+    /// From now on, records are sealed in the transaction that queues them.
+    public func installSealer(_ sealer: OutboxSealer?) { sealerSlot.value = sealer }
+
+    /// Seals every row still readable (queued before the box was enrolled), in one transaction.
+    /// Returns how many were sealed. Nothing readable leaves the box.
+    @discardableResult
+    public func sealUnsealed(with sealer: OutboxSealer) throws -> Int {
+        try writer.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE payload_format = 'json-unsealed-v1' AND state != 'acknowledged' ORDER BY sequence")
+            for row in rows {
+                let item = OutboxItem(row: row)
+                let sealed = try sealer(item.record, item.sequence, item.createdAt)
+                try db.execute(sql: "UPDATE outbox SET payload_format = ?, payload = ? WHERE id = ?",
+                               arguments: [sealed.payloadFormat, sealed.payload, item.record.id])
+            }
+            return rows.count
+        }
+    }
+
+    /// Every row not yet acknowledged (queued or sending), oldest first: what a USB export carries.
+    public func outboxUnacknowledged(limit: Int = .max) throws -> [OutboxItem] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state != 'acknowledged' ORDER BY sequence LIMIT ?", arguments: [limit])
+                .map(OutboxItem.init(row:))
+        }
+    }
+
+    /// Increments a named counter kept in the settings and returns it, durably (request counters).
+    public func nextCounter(_ name: String) throws -> Int64 {
+        try writer.write { db in
+            let current = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [name]).flatMap { Int64($0) } ?? 0
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [name, String(current + 1)])
+            return current + 1
+        }
+    }
+
+    /// Raises a named counter to at least `value`.
+    public func raiseCounter(_ name: String, atLeast value: Int64) throws {
+        try writer.write { db in
+            let current = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [name]).flatMap { Int64($0) } ?? 0
+            if value > current {
+                try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: [name, String(value)])
+            }
+        }
     }
 
     /// Queues a record outside a visit close (an anonymous count, a callback request).
     public func enqueue(_ record: OutboxRecord) throws {
         let stamp = AppDatabase.timestamp(clock())
-        try writer.write { try Self.enqueue(record, at: stamp, $0) }
+        try writer.write { try self.enqueue(record, at: stamp, $0) }
     }
 
-    /// Rows waiting to be sent (queued, due now), oldest first.
-    public func outboxDue(limit: Int = 100) throws -> [OutboxItem] {
-        let now = AppDatabase.timestamp(clock())
+    /// Rows waiting to be sent (queued, due now), oldest first. `ignoringBackoff` (a sync asked for by
+    /// a person) takes every queued row.
+    public func outboxDue(limit: Int = 100, ignoringBackoff: Bool = false) throws -> [OutboxItem] {
+        let now = ignoringBackoff ? "9999" : AppDatabase.timestamp(clock())
         return try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM outbox WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)

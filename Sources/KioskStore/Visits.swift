@@ -145,7 +145,7 @@ extension AppDatabase {
             let visit = try Self.requireVisit(visitID, db)
             guard Self.allowed(from: visit.status, to: .closed) else { throw StoreError.invalidTransition(visit.status.rawValue, "closed") }
             try db.execute(sql: "UPDATE visit SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?", arguments: [stamp, stamp, visitID])
-            for record in records { try Self.enqueue(record, at: stamp, db) }
+            for record in records { try enqueue(record, at: stamp, db) }
             try Self.appendAudit(db, at: stamp, actor: "mediator", action: "close", subject: visitID, detail: "\(records.count) record(s) queued")
         }
     }

@@ -143,12 +143,17 @@ public enum Hex {
 /// Keys on disk: raw key bytes, base64, one per file, mode 0600 in a 0700 directory.
 public enum KeyFile {
     public static func write(_ raw: Data, to url: URL) throws {
+        try writeFile(Data(raw.base64EncodedString().utf8), to: url)
+    }
+
+    /// Writes a private file atomically: mode 0600 from its creation, fsynced, renamed into place.
+    public static func writeFile(_ contents: Data, to url: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         fm.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: Data(raw.base64EncodedString().utf8))
+        try handle.write(contentsOf: contents)
         try handle.synchronize()
         try handle.close()
         guard rename(temporary.path, url.path) == 0 else {
@@ -178,4 +183,10 @@ public enum Timestamp {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
     }
+}
+
+/// The content key a box trusts (from its enrolment), wrapped so it can cross concurrency boundaries.
+public struct ContentVerificationKey: @unchecked Sendable {
+    public let key: Curve25519.Signing.PublicKey
+    public init(_ key: Curve25519.Signing.PublicKey) { self.key = key }
 }

@@ -11,11 +11,12 @@ import Terminal
 
 /// `kiosk`: the box's command line. Thin front end over the libraries.
 @main
-struct Kiosk: ParsableCommand {
+struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Permanence: the health-rights kiosk of a village permanence.",
-        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, PrintCommand.self, DoctorCommand.self, DebugCommand.self]
+        subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, PrintCommand.self, DoctorCommand.self,
+                      Provision.self, SyncCommand.self, Export.self, DemoCommand.self, DebugCommand.self]
     )
 }
 

@@ -1,0 +1,115 @@
+import Foundation
+import Intake
+import KioskStore
+import Rights
+
+/// `kiosk demo seed --visits N`: synthetic visits for demos, tests and `bench`, checked in, answered,
+/// evaluated by the real rights engine and closed, so each queues its record exactly as a real visit does.
+/// Deterministic for a given seed. Visits fall on permanence mornings (Tuesday and Thursday) over the
+/// weeks before `until`, in the communes of the content's territory list; no real person is in them.
+public enum DemoSeed {
+    /// A small deterministic generator (SplitMix64).
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+        mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+        mutating func some(_ items: [String], p: Double) -> [String] {
+            let chosen = items.filter { _ in chance(p) }
+            return chosen.isEmpty ? [pick(items)] : chosen
+        }
+    }
+
+    /// A clock the seeder moves: check-in, then the visit closing some minutes later.
+    final class MovingClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Date
+        init(_ start: Date) { value = start }
+        var now: Date { lock.lock(); defer { lock.unlock() }; return value }
+        func set(_ date: Date) { lock.lock(); value = date; lock.unlock() }
+    }
+
+    /// Seeds `count` closed visits into the database file at `path`. Returns the number made.
+    public static func seed(databaseAt path: URL, count: Int, content: KioskContent, parameters: Parameters,
+                            until: Date, seed: UInt64 = 2026, territory: Territory = .metropole,
+                            sealer: OutboxSealer? = nil) throws -> Int {
+        let clock = MovingClock(until)
+        let database = try AppDatabase.openOnDisk(at: path, clock: { clock.now })
+        database.installSealer(sealer)
+        var random = Generator(state: seed)
+        let engine = RightsEngine(parameters: parameters)
+        let questionnaires = content.questionnaires
+        let communes = content.communes.communes.map(\.id)
+        // Permanence mornings, most recent first, going back as far as needed (about 6 visits each).
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = database.timeZone
+        var mornings: [Date] = []
+        var day = calendar.startOfDay(for: until)
+        while mornings.count < max(1, count / 6 + 1) {
+            let weekday = calendar.component(.weekday, from: day)
+            if weekday == 3 || weekday == 5, day < until { mornings.append(day) }
+            day = calendar.date(byAdding: .day, value: -1, to: day)!
+        }
+        mornings.reverse()
+        let perMorning = Double(count) / Double(mornings.count)
+        for index in 0..<count {
+            let morning = mornings[min(mornings.count - 1, Int(Double(index) / perMorning))]
+            let arrival = morning.addingTimeInterval(9 * 3600 + Double.random(in: 0..<(3 * 3600), using: &random))
+            let answers = answers(&random, communes: communes, year: calendar.component(.year, from: arrival))
+            let language = random.chance(0.8) ? "fr" : random.pick(["en", "es", "ro", "uk"])
+            let share = random.chance(0.85)
+            clock.set(arrival)
+            let visit = try database.checkIn(CheckIn(language: language, consent: share ? .share : .boxOnly, displayName: nil,
+                                                     answers: try answers.sorted { $0.key < $1.key }.map { key, value in
+                                                         StoredAnswer(questionnaire: checkinQuestions.contains(key) ? "checkin" : "health-rights", questionID: key,
+                                                                      valueJSON: String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+                                                     }))
+            let closing = arrival.addingTimeInterval(Double.random(in: 600..<5400, using: &random))
+            clock.set(closing)
+            let today = LocalDate(year: calendar.component(.year, from: arrival), month: calendar.component(.month, from: arrival),
+                                  day: calendar.component(.day, from: arrival))!
+            let situation = SituationBuilder.build(answers: answers, questionnaires: questionnaires, date: today, territory: territory)
+            let evaluation = try? engine.evaluate(situation)
+            let (kind, record) = VisitRecord.make(share: share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
+                                                  language: language, createdAt: visit.createdAt, closedAt: AppDatabase.timestamp(closing),
+                                                  answers: answers, questionnaires: questionnaires, evaluation: evaluation)
+            try database.close(visitID: visit.id, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
+        }
+        return count
+    }
+
+    static let checkinQuestions: Set<String> = ["consent", "first_name", "birth_year", "commune", "reasons", "interpreter", "interpreter_language"]
+
+    static func answers(_ random: inout Generator, communes: [String], year: Int) -> [String: AnswerValue] {
+        var answers: [String: AnswerValue] = [:]
+        answers["birth_year"] = .number(Fixed4(integer: year - Int.random(in: 18...88, using: &random)))
+        if !communes.isEmpty { answers["commune"] = .text(random.pick(communes)) }
+        answers["reasons"] = .choices(random.some(["coverage", "doctor", "paperwork", "care_now", "prevention", "other"], p: 0.3))
+        answers["interpreter"] = .choice(random.chance(0.1) ? "yes" : "no")
+        answers["base_coverage"] = .choice(random.pick(["puma", "puma", "puma", "puma", "ame", "none"]))
+        answers["complementary"] = .choice(random.pick(["c2s", "private", "none", "none"]))
+        let partner = random.chance(0.4)
+        answers["has_partner"] = .choice(partner ? "yes" : "no")
+        if partner { answers["partner_birth_year"] = .number(Fixed4(integer: year - Int.random(in: 20...85, using: &random))) }
+        let children = random.chance(0.35) ? Int.random(in: 1...4, using: &random) : 0
+        answers["children_under_25"] = .number(Fixed4(integer: children))
+        answers["resources_12_months"] = .number(Fixed4(integer: Int.random(in: 0...30, using: &random) * 1000))
+        answers["benefits"] = .choices(random.chance(0.3) ? [random.pick(["rsa", "aah", "aspa", "ass"])] : ["none"])
+        answers["housing"] = .choice(random.pick(["tenant", "tenant", "owner", "housed_free", "homeless"]))
+        answers["residence_status"] = .choice(random.pick(["french", "french", "french", "french", "eu", "regular", "asylum_seeker", "irregular"]))
+        answers["has_medecin_traitant"] = .choice(random.chance(0.6) ? "yes" : "no")
+        let gaveUp = random.chance(0.45)
+        answers["gave_up_care"] = .choice(gaveUp ? "yes" : "no")
+        if gaveUp {
+            answers["gave_up_reasons"] = .choices(random.some(["money", "paperwork", "transport", "distance", "waiting_time", "language"], p: 0.3))
+        }
+        answers["prevention_interest"] = .choices(random.chance(0.5) ? random.some(["screening", "vaccination", "sexual_health"], p: 0.4) : ["none"])
+        return answers
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import CentralClient
+import Foundation
+import Intake
+import KioskApp
+import KioskStore
+import RulesLoader
+import Sync
+import SyncProtocol
+
+extension CommonOptions {
+    /// The enrolled identity, or exit 3 with what to do.
+    func loadIdentity() throws -> BoxIdentity {
+        do {
+            return try BoxIdentity.load(home: locator.home)
+        } catch {
+            Output.error("sync: \(error)")
+            throw ExitCode(3)
+        }
+    }
+
+    /// The URL to sync with: the configuration's central_url (e.g. a relay), else where the box enrolled.
+    func centralURL(_ identity: BoxIdentity) throws -> URL {
+        let configured = try loadConfiguration()?.centralURL
+        guard let url = URL(string: configured ?? identity.enrolment.central) else {
+            Output.error("sync: the central store address is not a URL")
+            throw ExitCode(3)
+        }
+        return url
+    }
+}
+
+/// `kiosk provision --central URL --token T`: first-boot enrolment.
+struct Provision: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Enrol this box with the central store (first boot): make its key, enrol with a one-time token, keep the keys (0600).",
+        discussion: "Without --central/--token, uses central_url and enrolment_token from the configuration (then erases the token), or asks at the console."
+    )
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The central store (or relay) URL.") var central: String?
+    @Option(help: "The one-time enrolment token from `central enroll-token`.") var token: String?
+    @Option(help: "A name for this box in the central store's device list (e.g. the village).") var name: String?
+
+    func run() async throws {
+        let configuration = try common.loadConfiguration()
+        guard let centralText = central ?? configuration?.centralURL, let url = URL(string: centralText),
+              url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            Output.error("provision: give the central store's address with --central http://HOST:PORT (or central_url in the configuration)")
+            throw ExitCode(2)
+        }
+        var enrolmentToken = token ?? configuration?.enrolmentToken
+        let fromConfiguration = token == nil && enrolmentToken != nil
+        if enrolmentToken == nil, isatty(0) == 1 {
+            FileHandle.standardOutput.write(Data("Jeton d'enrôlement (enrolment token): ".utf8))
+            enrolmentToken = readLine()?.trimmingCharacters(in: .whitespaces)
+        }
+        guard let enrolmentToken, !enrolmentToken.isEmpty else {
+            Output.error("provision: give the one-time token with --token (from `central enroll-token`)")
+            throw ExitCode(2)
+        }
+        if let existing = try? BoxIdentity.load(home: common.locator.home) {
+            Output.error("provision: this box is already enrolled as \(existing.enrolment.device) with \(existing.enrolment.central); remove \(common.locator.home.path)/keys to enrol again")
+            throw ExitCode(2)
+        }
+        let identity: BoxIdentity
+        do {
+            identity = try await BoxIdentity.provision(home: common.locator.home, central: url, token: enrolmentToken,
+                                                       name: name ?? configuration?.place)
+        } catch let error as ClientError {
+            Output.error("provision: \(error)")
+            throw ExitCode(error.retryable ? 4 : 2)
+        }
+        if fromConfiguration {
+            let configurationURL = common.locator.configurationURL
+            if let text = try? String(contentsOf: configurationURL, encoding: .utf8) {
+                try BoxConfiguration.erasingToken(in: text).write(to: configurationURL, atomically: true, encoding: .utf8)
+            }
+        }
+        // Records queued before enrolment are sealed now.
+        let database = try common.openDatabase()
+        let sealed = try database.sealUnsealed(with: identity.sealer)
+        print("enrolled as \(identity.enrolment.device) with \(identity.enrolment.central); keys in \(common.locator.home.path)/keys (0600)"
+            + (sealed > 0 ? "; \(sealed) waiting record(s) sealed" : ""))
+    }
+}
+
+/// `kiosk sync --once`: send the outbox and fetch new content now.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Send waiting records to the central store and fetch new content.")
+    @OptionGroup var common: CommonOptions
+    @Flag(help: "One pass now, ignoring the backoff (what the mediator's \"sync now\" does).") var once = false
+    @Flag(name: .customLong("no-content"), help: "Do not look for new content.") var noContent = false
+
+    func run() async throws {
+        let identity = try common.loadIdentity()
+        let database = try common.openDatabase()
+        try database.requeueInterruptedSends()
+        let client = CentralClient(baseURL: try common.centralURL(identity))
+        let report = await Drainer(database: database, identity: identity, client: client).drain(ignoringBackoff: true)
+        print("sent \(report.sent), already there \(report.duplicates), refused \(report.refused.count), still waiting \(report.remaining)")
+        for line in report.refused { print("refused: \(line)") }
+        var failed = report.stoppedBecause != nil || !report.refused.isEmpty
+        if let why = report.stoppedBecause { Output.error("sync: stopped: \(why)") }
+        if !noContent {
+            do {
+                if let version = try await ContentStore(home: common.locator.home).update(client: client, contentKey: ContentVerificationKey(identity.contentKey)) {
+                    print("content version \(version) installed (the kiosk uses it from its next start)")
+                    try database.audit(actor: "system", action: "content_installed", detail: "version \(version)")
+                }
+            } catch {
+                Output.error("sync: content not updated: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `kiosk export --to DIR`: the outbox as signed, sealed files for a USB stick.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the records not yet acknowledged to DIR (a USB stick) for `central import`.")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Where to write (the stick's mount point).") var to: String
+
+    func run() throws {
+        let identity = try common.loadIdentity()
+        let database = try common.openDatabase()
+        let report = try Exporter.export(database: database, identity: identity, to: URL(fileURLWithPath: to))
+        try database.audit(actor: "system", action: "outbox_exported", detail: "\(report.envelopes) envelope(s)")
+        print("exported \(report.envelopes) sealed record(s) in \(report.files.count) file(s) to \(to)/permanence-export")
+    }
+}
+
+/// `kiosk demo seed --visits N`.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Demonstration data.", subcommands: [Seed.self])
+
+    struct Seed: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create N synthetic closed visits over the past weeks (no real person), queued for sync.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "How many visits.") var visits: Int
+        @Option(help: "Seed of the generator (same seed, same visits).") var seed: UInt64 = 2026
+
+        func run() throws {
+            guard visits > 0, visits <= 1_000_000 else {
+                Output.error("demo seed: --visits must be between 1 and 1000000")
+                throw ExitCode(2)
+            }
+            guard let contentDirectory = common.locator.contentDirectory() else {
+                Output.error("demo seed: no content directory found")
+                throw ExitCode(3)
+            }
+            let check = ContentCheck.run(directory: contentDirectory)
+            guard let content = check.content, let parameters = check.parameters else {
+                Output.error("demo seed: the content has problems; run kiosk content check")
+                throw ExitCode(3)
+            }
+            let territory = try common.loadConfiguration()?.territory ?? .metropole
+            let sealer = (try? BoxIdentity.load(home: common.locator.home))?.sealer
+            let made = try DemoSeed.seed(databaseAt: common.databaseURL, count: visits, content: content, parameters: parameters,
+                                         until: Date(), seed: seed, territory: territory, sealer: sealer)
+            print("seeded \(made) closed visit(s); their records wait in the outbox")
+        }
+    }
+}
