@@ -136,6 +136,11 @@ public struct CentralClient: Sendable {
         return data
     }
 
+    /// Sends a request as given and returns the status and body, whatever they are (tools and tests).
+    public func raw(_ method: String, _ path: String, body: Data?, headers: [(String, String)] = []) async throws -> (status: Int, body: Data) {
+        try await send(method, path, body: body, headers: headers, timeout: timeout)
+    }
+
     func send(_ method: String, _ path: String, body: Data?, headers: [(String, String)], timeout: TimeAmount) async throws -> (Int, Data) {
         let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
         var request = HTTPClientRequest(url: base + path)

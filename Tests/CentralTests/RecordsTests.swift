@@ -1,0 +1,239 @@
+@testable import Central
+import CentralClient
+@preconcurrency import Crypto
+import Foundation
+import SyncProtocol
+import TestSupport
+import Testing
+
+@Suite("Central store: enrolment and records", .serialized)
+struct RecordsTests {
+    @Test("A one-time token enrols a box once and gives it the central store's keys", arguments: StorageBackend.allCases)
+    func enrolmentIsOneTime(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let token = try await central.service.makeEnrollToken()
+            let key = Curve25519.Signing.PrivateKey()
+            let request = EnrollRequest(token: token, publicKey: key.publicKey.rawRepresentation.base64EncodedString(), name: "Couiza")
+            let answer = try await central.client.enroll(request)
+            #expect(answer.recordsKey == central.service.keys.recordsPublic.rawRepresentation.base64EncodedString())
+            #expect(try await central.storage.device(answer.device)?.name == "Couiza")
+            await #expect(throws: ClientError.self) { try await central.client.enroll(request) }
+            do {
+                _ = try await central.client.enroll(EnrollRequest(token: token, publicKey: Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString()))
+                Issue.record("a used token enrolled again")
+            } catch ClientError.refused(let status, let problem) {
+                #expect(status == 403)
+                #expect(problem.code == .invalidToken)
+            }
+        }
+    }
+
+    @Test("An expired token is refused", arguments: StorageBackend.allCases)
+    func expiredToken(_ backend: StorageBackend) async throws {
+        let clock = TestClock()
+        clock.set("2026-11-23T10:00:00Z")
+        try await withCentral(backend, clock: clock) { central in
+            let token = try await central.service.makeEnrollToken(validity: 3600)
+            clock.advance(hours: 2)
+            do {
+                _ = try await central.client.enroll(EnrollRequest(token: token, publicKey: Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString()))
+                Issue.record("an expired token enrolled")
+            } catch ClientError.refused(_, let problem) {
+                #expect(problem.code == .invalidToken)
+            }
+        }
+    }
+
+    @Test("A batch is stored once: a resubmission is a duplicate, the same id with other content is refused", arguments: StorageBackend.allCases)
+    func duplicatesAndConflicts(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let envelopes = try (0..<20).map { _ in try box.envelope() }
+            let first = try await central.client.upload(UploadBatch(envelopes: envelopes), signer: box.signer)
+            #expect(first.results.allSatisfy { $0.status == .accepted })
+            let again = try await central.client.upload(UploadBatch(envelopes: envelopes), signer: box.signer)
+            #expect(again.results.allSatisfy { $0.status == .duplicate })
+            let other = try box.envelope(#"{"answers":{"other":true}}"#, id: envelopes[0].id)
+            let conflict = try await central.client.upload(UploadBatch(envelopes: [other]), signer: box.signer)
+            #expect(conflict.results.first?.status == .refused)
+            #expect(conflict.results.first?.problem?.code == .conflictingEnvelope)
+            #expect(try await central.storage.countEnvelopes(device: box.device) == 20)
+            #expect(try await central.storage.records(kind: "permanence.visit-record").count == 20)
+        }
+    }
+
+    @Test("The central store opens each record with its private key", arguments: StorageBackend.allCases)
+    func recordsAreOpened(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            _ = try await central.client.upload(UploadBatch(envelopes: [try box.envelope(#"{"answers":{"reasons":["coverage"]},"day":"2026-11-23"}"#)]), signer: box.signer)
+            let stored = try await central.storage.records(kind: "permanence.visit-record")
+            #expect(stored.count == 1)
+            #expect(String(decoding: stored[0], as: UTF8.self).contains("coverage"))
+        }
+    }
+
+    @Test("A tampered envelope is refused with its code and nothing is stored", arguments: StorageBackend.allCases)
+    func tamperedEnvelope(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            var envelope = try box.envelope()
+            var bytes = Array(Data(base64Encoded: envelope.ciphertext)!)
+            bytes[3] ^= 0x01
+            envelope.ciphertext = Data(bytes).base64EncodedString()
+            let answer = try await central.client.upload(UploadBatch(envelopes: [envelope]), signer: box.signer)
+            #expect(answer.results.first?.problem?.code == .badEnvelopeSignature)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("An envelope sealed to another key is refused as unreadable and not stored", arguments: StorageBackend.allCases)
+    func unreadableEnvelope(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let envelope = try Seal.seal(Data("{}".utf8), id: UUID().uuidString.lowercased(), device: box.device, kind: "k", schema: 1, sequence: 1,
+                                         createdAt: "x", to: Curve25519.KeyAgreement.PrivateKey().publicKey, signingWith: box.key)
+            let answer = try await central.client.upload(UploadBatch(envelopes: [envelope]), signer: box.signer)
+            #expect(answer.results.first?.problem?.code == .unreadableEnvelope)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("A box cannot upload another device's envelopes", arguments: StorageBackend.allCases)
+    func deviceMismatch(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let other = try await TestBox.enrolled(at: central)
+            let answer = try await central.client.upload(UploadBatch(envelopes: [try other.envelope()]), signer: box.signer)
+            #expect(answer.results.first?.problem?.code == .deviceMismatch)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("A wrong request signature gets 401 bad-signature and nothing is stored", arguments: StorageBackend.allCases)
+    func wrongSignature(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let body = try WireJSON.encode(UploadBatch(envelopes: [try box.envelope()]))
+            var headers = try box.headers(body: body)
+            headers[2].1 = try RequestSignature.sign(method: "POST", path: "/v1/records", counter: 99, body: body, key: Curve25519.Signing.PrivateKey())
+            let answer = try await rawPost(central, body: body, headers: headers)
+            #expect(answer.status == 401)
+            #expect(answer.problem?.code == .badSignature)
+            let unsigned = try await rawPost(central, body: body, headers: [])
+            #expect(unsigned.status == 401)
+            #expect(unsigned.problem?.code == .missingSignature)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("A replayed request is refused with the last counter seen", arguments: StorageBackend.allCases)
+    func replayedRequest(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let body = try WireJSON.encode(UploadBatch(envelopes: [try box.envelope()]))
+            let headers = try box.headers(body: body, counter: 7)
+            #expect(try await rawPost(central, body: body, headers: headers).status == 200)
+            let replay = try await rawPost(central, body: body, headers: headers)
+            #expect(replay.status == 409)
+            #expect(replay.problem?.code == .replayedRequest)
+            #expect(replay.problem?.lastCounter == 7)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 1)
+        }
+    }
+
+    @Test("A box whose counter went back (restored copy) catches up once and is accepted", arguments: StorageBackend.allCases)
+    func counterCatchUp(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let body = try WireJSON.encode(UploadBatch(envelopes: [try box.envelope()]))
+            #expect(try await rawPost(central, body: body, headers: try box.headers(body: body, counter: 500)).status == 200)
+            let answer = try await central.client.upload(UploadBatch(envelopes: [try box.envelope()]), signer: box.signer)
+            #expect(answer.results.first?.status == .accepted)
+            #expect(box.nextCounter() > 500)
+        }
+    }
+
+    @Test("Revoked devices get 403, unknown devices 401", arguments: StorageBackend.allCases)
+    func revokedAndUnknown(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            #expect(try await central.storage.revoke(box.device, at: "2026-11-23T10:00:00Z"))
+            let body = try WireJSON.encode(UploadBatch(envelopes: [try box.envelope()]))
+            let revoked = try await rawPost(central, body: body, headers: try box.headers(body: body))
+            #expect(revoked.status == 403)
+            #expect(revoked.problem?.code == .revokedDevice)
+            let stranger = TestBox()
+            stranger.device = "not-enrolled"
+            let unknown = try await rawPost(central, body: body, headers: try stranger.headers(body: body))
+            #expect(unknown.status == 401)
+            #expect(unknown.problem?.code == .unknownDevice)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("An oversized body gets 413 body-too-large", arguments: StorageBackend.allCases)
+    func oversizedBody(_ backend: StorageBackend) async throws {
+        try await withCentral(backend, maxBodyBytes: 4096) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let body = try WireJSON.encode(UploadBatch(envelopes: try (0..<20).map { _ in try box.envelope() }))
+            let answer = try await rawPost(central, body: body, headers: try box.headers(body: body))
+            #expect(answer.status == 413)
+            #expect(answer.problem?.code == .bodyTooLarge)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("Malformed JSON and unknown fields get 400 with the code that names them", arguments: StorageBackend.allCases)
+    func malformedAndUnknownFields(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let broken = Data(#"{"envelopes": [ {"id": "#.utf8)
+            let malformed = try await rawPost(central, body: broken, headers: try box.headers(body: broken))
+            #expect(malformed.status == 400)
+            #expect(malformed.problem?.code == .malformedJSON)
+
+            let envelope = String(decoding: try WireJSON.encode(try box.envelope()), as: UTF8.self)
+            let extraTop = Data(#"{"envelopes": [\#(envelope)], "priority": "high"}"#.utf8)
+            let top = try await rawPost(central, body: extraTop, headers: try box.headers(body: extraTop))
+            #expect(top.status == 400)
+            #expect(top.problem?.code == .unknownField)
+            #expect(top.problem?.detail.contains("priority") == true)
+
+            let extraNested = Data(#"{"envelopes": [\#(envelope.dropLast()), "plaintext": "x"}]}"#.utf8)
+            let nested = try await rawPost(central, body: extraNested, headers: try box.headers(body: extraNested))
+            #expect(nested.problem?.code == .unknownField)
+            #expect(nested.problem?.detail.contains("plaintext") == true)
+
+            let missing = Data(#"{"envelopes": [{"id": "x"}]}"#.utf8)
+            let incomplete = try await rawPost(central, body: missing, headers: try box.headers(body: missing))
+            #expect(incomplete.problem?.code == .malformedJSON)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("A batch over the envelope limit is refused as a whole", arguments: [StorageBackend.sqlite])
+    func batchTooLarge(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            let envelope = try box.envelope()
+            do {
+                _ = try await central.client.upload(UploadBatch(envelopes: Array(repeating: envelope, count: UploadBatch.maxEnvelopes + 1)), signer: box.signer)
+                Issue.record("an oversized batch was accepted")
+            } catch ClientError.refused(let status, let problem) {
+                #expect(status == 413)
+                #expect(problem.code == .batchTooLarge)
+            }
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("The problem catalogue says which refusals are worth retrying")
+    func catalogue() {
+        #expect(ProblemCode.replayedRequest.retryable)
+        #expect(ProblemCode.storageUnavailable.retryable)
+        #expect(!ProblemCode.conflictingEnvelope.retryable)
+        #expect(!ProblemCode.badEnvelopeSignature.retryable)
+        #expect(Set(ProblemCode.allCases.map(\.httpStatus)).isSubset(of: [400, 401, 403, 404, 409, 413, 500, 503]))
+    }
+}
