@@ -4,6 +4,7 @@ import CentralClient
 import Foundation
 import SyncProtocol
 import TestSupport
+import CentralTestSupport
 import Testing
 
 @Suite("Central store: enrolment and records", .serialized)

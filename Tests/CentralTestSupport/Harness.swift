@@ -1,4 +1,4 @@
-@testable import Central
+import Central
 import CentralClient
 @preconcurrency import Crypto
 import Foundation
@@ -9,21 +9,21 @@ import SyncProtocol
 import TestSupport
 
 /// A central store in this process on a live loopback port, over SQLite or PostgreSQL.
-struct LiveCentral: Sendable {
-    let service: CentralService
-    let client: CentralClient
-    let port: Int
-    var storage: any CentralStorage { service.storage }
+public struct LiveCentral: Sendable {
+    public let service: CentralService
+    public let client: CentralClient
+    public let port: Int
+    public var storage: any CentralStorage { service.storage }
 }
 
-func quietLogger() -> Logger {
+public func quietLogger() -> Logger {
     var logger = Logger(label: "central-test")
     logger.logLevel = .critical
     return logger
 }
 
 /// Runs `body` against a live central store; the storage services (PostgreSQL's pool) run meanwhile.
-func withCentral<T: Sendable>(_ backend: StorageBackend, maxBodyBytes: Int = 8 << 20, clock: TestClock? = nil,
+public func withCentral<T: Sendable>(_ backend: StorageBackend, maxBodyBytes: Int = 8 << 20, clock: TestClock? = nil,
                               _ body: @escaping @Sendable (LiveCentral) async throws -> T) async throws -> T {
     let data = temporaryDirectory("central-data")
     defer { try? FileManager.default.removeItem(at: data) }
@@ -41,17 +41,18 @@ func withCentral<T: Sendable>(_ backend: StorageBackend, maxBodyBytes: Int = 8 <
 }
 
 /// A box as the central store sees it: a key, an enrolled device id, a request counter.
-final class TestBox: @unchecked Sendable {
-    let key = Curve25519.Signing.PrivateKey()
-    var device = ""
-    var recordsKey: Curve25519.KeyAgreement.PublicKey!
-    var contentKey: Curve25519.Signing.PublicKey!
+public final class TestBox: @unchecked Sendable {
+    public let key = Curve25519.Signing.PrivateKey()
+    public var device = ""
+    public var recordsKey: Curve25519.KeyAgreement.PublicKey!
+    public var contentKey: Curve25519.Signing.PublicKey!
+    public init() {}
     private let lock = NSLock()
     private var counter: Int64 = 0
     private var sequence: Int64 = 0
 
     /// Enrols with a fresh token.
-    static func enrolled(at central: LiveCentral, name: String = "test box") async throws -> TestBox {
+    public static func enrolled(at central: LiveCentral, name: String = "test box") async throws -> TestBox {
         let box = TestBox()
         let token = try await central.service.makeEnrollToken()
         let answer = try await central.client.enroll(EnrollRequest(token: token, publicKey: box.key.publicKey.rawRepresentation.base64EncodedString(), name: name))
@@ -61,23 +62,23 @@ final class TestBox: @unchecked Sendable {
         return box
     }
 
-    var signer: RequestSigner {
+    public var signer: RequestSigner {
         RequestSigner(device: device, key: key, nextCounter: { [self] in nextCounter() }, adoptCounter: { [self] in adopt($0) })
     }
 
-    func nextCounter() -> Int64 {
+    public func nextCounter() -> Int64 {
         lock.lock(); defer { lock.unlock() }
         counter += 1
         return counter
     }
 
-    func adopt(_ value: Int64) {
+    public func adopt(_ value: Int64) {
         lock.lock(); defer { lock.unlock() }
         counter = max(counter, value)
     }
 
     /// A sealed, signed envelope holding a small JSON record.
-    func envelope(_ record: String = #"{"day":"2026-11-23","answers":{}}"#, id: String = UUID().uuidString.lowercased()) throws -> Envelope {
+    public func envelope(_ record: String = #"{"day":"2026-11-23","answers":{}}"#, id: String = UUID().uuidString.lowercased()) throws -> Envelope {
         lock.lock()
         sequence += 1
         let next = sequence
@@ -87,7 +88,7 @@ final class TestBox: @unchecked Sendable {
     }
 
     /// Signed headers for a raw request (for tests that send bytes the client would never send).
-    func headers(method: String = "POST", path: String = "/v1/records", body: Data, counter: Int64? = nil) throws -> [(String, String)] {
+    public func headers(method: String = "POST", path: String = "/v1/records", body: Data, counter: Int64? = nil) throws -> [(String, String)] {
         let value = counter ?? nextCounter()
         return [(RequestSignature.deviceHeader, device), (RequestSignature.counterHeader, String(value)),
                 (RequestSignature.signatureHeader, try RequestSignature.sign(method: method, path: path, counter: value, body: body, key: key))]
@@ -95,7 +96,7 @@ final class TestBox: @unchecked Sendable {
 }
 
 /// Sends raw bytes to the live server and decodes the problem it answers with, if any.
-func rawPost(_ central: LiveCentral, path: String = "/v1/records", body: Data, headers: [(String, String)]) async throws -> (status: Int, problem: Problem?, data: Data) {
+public func rawPost(_ central: LiveCentral, path: String = "/v1/records", body: Data, headers: [(String, String)]) async throws -> (status: Int, problem: Problem?, data: Data) {
     let (status, data) = try await central.client.raw("POST", path, body: body, headers: headers)
     return (status, try? JSONDecoder().decode(Problem.self, from: data), data)
 }

@@ -1,0 +1,88 @@
+import Central
+import CentralClient
+import CentralTestSupport
+import Foundation
+import KioskStore
+import Sync
+import SyncProtocol
+import TestSupport
+import Testing
+
+@Suite("Sync: USB exports and relays carry only sealed envelopes", .serialized)
+struct CarryTests {
+    @Test("A USB export imported twice stores every record once, and holds nothing readable")
+    func exportImportedTwice() async throws {
+        try await withCentral(.sqlite) { central in
+            let box = try await TestBoxHome.provisioned(at: central)
+            try box.seed(700)
+            try box.closeVisit(named: "Zénobie Quillard")
+            let stick = temporaryDirectory("usb-stick")
+            defer { try? FileManager.default.removeItem(at: stick) }
+            let report = try Exporter.export(database: box.database, identity: box.identity, to: stick)
+            #expect(report.envelopes == 701)
+            #expect(report.files.count == 2)
+            #expect(!anyFile(under: stick, contains: "Zénobie"))
+            #expect(!anyFile(under: stick, contains: "\"answers\""))
+            #expect(!anyFile(under: stick, contains: "coverage"))
+
+            let first = try await central.service.importExport(from: stick)
+            #expect(first.accepted == 701)
+            #expect(first.refused.isEmpty)
+            let second = try await central.service.importExport(from: stick)
+            #expect(second.accepted == 0)
+            #expect(second.duplicates == 701)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 701)
+            // The box's next sync gets them acknowledged as duplicates.
+            let sync = await box.drainer().drain(ignoringBackoff: true)
+            #expect(sync.duplicates == 701)
+            #expect(try box.unacknowledged == 0)
+        }
+    }
+
+    @Test("An export file changed after signing is refused, and nothing of it is stored")
+    func tamperedExport() async throws {
+        try await withCentral(.sqlite) { central in
+            let box = try await TestBoxHome.provisioned(at: central)
+            try box.seed(3)
+            let stick = temporaryDirectory("usb-stick")
+            defer { try? FileManager.default.removeItem(at: stick) }
+            let report = try Exporter.export(database: box.database, identity: box.identity, to: stick)
+            let file = stick.appendingPathComponent("permanence-export").appendingPathComponent(report.files[0])
+            var text = try String(contentsOf: file, encoding: .utf8)
+            text = text.replacingOccurrences(of: "\"sequence\":1,", with: "\"sequence\":9,")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let summary = try await central.service.importExport(from: stick)
+            #expect(summary.accepted == 0)
+            #expect(summary.refused.first?.contains("bad-signature") == true)
+            #expect(try await central.storage.countEnvelopes(device: nil) == 0)
+        }
+    }
+
+    @Test("Box → relay → central with the relay killed in between: every record arrives once, the relay never holds a readable one")
+    func relayChain() async throws {
+        let central = try CentralProcess()
+        let relayData = temporaryDirectory("relay")
+        let relay = try CentralProcess(data: relayData, arguments: ["--relay-to", central.url.absoluteString, "--relay-token", try central.enrollToken()])
+        // The box enrols through the relay: the relay passes the token upstream and learns the box.
+        let box = try await TestBoxHome.provisioned(central: relay.url, token: try central.enrollToken())
+        try box.seed(400)
+        try box.closeVisit(named: "Zénobie Quillard")
+        _ = try await box.drainUntilEmpty(box.drainer(batchCount: 100))
+        #expect(try box.unacknowledged == 0)
+        relay.kill()
+        #expect(!anyFile(under: relayData, contains: "Zénobie"))
+        #expect(!anyFile(under: relayData, contains: "\"answers\""))
+        try relay.start()
+        // Bounded wait for the relay to forward everything upstream.
+        var count = 0
+        for _ in 0..<100 {
+            count = try central.recordCount()
+            if count == 401 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(count == 401)
+        let upstreamDevice = box.identity.enrolment.device
+        let perDevice = try central.command(["records", "count", "--device", upstreamDevice]).stdout.split(separator: "\n").last
+        #expect(perDevice == "401", "the central store sees the box's own device and envelope ids")
+    }
+}
