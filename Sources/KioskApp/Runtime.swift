@@ -37,8 +37,19 @@ public enum PINHasher {
     }
 }
 
+/// The box's sync, as the screens see it (the `Sync` library provides it once the box is enrolled).
+public protocol SyncControl: AnyObject, Sendable {
+    /// Asks for a sync pass now, ignoring the backoff.
+    func syncNow()
+    /// Lines for the mediator's status screen, in French.
+    var statusLines: [String] { get }
+}
+
 /// Runs the effects the app asks for, against the store, and answers with events.
 public final class KioskRuntime: @unchecked Sendable {
+    /// The background sync; nil while the box is not enrolled.
+    public var sync: SyncControl?
+
     public let database: AppDatabase
     public let content: KioskContent
     public let engine: RightsEngine
@@ -231,13 +242,17 @@ public final class KioskRuntime: @unchecked Sendable {
             case .syncNow:
                 let summary = try database.outboxSummary()
                 let waiting = (summary.counts[.queued] ?? 0) + (summary.counts[.sending] ?? 0)
-                return [.notice("Synchronisation : pas encore installée sur ce kiosque. \(waiting) dossier(s) attendent, en sécurité.")]
+                guard let sync else {
+                    return [.notice("Ce kiosque n'est pas enrôlé (kiosk provision). \(waiting) dossier(s) attendent, en sécurité.")]
+                }
+                sync.syncNow()
+                return [.notice("Synchronisation demandée : \(waiting) dossier(s) à envoyer. L'état s'affiche dans « État ».")]
             case .loadStatus:
                 let summary = try database.outboxSummary()
                 let waiting = (summary.counts[.queued] ?? 0) + (summary.counts[.sending] ?? 0)
                 var sync = ["Dossiers en attente d'envoi : \(waiting)", "Dossiers déjà reçus par le central : \(summary.counts[.acknowledged] ?? 0)"]
                 if let oldest = summary.oldestUnsent { sync.append("Le plus ancien attend depuis : \(oldest.prefix(16).replacingOccurrences(of: "T", with: " "))") }
-                sync.append("Le magasin central n'est pas encore configuré sur ce kiosque.")
+                sync += self.sync?.statusLines ?? ["Ce kiosque n'est pas enrôlé : lancez kiosk provision --central URL --token JETON."]
                 var printer = ["Imprimante des documents : \(self.printer)"]
                 let destinations = CupsClient().destinations()
                 printer += destinations.isEmpty ? ["Aucune file CUPS sur ce kiosque."] : destinations.map(\.summary)

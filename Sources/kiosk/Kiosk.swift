@@ -7,6 +7,7 @@ import Printers
 import KioskStore
 import Rights
 import RulesLoader
+import Sync
 import Terminal
 
 /// `kiosk`: the box's command line. Thin front end over the libraries.
@@ -211,6 +212,15 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Printer for documents: a CUPS queue or an ipp:// URI (default: the box's setting, else the CUPS default).")
     var printer: String?
 
+    @Option(name: .long, help: "Demo only: a central store to enrol the demo box with (with --token).")
+    var central: String?
+
+    @Option(name: .long, help: "Demo only: the one-time enrolment token for --central.")
+    var token: String?
+
+    @Option(name: .customLong("sync-interval"), help: "Seconds between two probes of the central store.")
+    var syncInterval: Int = 60
+
     func run() throws {
         let engine = try common.loadEngine()
         guard let contentDirectory = common.locator.contentDirectory() else {
@@ -246,6 +256,9 @@ struct Run: ParsableCommand {
         let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config,
                                    printing: printing, printer: PrinterTarget(printerName),
                                    ticketPrinter: ticketIDs.map { (vendor: $0.0, product: $0.1) })
+        let agent = try startSync(home: home, database: database, configured: box?.centralURL)
+        defer { agent?.stop() }
+        runtime.sync = agent.map(AgentControl.init)
         let session = TerminalSession()
         if demo {
             let demoHome = home

@@ -163,3 +163,63 @@ struct DemoCommand: ParsableCommand {
         }
     }
 }
+
+/// The background sync as the kiosk's screens see it.
+final class AgentControl: SyncControl {
+    let agent: SyncAgent
+    init(_ agent: SyncAgent) { self.agent = agent }
+
+    func syncNow() { agent.syncNow() }
+
+    var statusLines: [String] {
+        let status = agent.status
+        var lines = ["Magasin central : \(status.central) (kiosque \(agent.identity.enrolment.device.prefix(8)))"]
+        switch status.reachable {
+        case nil: lines.append("Pas encore essayé de le joindre.")
+        case true?: lines.append(status.running ? "Joignable — envoi en cours." : "Joignable.")
+        case false?: lines.append("Injoignable pour l'instant : les dossiers attendent, en sécurité. Nouvel essai automatique.")
+        }
+        if let report = status.lastReport {
+            lines.append("Dernier envoi : \(report.sent) reçu(s), \(report.duplicates) déjà là, \(report.refused.count) refusé(s).")
+            if let why = report.stoppedBecause { lines.append("Interrompu : \(why.prefix(70))") }
+        }
+        lines.append("Contenu : " + (status.contentVersion.map { "version \($0) du central" } ?? "version installée avec le kiosque"))
+        if let problem = status.contentProblem { lines.append("Mise à jour du contenu refusée : \(problem.prefix(60))") }
+        return lines
+    }
+}
+
+/// Runs async work from synchronous code (the terminal loop's command), waiting for its result.
+final class ResultBox<T>: @unchecked Sendable { var result: Result<T, any Error>? }
+
+func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+extension Run {
+    /// Starts the background sync when the box is enrolled (after provisioning the demo's home if asked).
+    func startSync(home: URL, database: AppDatabase, configured: String?) throws -> SyncAgent? {
+        if demo, let central, let token, let url = URL(string: central) {
+            do {
+                _ = try blocking { try await BoxIdentity.provision(home: home, central: url, token: token, name: "démo") }
+            } catch {
+                Output.error("demo: could not enrol with \(central): \(error)")
+                throw ExitCode(3)
+            }
+        }
+        guard let identity = try? BoxIdentity.load(home: home) else { return nil }
+        database.installSealer(identity.sealer)
+        try database.sealUnsealed(with: identity.sealer)
+        let url = URL(string: configured ?? identity.enrolment.central) ?? URL(string: identity.enrolment.central)!
+        let agent = SyncAgent(database: database, identity: identity, home: home, central: url, interval: .seconds(syncInterval))
+        agent.start()
+        return agent
+    }
+}

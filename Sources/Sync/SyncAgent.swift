@@ -1,0 +1,98 @@
+import CentralClient
+import Foundation
+import KioskStore
+import SyncProtocol
+
+/// The box's background sync: it probes the central store (or relay) every `interval`, and when it answers,
+/// sends what is due and looks for new content. "Sync now" runs a pass at once, ignoring the backoff.
+/// Nothing here depends on the box's clock being right: only intervals are measured.
+public final class SyncAgent: @unchecked Sendable {
+    /// What the mediator's status screen shows.
+    public struct Status: Sendable, Equatable {
+        public var central: String
+        public var reachable: Bool?
+        public var lastPass: Date?
+        public var lastReport: DrainReport?
+        public var contentVersion: Int?
+        public var contentProblem: String?
+        public var running = false
+    }
+
+    public let drainer: Drainer
+    public let content: ContentStore
+    public let identity: BoxIdentity
+    public let interval: Duration
+    private let lock = NSLock()
+    private var state: Status
+    private var task: Task<Void, Never>?
+    private var wakeRequested = false
+
+    public init(database: AppDatabase, identity: BoxIdentity, home: URL, central: URL, interval: Duration = .seconds(60)) {
+        drainer = Drainer(database: database, identity: identity, client: CentralClient(baseURL: central, timeout: .seconds(20)))
+        content = ContentStore(home: home)
+        self.identity = identity
+        self.interval = interval
+        state = Status(central: central.absoluteString, contentVersion: content.installedVersion)
+    }
+
+    public var status: Status { lock.withLock { state } }
+
+    /// Starts the background loop. `onPass` is called after each pass (from a background task).
+    public func start(onPass: @escaping @Sendable (DrainReport?) -> Void = { _ in }) {
+        let interval = self.interval
+        task = Task.detached { [self] in
+            try? drainer.database.requeueInterruptedSends()
+            var manual = false
+            while !Task.isCancelled {
+                let report = await pass(manual: manual)
+                onPass(report)
+                // Sleep until the next probe, or until "sync now" asks (checked every quarter second).
+                let start = ContinuousClock.now
+                manual = false
+                while !Task.isCancelled, ContinuousClock.now - start < interval {
+                    if takeWakeRequest() { manual = true; break }
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
+        }
+    }
+
+    private func takeWakeRequest() -> Bool {
+        lock.withLock {
+            defer { wakeRequested = false }
+            return wakeRequested
+        }
+    }
+
+    /// Asks for a pass now (the mediator's "sync now").
+    public func syncNow() { lock.withLock { wakeRequested = true } }
+
+    public func stop() { task?.cancel() }
+
+    /// One pass: probe, send, fetch content. Returns nil when the central store did not answer.
+    @discardableResult
+    public func pass(manual: Bool) async -> DrainReport? {
+        lock.withLock { state.running = true }
+        defer { lock.withLock { state.running = false } }
+        let reachable = await drainer.client.isReachable()
+        lock.withLock {
+            state.reachable = reachable
+            state.lastPass = Date()
+        }
+        guard reachable else { return nil }
+        let report = await drainer.drain(ignoringBackoff: manual)
+        lock.withLock { state.lastReport = report }
+        do {
+            if let version = try await content.update(client: drainer.client, contentKey: ContentVerificationKey(identity.contentKey)) {
+                try? drainer.database.audit(actor: "system", action: "content_installed", detail: "version \(version)")
+                lock.withLock {
+                    state.contentVersion = version
+                    state.contentProblem = nil
+                }
+            }
+        } catch {
+            lock.withLock { state.contentProblem = String(describing: error).prefix(200).description }
+        }
+        return report
+    }
+}
