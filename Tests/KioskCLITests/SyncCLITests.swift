@@ -1,0 +1,124 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Command lines: provision, demo seed, sync, export, import", .serialized)
+struct SyncCLITests {
+    static let kiosk = Repository.builtProduct("kiosk")
+
+    func kiosk(_ arguments: [String], home: URL) throws -> ProcessResult {
+        try runProcess(Self.kiosk, arguments + ["--home", home.path], currentDirectory: Repository.root, timeout: 180)
+    }
+
+    @Test("Provision, seed 2,000 visits, sync: every one arrives once and a second sync sends nothing")
+    func provisionSeedSync() throws {
+        let central = try CentralProcess()
+        let token = try central.enrollToken()
+        #expect(token.count == 19, "the token alone on the last line: \(token)")
+        let home = temporaryDirectory("cli-box")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let seeded = try kiosk(["demo", "seed", "--visits", "2000"], home: home)
+        #expect(seeded.status == 0, "\(seeded.stderr)")
+        let provision = try kiosk(["provision", "--central", central.url.absoluteString, "--token", token], home: home)
+        #expect(provision.status == 0, "\(provision.stderr)")
+        #expect(provision.stdout.contains("2000 waiting record(s) sealed"))
+        let keyMode = try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent("keys/device.key").path)[.posixPermissions] as? Int
+        #expect(keyMode == 0o600)
+        let sync = try kiosk(["sync", "--once"], home: home)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stdout.contains("sent 2000, already there 0, refused 0, still waiting 0"))
+        #expect(try central.recordCount() == 2000)
+        let again = try kiosk(["sync", "--once"], home: home)
+        #expect(again.stdout.contains("sent 0, already there 0, refused 0, still waiting 0"))
+        #expect(try central.recordCount() == 2000)
+        // The token was used once.
+        let second = try kiosk(["provision", "--central", central.url.absoluteString, "--token", token], home: temporaryDirectory("cli-box2"))
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("invalid-token"))
+    }
+
+    @Test("First boot takes the token from the configuration and erases it")
+    func tokenFromConfiguration() throws {
+        let central = try CentralProcess()
+        let home = temporaryDirectory("cli-box")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let configuration = """
+            place: "Mairie de Quillan"
+            # the central store
+            central_url: \(central.url.absoluteString)
+            enrolment_token: \(try central.enrollToken())
+            """
+        try configuration.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        let provision = try kiosk(["provision"], home: home)
+        #expect(provision.status == 0, "\(provision.stderr)")
+        let after = try String(contentsOf: home.appendingPathComponent("kiosk.yaml"), encoding: .utf8)
+        #expect(after.contains("enrolment_token:\n") || after.hasSuffix("enrolment_token:"))
+        #expect(after.contains("# the central store"))
+        let devices = try central.command(["devices", "list"])
+        #expect(devices.stdout.contains("Mairie de Quillan"))
+    }
+
+    @Test("Sync without enrolment says what to do and exits 3")
+    func syncWithoutEnrolment() throws {
+        let home = temporaryDirectory("cli-box")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = try kiosk(["sync", "--once"], home: home)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("kiosk provision"))
+    }
+
+    @Test("A USB export imported twice with central import: stored once, then all already stored")
+    func exportAndImportTwice() throws {
+        let central = try CentralProcess()
+        let home = temporaryDirectory("cli-box")
+        let stick = temporaryDirectory("cli-stick")
+        defer {
+            try? FileManager.default.removeItem(at: home)
+            try? FileManager.default.removeItem(at: stick)
+        }
+        _ = try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home)
+        _ = try kiosk(["demo", "seed", "--visits", "120"], home: home)
+        let export = try kiosk(["export", "--to", stick.path], home: home)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.contains("exported 120 sealed record(s)"))
+        let first = try central.command(["import", stick.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("120 new, 0 already stored, 0 refused"))
+        let second = try central.command(["import", stick.path])
+        #expect(second.stdout.contains("0 new, 120 already stored, 0 refused"))
+        #expect(try central.recordCount() == 120)
+        let missing = try central.command(["import", stick.appendingPathComponent("nothing-here").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("kiosk export"))
+    }
+
+    @Test("central content publish refuses invalid content with the problems, exit 2")
+    func publishRefusesInvalidContent() throws {
+        let central = try CentralProcess()
+        let broken = temporaryDirectory("cli-content")
+        defer { try? FileManager.default.removeItem(at: broken) }
+        try FileManager.default.createDirectory(at: broken.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        let result = try central.command(["content", "publish", broken.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("problem"))
+        let good = try central.command(["content", "publish", Repository.root.appendingPathComponent("Kiosk").path])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("published content version 1"))
+    }
+
+    @Test("Revoking a device from the command line stops its uploads")
+    func revokeFromCommandLine() throws {
+        let central = try CentralProcess()
+        let home = temporaryDirectory("cli-box")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let provision = try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home)
+        let device = try #require(provision.stdout.split(separator: " ").dropFirst(2).first.map(String.init))
+        #expect(try central.command(["devices", "revoke", device]).status == 0)
+        _ = try kiosk(["demo", "seed", "--visits", "3"], home: home)
+        let sync = try kiosk(["sync", "--once", "--no-content"], home: home)
+        #expect(sync.status == 1)
+        #expect(sync.stderr.contains("revoked-device"))
+        #expect(try central.recordCount() == 0)
+    }
+}
