@@ -92,7 +92,7 @@ let package = Package(
         ),
         // bench uses TestSupport's ippeveprinter harness to time a print on loopback.
         .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
-                                                        "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "Central",
+                                                        "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "CentralClient",
                                                         .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).

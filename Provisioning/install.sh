@@ -7,7 +7,7 @@
 # - /usr/bin/kiosk; the content under /usr/share/permanence (rules, questionnaires, directory,
 #   territory, samples, printing);
 # - /etc/permanence/kiosk.yaml (configuration, kept on upgrade), /var/lib/permanence (data, 0700, kept);
-# - systemd units (kiosk on tty1, hourly purge), a udev rule for the configured ticket printer;
+# - systemd units (first-boot enrolment and kiosk on tty1, hourly purge), a udev rule for the configured ticket printer;
 # - on a real system (no --root): the Debian packages it needs, the CUPS queue, units enabled.
 # Idempotent: a second run changes nothing; an upgrade keeps data and configuration.
 set -euo pipefail
@@ -98,12 +98,14 @@ while IFS= read -r -d '' file; do
     put "$file" "$ROOT/usr/share/permanence/printing/$relative" 644 0 0
 done < <(find Printing -type f ! -name 'README.md' -print0 | sort -z)
 
-# Configuration (kept on upgrade) and data (0700, kept).
+# Configuration (kept on upgrade) and data (0700, kept). The kiosk group may write the configuration
+# file (not the directory) so that first-boot enrolment can erase the one-time token it used; the
+# kiosk service itself sees /etc read-only (ProtectSystem=strict).
 directory "$ROOT/etc/permanence" 750 0 "$GROUP_ID"
 if [ ! -f "$ROOT/etc/permanence/kiosk.yaml" ]; then
-    put Provisioning/kiosk.yaml "$ROOT/etc/permanence/kiosk.yaml" 640 0 "$GROUP_ID"
+    put Provisioning/kiosk.yaml "$ROOT/etc/permanence/kiosk.yaml" 660 0 "$GROUP_ID"
 else
-    settle "$ROOT/etc/permanence/kiosk.yaml" 640 0 "$GROUP_ID"
+    settle "$ROOT/etc/permanence/kiosk.yaml" 660 0 "$GROUP_ID"
 fi
 directory "$ROOT/var/lib/permanence" 700 "$USER_ID" "$GROUP_ID"
 
@@ -141,7 +143,7 @@ if [ -z "$ROOT" ]; then
     esac
     systemctl daemon-reload
     udevadm control --reload-rules 2>/dev/null || true
-    systemctl enable --quiet permanence-kiosk.service permanence-purge.timer
+    systemctl enable --quiet permanence-provision.service permanence-kiosk.service permanence-purge.timer
 fi
 
 if [ "$changed" = 1 ]; then echo "Permanence installed in ${ROOT:-/}."; else echo "Permanence already up to date in ${ROOT:-/}: nothing changed."; fi

@@ -8,6 +8,9 @@ import Terminal
 import Documents
 import Printers
 import TestSupport
+import CentralClient
+import GRDB
+import Sync
 
 // `bench`: the project's speed and memory figures, one line each: `name value unit`.
 // Build in release (tools/bench does it): numbers from a debug build mean nothing.
@@ -249,6 +252,58 @@ if let kioskContent = ContentLoader.load(directory: content).content,
     } else {
         FileHandle.standardError.write(Data("bench: ippeveprinter not available; no print figure\n".utf8))
     }
+}
+
+// Sync: 10,000 queued visits from a box to a central store on loopback (a separate `central` process),
+// beside a bare SQLite insert of the same rows; then the same into a central store on PostgreSQL.
+func syncBench(label: String, centralArguments: [String]) throws -> (seconds: Double, envelopes: [Data])? {
+    let central = try CentralProcess(arguments: centralArguments)
+    let home = temporaryDirectory("bench-box")
+    defer { try? FileManager.default.removeItem(at: home) }
+    let identity = try blockingRun { try await BoxIdentity.provision(home: home, central: central.url, token: try central.enrollToken(), name: "bench") }
+    let check = ContentCheck.run(directory: content)
+    _ = try DemoSeed.seed(databaseAt: home.appendingPathComponent("kiosk.sqlite"), count: 10_000, content: check.content!,
+                          parameters: check.parameters!, until: Date(), sealer: identity.sealer)
+    let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"))
+    let drainer = Drainer(database: database, identity: identity, client: CentralClient(baseURL: central.url))
+    let start = now()
+    let result = try blockingRun { await drainer.drain(ignoringBackoff: true) }
+    let seconds = now() - start
+    guard result.sent == 10_000, try central.recordCount() == 10_000 else {
+        FileHandle.standardError.write(Data("bench: \(label) sync sent \(result.sent) (\(result.stoppedBecause ?? "")); no figure\n".utf8))
+        return nil
+    }
+    return (seconds, try database.writer.read { try Data.fetchAll($0, sql: "SELECT payload FROM outbox") })
+}
+
+do {
+    if let sqlite = try syncBench(label: "SQLite", centralArguments: []) {
+        report("sync_10000_visits_box_to_central_sqlite", sqlite.seconds, "s")
+        // The same rows inserted bare into SQLite (one transaction, synchronous FULL), for the ratio.
+        let bare = temporaryDirectory("bench-bare")
+        defer { try? FileManager.default.removeItem(at: bare) }
+        let pool = try DatabasePool(path: bare.appendingPathComponent("bare.sqlite").path)
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL; CREATE TABLE envelope (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
+        let start = now()
+        try pool.write { db in
+            let statement = try db.makeStatement(sql: "INSERT INTO envelope (body) VALUES (?)")
+            for body in sqlite.envelopes { try statement.execute(arguments: [body]) }
+        }
+        let bareSeconds = now() - start
+        report("bare_sqlite_insert_of_the_same_10000_rows", bareSeconds * 1000, "ms")
+        report("sync_to_bare_insert_ratio", sqlite.seconds / bareSeconds, "x")
+    }
+    if PostgresServer.isAvailable {
+        let postgres = try PostgresServer(fsync: true)
+        if let result = try syncBench(label: "PostgreSQL", centralArguments: ["--database", try postgres.makeDatabase()]) {
+            report("sync_10000_visits_box_to_central_postgres", result.seconds, "s")
+            report("central_ingest_postgres_envelopes_per_second", 10_000 / result.seconds, "envelopes/s")
+        }
+    } else {
+        FileHandle.standardError.write(Data("bench: PostgreSQL not installed; no PostgreSQL figure\n".utf8))
+    }
+} catch {
+    FileHandle.standardError.write(Data("bench: sync figures failed: \(error)\n".utf8))
 }
 
 // Peak memory of this process (VmHWM), for the record.

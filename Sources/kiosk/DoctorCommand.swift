@@ -1,5 +1,7 @@
 import ArgumentParser
+import CentralClient
 import Foundation
+import Sync
 import Intake
 import KioskApp
 import KioskStore
@@ -145,15 +147,50 @@ struct DoctorCommand: ParsableCommand {
         }
 
         // Central store and enrolment.
-        if let central = configuration?.centralURL, let url = URL(string: central), let host = url.host {
-            let port = url.port ?? (url.scheme == "https" ? 443 : 80)
-            add("central", Self.reachable(host: host, port: port) ? .ok : .problem,
-                Self.reachable(host: host, port: port) ? "Le serveur central \(central) répond." : "Le serveur central \(central) ne répond pas — vérifiez le réseau (routeur 4G, Wi-Fi) et réessayez plus tard.")
+        var identity: BoxIdentity?
+        do {
+            identity = try BoxIdentity.load(home: home)
+        } catch BoxIdentity.LoadError.notEnrolled {
+            identity = nil
+        } catch {
+            add("enrolment", .problem, "Les fichiers d'enrôlement sont illisibles (\(error)) — réenrôlez le kiosque avec un nouveau jeton (kiosk provision).")
+        }
+        let centralText = configuration?.centralURL ?? identity?.enrolment.central
+        if let centralText, let url = URL(string: centralText) {
+            let client = CentralClient(baseURL: url, timeout: .seconds(5))
+            let reachable = (try? blockingRun { await client.isReachable(timeout: .seconds(5)) }) ?? false
+            add("central", reachable ? .ok : .problem,
+                reachable ? "Le serveur central \(centralText) répond." : "Le serveur central \(centralText) ne répond pas — vérifiez le réseau (routeur 4G, Wi-Fi) et réessayez plus tard.")
+            if let identity, reachable, let database {
+                let signer = identity.signer(database: database)
+                let device = identity.enrolment.device
+                do {
+                    let key = try blockingRun { try await client.deviceKey(device, signer: signer) }
+                    if key.revoked {
+                        add("enrolment", .problem, "Le central a révoqué ce kiosque — demandez un nouveau jeton à la coordination et réenrôlez-le.")
+                    } else {
+                        add("enrolment", .ok, "Le kiosque est enrôlé (\(device.prefix(8))) et le central le reconnaît.")
+                    }
+                } catch let error as ClientError {
+                    if case .refused(_, let problem) = error, problem.code == .revokedDevice {
+                        add("enrolment", .problem, "Le central a révoqué ce kiosque — demandez un nouveau jeton à la coordination et réenrôlez-le.")
+                    } else if case .refused(_, let problem) = error, problem.code == .unknownDevice {
+                        add("enrolment", .problem, "Le central ne connaît pas ce kiosque (enrôlé auprès d'un autre central ?) — vérifiez central_url ou réenrôlez-le.")
+                    } else {
+                        add("enrolment", .warning, "L'enrôlement n'a pas pu être vérifié : \(error).")
+                    }
+                } catch {
+                    add("enrolment", .warning, "L'enrôlement n'a pas pu être vérifié : \(error).")
+                }
+            } else if identity != nil {
+                add("enrolment", .ok, "Le kiosque a son identité (non vérifiée : central injoignable).")
+            }
         } else {
             add("central", .warning, "Pas de serveur central configuré : les dossiers attendent dans la boîte d'envoi.")
         }
-        let enrolled = FileManager.default.fileExists(atPath: keys.appendingPathComponent("device.key").path)
-        add("enrolment", enrolled ? .ok : .warning, enrolled ? "Le kiosque a son identité." : "Le kiosque n'est pas encore enregistré — lancez kiosk provision avec un jeton.")
+        if identity == nil, !checks.contains(where: { $0.check == "enrolment" }) {
+            add("enrolment", .warning, "Le kiosque n'est pas encore enrôlé — lancez kiosk provision --central URL --token JETON.")
+        }
 
         // Outbox.
         if let database, let summary = try? database.outboxSummary() {
@@ -175,27 +212,6 @@ struct DoctorCommand: ParsableCommand {
             }
         }
         if checks.contains(where: { $0.status == .problem }) { throw ExitCode(1) }
-    }
-
-    /// A TCP connection to host:port opens within two seconds.
-    static func reachable(host: String, port: Int) -> Bool {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &result) == 0, let first = result else { return false }
-        defer { freeaddrinfo(result) }
-        let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        if connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return true }
-        guard errno == EINPROGRESS else { return false }
-        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-        guard poll(&descriptor, 1, 2_000) == 1 else { return false }
-        var error: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
-        return error == 0
     }
 
     /// `kiosk doctor usb`: every USB device with its class, vendor and product.

@@ -73,7 +73,8 @@ struct Provision: AsyncParsableCommand {
         if fromConfiguration {
             let configurationURL = common.locator.configurationURL
             if let text = try? String(contentsOf: configurationURL, encoding: .utf8) {
-                try BoxConfiguration.erasingToken(in: text).write(to: configurationURL, atomically: true, encoding: .utf8)
+                // In place (not by rename): on a box only the file, not /etc/permanence, is writable by the kiosk user.
+                try BoxConfiguration.erasingToken(in: text).write(to: configurationURL, atomically: false, encoding: .utf8)
             }
         }
         // Records queued before enrolment are sealed now.
@@ -189,26 +190,12 @@ final class AgentControl: SyncControl {
     }
 }
 
-/// Runs async work from synchronous code (the terminal loop's command), waiting for its result.
-final class ResultBox<T>: @unchecked Sendable { var result: Result<T, any Error>? }
-
-func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return try box.result!.get()
-}
-
 extension Run {
     /// Starts the background sync when the box is enrolled (after provisioning the demo's home if asked).
     func startSync(home: URL, database: AppDatabase, configured: String?) throws -> SyncAgent? {
         if demo, let central, let token, let url = URL(string: central) {
             do {
-                _ = try blocking { try await BoxIdentity.provision(home: home, central: url, token: token, name: "démo") }
+                _ = try blockingRun { try await BoxIdentity.provision(home: home, central: url, token: token, name: "démo") }
             } catch {
                 Output.error("demo: could not enrol with \(central): \(error)")
                 throw ExitCode(3)

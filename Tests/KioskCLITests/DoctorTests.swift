@@ -103,6 +103,24 @@ struct DoctorTests {
         #expect(line(result, "central")?.hasPrefix("PROBLEM") == true, "\(result.stdout)")
     }
 
+    @Test("An enrolment the central store recognises is OK; a revoked one is a PROBLEM")
+    func enrolmentChecked() throws {
+        let central = try CentralProcess()
+        let home = try home()
+        let provision = try runProcess(Repository.builtProduct("kiosk"), ["provision", "--home", home.path, "--central", central.url.absoluteString,
+                                                                           "--token", try central.enrollToken()])
+        #expect(provision.status == 0, "\(provision.stderr)")
+        let device = try #require(provision.stdout.split(separator: " ").dropFirst(2).first.map(String.init))
+        let healthy = try doctor(home)
+        #expect(line(healthy, "central")?.hasPrefix("OK") == true, "\(healthy.stdout)")
+        #expect(line(healthy, "enrolment")?.hasPrefix("OK") == true, "\(healthy.stdout)")
+        _ = try central.command(["devices", "revoke", device])
+        let revoked = try doctor(home)
+        #expect(revoked.status == 1)
+        #expect(line(revoked, "enrolment")?.hasPrefix("PROBLEM") == true, "\(revoked.stdout)")
+        #expect(line(revoked, "enrolment")?.contains("révoqué") == true)
+    }
+
     @Test("Keys readable by other users are a PROBLEM")
     func openKeys() throws {
         let home = try home()

@@ -39,7 +39,8 @@ struct ProvisioningTests {
         let expected: [(String, String, String)] = [
             ("usr/bin/kiosk", "755", "0:0"),
             ("etc/permanence", "750", "0:990"),
-            ("etc/permanence/kiosk.yaml", "640", "0:990"),
+            ("etc/permanence/kiosk.yaml", "660", "0:990"),
+            ("etc/systemd/system/permanence-provision.service", "644", "0:0"),
             ("var/lib/permanence", "700", "990:990"),
             ("usr/share/permanence/rules/c2s.yaml", "644", "0:0"),
             ("usr/share/permanence/questionnaires/checkin.yaml", "644", "0:0"),

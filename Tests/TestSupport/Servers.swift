@@ -102,7 +102,8 @@ public final class PostgresServer: @unchecked Sendable {
 
     public static var isAvailable: Bool { binaries != nil }
 
-    public init() throws {
+    /// `fsync: false` for tests (speed); benchmarks keep PostgreSQL's durable default.
+    public init(fsync: Bool = false) throws {
         guard let binaries = Self.binaries else {
             throw NSError(domain: "postgres", code: 1, userInfo: [NSLocalizedDescriptionKey: "PostgreSQL is not installed (apt-get install postgresql)"])
         }
@@ -118,7 +119,7 @@ public final class PostgresServer: @unchecked Sendable {
         let initdb = run("initdb", ["-D", data, "-U", "permanence", "--auth=trust", "-E", "UTF8", "--no-sync"])
         guard initdb.status == 0 else { throw failure("initdb", initdb.output) }
         let start = run("pg_ctl", ["-D", data, "-l", directory.appendingPathComponent("log").path, "-w", "-t", "30",
-                                   "-o", "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+                                   "-o", "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=\(fsync ? "on" : "off")", "start"])
         guard start.status == 0 else { throw failure("pg_ctl start", start.output + ((try? String(contentsOfFile: directory.appendingPathComponent("log").path, encoding: .utf8)) ?? "")) }
         let create = run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "permanence", "permanence"])
         guard create.status == 0 else { throw failure("createdb", create.output) }
