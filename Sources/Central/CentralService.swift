@@ -263,15 +263,15 @@ public final class CentralService: Sendable {
                 guard Seal.verify(envelope, signedBy: signer) else {
                     throw Problem(.badEnvelopeSignature, "envelope \(envelope.id) was altered or not signed by its device")
                 }
-                var record: Data?
+                var stats: [StatKey] = []
                 if opens, let recordsKey {
                     let plaintext = try Seal.open(envelope, with: recordsKey)
                     guard (try? JSONSerialization.jsonObject(with: plaintext)) is [String: Any] else {
                         throw Problem(.unreadableEnvelope, "envelope \(envelope.id) does not hold a JSON record")
                     }
-                    record = plaintext
+                    stats = StatExtraction.keys(kind: envelope.kind, payload: plaintext)
                 }
-                return .success(try IncomingEnvelope(envelope: envelope, via: via, record: record))
+                return .success(try IncomingEnvelope(envelope: envelope, via: via, stats: stats))
             } catch let problem as Problem {
                 return .failure(problem)
             } catch {

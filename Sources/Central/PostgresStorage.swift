@@ -52,11 +52,16 @@ public final class PostgresStorage: CentralStorage {
                     received_at TEXT NOT NULL, forwarded_at TEXT)
                 """,
                 "CREATE INDEX IF NOT EXISTS envelope_by_device ON envelope(device, sequence)",
+                "DROP TABLE IF EXISTS record",
                 """
-                CREATE TABLE IF NOT EXISTS record (envelope_id TEXT PRIMARY KEY REFERENCES envelope(id), device TEXT NOT NULL,
-                    kind TEXT NOT NULL, schema INTEGER NOT NULL, payload TEXT NOT NULL)
+                CREATE TABLE IF NOT EXISTS stat_count (day TEXT NOT NULL, commune TEXT NOT NULL, metric TEXT NOT NULL, value TEXT NOT NULL,
+                    count BIGINT NOT NULL CHECK (count >= 0), PRIMARY KEY (day, commune, metric, value))
                 """,
-                "CREATE INDEX IF NOT EXISTS record_by_kind ON record(kind)",
+                "CREATE TABLE IF NOT EXISTS app_user (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at TEXT NOT NULL)",
+                """
+                CREATE TABLE IF NOT EXISTS session (token_hash TEXT PRIMARY KEY, "user" TEXT NOT NULL REFERENCES app_user(name) ON DELETE CASCADE,
+                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL)
+                """,
                 "CREATE TABLE IF NOT EXISTS content_bundle (version INTEGER PRIMARY KEY, manifest TEXT NOT NULL, signature TEXT NOT NULL, published_at TEXT NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
                 "SELECT pg_advisory_unlock(7319)",
@@ -152,9 +157,6 @@ public final class PostgresStorage: CentralStorage {
         let fingerprints = envelopes.map(\.fingerprint)
         let bodies = envelopes.map { String(decoding: $0.body, as: UTF8.self) }
         let vias = envelopes.map(\.via)
-        let withRecord = envelopes.filter { $0.record != nil }
-        let recordIDs = withRecord.map(\.envelope.id)
-        let recordPayloads = withRecord.map { String(decoding: $0.record!, as: UTF8.self) }
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             var inserted = Set<String>()
@@ -167,13 +169,19 @@ public final class PostgresStorage: CentralStorage {
                 ON CONFLICT (id) DO NOTHING RETURNING id
                 """, logger: logger)
             for try await id in rows.decode(String.self) { inserted.insert(id) }
-            if !recordIDs.isEmpty && !inserted.isEmpty {
+            // Statistics of the envelopes inserted now (not of duplicates), summed per key.
+            var sums: [StatKey: Int64] = [:]
+            for item in envelopes where inserted.contains(item.envelope.id) {
+                for key in item.stats { sums[key, default: 0] += 1 }
+            }
+            if !sums.isEmpty {
+                let keys = Array(sums.keys)
+                let days = keys.map(\.day), communes = keys.map(\.commune), metrics = keys.map(\.metric), values = keys.map(\.value)
+                let counts = keys.map { sums[$0]! }
                 try await connection.query("""
-                    INSERT INTO record (envelope_id, device, kind, schema, payload)
-                    SELECT e.id, e.device, e.kind, e.schema, t.payload
-                    FROM unnest(\(recordIDs)::text[], \(recordPayloads)::text[]) AS t(id, payload)
-                    JOIN envelope e ON e.id = t.id
-                    WHERE e.received_at = \(receivedAt) AND NOT EXISTS (SELECT 1 FROM record r WHERE r.envelope_id = t.id)
+                    INSERT INTO stat_count (day, commune, metric, value, count)
+                    SELECT * FROM unnest(\(days)::text[], \(communes)::text[], \(metrics)::text[], \(values)::text[], \(counts)::bigint[])
+                    ON CONFLICT (day, commune, metric, value) DO UPDATE SET count = stat_count.count + excluded.count
                     """, logger: logger)
             }
             var existing: [String: String] = [:]
@@ -241,12 +249,53 @@ public final class PostgresStorage: CentralStorage {
         return nil
     }
 
-    public func records(kind: String) async throws -> [Data] {
+    public func statCounts(from: String, to: String, commune: String?) async throws -> [StatRow] {
         try await migrate()
-        var out: [Data] = []
-        for try await payload in try await client.query("SELECT payload FROM record WHERE kind = \(kind) ORDER BY envelope_id", logger: logger).decode(String.self) {
-            out.append(Data(payload.utf8))
+        let query: PostgresQuery = commune.map {
+            "SELECT day, commune, metric, value, count FROM stat_count WHERE day BETWEEN \(from) AND \(to) AND commune = \($0)"
+        } ?? "SELECT day, commune, metric, value, count FROM stat_count WHERE day BETWEEN \(from) AND \(to)"
+        var rows: [StatRow] = []
+        for try await (day, commune, metric, value, count) in try await client.query(query, logger: logger).decode((String, String, String, String, Int64).self) {
+            rows.append(StatRow(day: day, commune: commune, metric: metric, value: value, count: Int(count)))
         }
-        return out
+        return rows
+    }
+
+    public func addUser(_ user: UserRecord, at: String) async throws -> Bool {
+        try await migrate()
+        var added = false
+        for try await _ in try await client.query("""
+            INSERT INTO app_user (name, password_hash, created_at) VALUES (\(user.name), \(user.passwordHash), \(at)) ON CONFLICT (name) DO NOTHING RETURNING name
+            """, logger: logger) { added = true }
+        return added
+    }
+
+    public func user(_ name: String) async throws -> UserRecord? {
+        try await migrate()
+        for try await (name, hash) in try await client.query("SELECT name, password_hash FROM app_user WHERE name = \(name)", logger: logger).decode((String, String).self) {
+            return UserRecord(name: name, passwordHash: hash)
+        }
+        return nil
+    }
+
+    public func createSession(tokenHash: String, user: String, createdAt: String, expiresAt: String) async throws {
+        try await migrate()
+        try await client.query("DELETE FROM session WHERE expires_at <= \(createdAt)", logger: logger)
+        try await client.query("""
+            INSERT INTO session (token_hash, "user", created_at, expires_at) VALUES (\(tokenHash), \(user), \(createdAt), \(expiresAt))
+            """, logger: logger)
+    }
+
+    public func sessionUser(tokenHash: String, now: String) async throws -> String? {
+        try await migrate()
+        for try await user in try await client.query("""
+            SELECT "user" FROM session WHERE token_hash = \(tokenHash) AND expires_at > \(now)
+            """, logger: logger).decode(String.self) { return user }
+        return nil
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await migrate()
+        try await client.query("DELETE FROM session WHERE token_hash = \(tokenHash)", logger: logger)
     }
 }

@@ -74,6 +74,31 @@ public final class SQLiteStorage: CentralStorage {
                 BEGIN SELECT RAISE(ABORT, 'envelope: stored envelopes are never deleted'); END;
                 """)
         }
+        migrator.registerMigration("central-v2-statistics") { db in
+            // Opened records are no longer kept: only the sums the statistics need.
+            try db.execute(sql: """
+                DROP TABLE record;
+                CREATE TABLE stat_count (
+                    day TEXT NOT NULL,
+                    commune TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    count INTEGER NOT NULL CHECK (count >= 0),
+                    PRIMARY KEY (day, commune, metric, value)
+                ) WITHOUT ROWID;
+                CREATE TABLE app_user (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE session (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    user TEXT NOT NULL REFERENCES app_user(name) ON DELETE CASCADE,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -142,14 +167,17 @@ public final class SQLiteStorage: CentralStorage {
                 INSERT INTO envelope (id, device, kind, schema, sequence, box_created_at, fingerprint, body, via, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
                 """)
-            let insertRecord = try db.cachedStatement(sql: "INSERT INTO record (envelope_id, device, kind, schema, payload) VALUES (?, ?, ?, ?, ?)")
+            let addStat = try db.cachedStatement(sql: """
+                INSERT INTO stat_count (day, commune, metric, value, count) VALUES (?, ?, ?, ?, 1)
+                ON CONFLICT(day, commune, metric, value) DO UPDATE SET count = count + 1
+                """)
             let existing = try db.cachedStatement(sql: "SELECT fingerprint FROM envelope WHERE id = ?")
             for item in envelopes {
                 let e = item.envelope
                 try insert.execute(arguments: [e.id, e.device, e.kind, e.schema, e.sequence, e.createdAt, item.fingerprint, item.body, item.via, receivedAt])
                 if db.changesCount == 1 {
-                    if let record = item.record {
-                        try insertRecord.execute(arguments: [e.id, e.device, e.kind, e.schema, record])
+                    for key in item.stats {
+                        try addStat.execute(arguments: [key.day, key.commune, key.metric, key.value])
                     }
                     outcomes.append(.accepted)
                 } else {
@@ -214,7 +242,48 @@ public final class SQLiteStorage: CentralStorage {
         }
     }
 
-    public func records(kind: String) async throws -> [Data] {
-        try await pool.read { db in try Data.fetchAll(db, sql: "SELECT payload FROM record WHERE kind = ? ORDER BY envelope_id", arguments: [kind]) }
+    public func statCounts(from: String, to: String, commune: String?) async throws -> [StatRow] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let commune {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM stat_count WHERE day BETWEEN ? AND ? AND commune = ?", arguments: [from, to, commune])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM stat_count WHERE day BETWEEN ? AND ?", arguments: [from, to])
+            }
+            return rows.map { StatRow(day: $0["day"], commune: $0["commune"], metric: $0["metric"], value: $0["value"], count: $0["count"]) }
+        }
+    }
+
+    public func addUser(_ user: UserRecord, at: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO app_user (name, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
+                           arguments: [user.name, user.passwordHash, at])
+            return db.changesCount == 1
+        }
+    }
+
+    public func user(_ name: String) async throws -> UserRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, password_hash FROM app_user WHERE name = ?", arguments: [name])
+                .map { UserRecord(name: $0["name"], passwordHash: $0["password_hash"]) }
+        }
+    }
+
+    public func createSession(tokenHash: String, user: String, createdAt: String, expiresAt: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [createdAt])
+            try db.execute(sql: "INSERT INTO session (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                           arguments: [tokenHash, user, createdAt, expiresAt])
+        }
+    }
+
+    public func sessionUser(tokenHash: String, now: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT user FROM session WHERE token_hash = ? AND expires_at > ?", arguments: [tokenHash, now])
+        }
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [tokenHash]) }
     }
 }

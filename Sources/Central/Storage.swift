@@ -22,19 +22,29 @@ public struct DeviceRecord: Sendable, Equatable, Codable {
 }
 
 /// An envelope ready to store: its wire form, its fingerprint, who uploaded it, and (on the central store,
-/// not on a relay) the opened record.
+/// not on a relay) what its opened record counts for. The opened record itself is not kept.
 public struct IncomingEnvelope: Sendable {
     public var envelope: Envelope
     public var fingerprint: String
     public var body: Data
     public var via: String
-    public var record: Data?
-    public init(envelope: Envelope, via: String, record: Data?) throws {
+    public var stats: [StatKey]
+    public init(envelope: Envelope, via: String, stats: [StatKey]) throws {
         self.envelope = envelope
         self.fingerprint = Seal.fingerprint(envelope)
         self.body = try WireJSON.encode(envelope)
         self.via = via
-        self.record = record
+        self.stats = stats
+    }
+}
+
+/// A coordinator's account for the dashboard.
+public struct UserRecord: Sendable, Equatable {
+    public var name: String
+    public var passwordHash: String
+    public init(name: String, passwordHash: String) {
+        self.name = name
+        self.passwordHash = passwordHash
     }
 }
 
@@ -64,7 +74,8 @@ public protocol CentralStorage: Sendable {
     func revoke(_ id: String, at: String) async throws -> Bool
     /// Accepts `counter` if above the device's last one (and records it); otherwise returns the last one.
     func advanceCounter(device: String, to counter: Int64, at: String) async throws -> (accepted: Bool, last: Int64)
-    /// Stores the envelopes in one transaction; one outcome per envelope, in order.
+    /// Stores the envelopes in one transaction, and adds the statistics of those newly accepted;
+    /// one outcome per envelope, in order.
     func store(_ envelopes: [IncomingEnvelope], receivedAt: String) async throws -> [StoreOutcome]
     /// Number of envelopes stored, for one device or all.
     func countEnvelopes(device: String?) async throws -> Int
@@ -77,6 +88,13 @@ public protocol CentralStorage: Sendable {
     /// Content bundles.
     func publishContent(version: Int, signed: SignedManifest, at: String) async throws
     func latestContent() async throws -> (version: Int, signed: SignedManifest)?
-    /// The opened records of a kind received in a period (for statistics).
-    func records(kind: String) async throws -> [Data]
+    /// The stored sums for visit days in `from...to` (inclusive), for one commune or all.
+    func statCounts(from: String, to: String, commune: String?) async throws -> [StatRow]
+    /// Coordinators' accounts and their sessions (only hashes of session tokens are stored).
+    func addUser(_ user: UserRecord, at: String) async throws -> Bool
+    func user(_ name: String) async throws -> UserRecord?
+    func createSession(tokenHash: String, user: String, createdAt: String, expiresAt: String) async throws
+    /// The user of an unexpired session, or nil.
+    func sessionUser(tokenHash: String, now: String) async throws -> String?
+    func deleteSession(tokenHash: String) async throws
 }

@@ -33,10 +33,15 @@ public struct VisitRecord: Codable, Sendable, Equatable {
     public var closedAt: String?
     public var answers: [String: AnswerValue]
     public var rights: [RightFound]
+    /// Minutes between check-in and the mediator taking the visit (nil when not known). Both kinds carry it.
+    public var waitingMinutes: Int?
+    /// Documents printed for the visit (`cerfa-12504`, …), whatever the consent: counts need them.
+    public var printed: [String]?
 
     enum CodingKeys: String, CodingKey {
         case visitID = "visit_id", day, ticketNumber = "ticket_number", language
         case createdAt = "created_at", closedAt = "closed_at", answers, rights
+        case waitingMinutes = "waiting_minutes", printed
     }
 
     /// Questions whose answers anonymous counts may carry.
@@ -45,7 +50,8 @@ public struct VisitRecord: Codable, Sendable, Equatable {
     /// Builds the record for a visit; `share` decides between the full record and the counts.
     public static func make(share: Bool, visitID: String, day: String, ticketNumber: Int, language: String,
                             createdAt: String, closedAt: String, answers: [String: AnswerValue],
-                            questionnaires: [Questionnaire], evaluation: Evaluation?) -> (kind: String, record: VisitRecord) {
+                            questionnaires: [Questionnaire], evaluation: Evaluation?, waitingMinutes: Int? = nil,
+                            printed: [String] = []) -> (kind: String, record: VisitRecord) {
         let personal = Set(questionnaires.flatMap(\.questions).filter(\.personal).map(\.id))
         let rights = evaluation?.rights.map {
             RightFound(right: $0.right.rawValue, verdict: $0.verdict.rawValue, variant: $0.variant?.rawValue,
@@ -54,11 +60,13 @@ public struct VisitRecord: Codable, Sendable, Equatable {
         if share {
             let kept = answers.filter { !personal.contains($0.key) }
             return (kind, VisitRecord(visitID: visitID, day: day, ticketNumber: ticketNumber, language: language,
-                                      createdAt: createdAt, closedAt: closedAt, answers: kept, rights: rights))
+                                      createdAt: createdAt, closedAt: closedAt, answers: kept, rights: rights,
+                                      waitingMinutes: waitingMinutes, printed: printed.isEmpty ? nil : printed))
         }
         let counted = answers.filter { countedQuestions.contains($0.key) }
         return (countsKind, VisitRecord(visitID: nil, day: day, ticketNumber: nil, language: language,
-                                        createdAt: nil, closedAt: nil, answers: counted, rights: rights))
+                                        createdAt: nil, closedAt: nil, answers: counted, rights: rights,
+                                        waitingMinutes: waitingMinutes, printed: printed.isEmpty ? nil : printed))
     }
 
     /// Canonical JSON (sorted keys): the payload to seal.

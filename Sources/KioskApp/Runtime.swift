@@ -236,7 +236,9 @@ public final class KioskRuntime: @unchecked Sendable {
                 let closedAt = AppDatabase.timestamp(database.clock())
                 let (kind, record) = VisitRecord.make(share: visit.consent == .share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
                                                       language: visit.language, createdAt: visit.createdAt, closedAt: closedAt, answers: answers,
-                                                      questionnaires: content.questionnaires + [state.mediatorQuestionnaire], evaluation: evaluation)
+                                                      questionnaires: content.questionnaires + [state.mediatorQuestionnaire], evaluation: evaluation,
+                                                      waitingMinutes: try database.waitingMinutes(visitID: visitID),
+                                                      printed: try database.printedDocuments(visitID: visitID))
                 try database.close(visitID: visitID, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
                 return [.notice("Visite n° \(visit.ticketNumber) clôturée.")]
             case .syncNow:

@@ -121,3 +121,26 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// Minutes between a visit's check-in and the mediator first taking it (from the audit log), if they did.
+    public func waitingMinutes(visitID: String) throws -> Int? {
+        try writer.read { db in
+            guard let created = try String.fetchOne(db, sql: "SELECT created_at FROM visit WHERE id = ?", arguments: [visitID]),
+                  let seen = try String.fetchOne(db, sql: "SELECT MIN(at) FROM audit_log WHERE subject = ? AND action = 'status_with_mediator'",
+                                                 arguments: [visitID]) else { return nil }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let start = formatter.date(from: created), let end = formatter.date(from: seen) else { return nil }
+            return max(0, Int(end.timeIntervalSince(start) / 60))
+        }
+    }
+
+    /// The documents sent to a printer for a visit (submitted or completed), each once.
+    public func printedDocuments(visitID: String) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT document FROM print_job WHERE visit_id = ? AND state IN ('submitted', 'completed') ORDER BY document",
+                                arguments: [visitID])
+        }
+    }
+}

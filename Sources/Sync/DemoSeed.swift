@@ -78,10 +78,18 @@ public enum DemoSeed {
             let evaluation = try? engine.evaluate(situation)
             let (kind, record) = VisitRecord.make(share: share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
                                                   language: language, createdAt: visit.createdAt, closedAt: AppDatabase.timestamp(closing),
-                                                  answers: answers, questionnaires: questionnaires, evaluation: evaluation)
+                                                  answers: answers, questionnaires: questionnaires, evaluation: evaluation,
+                                                  waitingMinutes: Int(closing.timeIntervalSince(arrival) / 60 / 2),
+                                                  printed: formsPrinted(evaluation, &random))
             try database.close(visitID: visit.id, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
         }
         return count
+    }
+
+    /// The forms of the rights found, most of them printed (as a mediator would).
+    static func formsPrinted(_ evaluation: Evaluation?, _ random: inout Generator) -> [String] {
+        guard let evaluation else { return [] }
+        return evaluation.rights.filter { $0.verdict == .eligible }.compactMap { $0.form?.rawValue }.filter { _ in random.chance(0.7) }.sorted()
     }
 
     static let checkinQuestions: Set<String> = ["consent", "first_name", "birth_year", "commune", "reasons", "interpreter", "interpreter_language"]

@@ -1,0 +1,213 @@
+import Foundation
+import Intake
+
+/// One counted fact about a visit: on `day`, in `commune` ("" when not shared), `metric` had `value`.
+/// The central store keeps only sums of these (`stat_count`), never a row per visit.
+public struct StatKey: Sendable, Hashable {
+    public var day: String
+    public var commune: String
+    public var metric: String
+    public var value: String
+    public init(day: String, commune: String, metric: String, value: String) {
+        self.day = day
+        self.commune = commune
+        self.metric = metric
+        self.value = value
+    }
+}
+
+/// A stored sum.
+public struct StatRow: Sendable, Equatable {
+    public var day: String
+    public var commune: String
+    public var metric: String
+    public var value: String
+    public var count: Int
+    public init(day: String, commune: String, metric: String, value: String, count: Int) {
+        self.day = day
+        self.commune = commune
+        self.metric = metric
+        self.value = value
+        self.count = count
+    }
+}
+
+/// What a visit record counts for (pure).
+public enum StatExtraction {
+    /// The rights as the statistics name them.
+    public static let rights = ["puma", "c2s_free", "c2s_participation", "ame", "medecin_traitant"]
+    static let formOfRight = ["puma": "puma-request", "c2s_free": "cerfa-12504", "c2s_participation": "cerfa-12504",
+                              "ame": "cerfa-11573", "medecin_traitant": "cerfa-12485"]
+    public static let waitingBuckets = ["0-15", "15-30", "30-60", "60+"]
+
+    /// The keys a decrypted record adds one to. Unknown kinds or unreadable records count for nothing.
+    public static func keys(kind: String, payload: Data) -> [StatKey] {
+        guard kind == VisitRecord.kind || kind == VisitRecord.countsKind,
+              let record = try? JSONDecoder().decode(VisitRecord.self, from: payload),
+              record.day.count == 10 else { return [] }
+        var commune = ""
+        if kind == VisitRecord.kind, case .text(let code)? = record.answers["commune"] { commune = String(code.prefix(64)) }
+        var keys: [StatKey] = []
+        func add(_ metric: String, _ value: String) { keys.append(StatKey(day: record.day, commune: commune, metric: metric, value: value)) }
+        add("visits", "all")
+        add("language", record.language)
+        let printed = Set(record.printed ?? [])
+        for found in record.rights where found.verdict == "eligible" {
+            let name = found.right == "c2s" ? "c2s_\(found.variant ?? "free")" : found.right
+            guard rights.contains(name) else { continue }
+            add("right", name)
+            if let form = formOfRight[name], printed.contains(form) { add("right_printed", name) }
+        }
+        if case .choice(let gaveUp)? = record.answers["gave_up_care"] { add("gave_up_care", gaveUp) }
+        if case .choices(let reasons)? = record.answers["gave_up_reasons"] { for reason in Set(reasons) { add("gave_up_reason", reason) } }
+        if case .choices(let interests)? = record.answers["prevention_interest"] {
+            for interest in Set(interests) where interest != "none" { add("prevention", interest) }
+        }
+        if case .choices(let reasons)? = record.answers["reasons"] { for reason in Set(reasons) { add("reason", reason) } }
+        if let minutes = record.waitingMinutes {
+            add("waiting", minutes < 15 ? "0-15" : minutes < 30 ? "15-30" : minutes < 60 ? "30-60" : "60+")
+        }
+        return keys
+    }
+}
+
+/// A count as published: the number, or nothing when it is under the threshold (shown as "< 5").
+public struct PublishedCount: Codable, Sendable, Equatable {
+    public var count: Int?
+    public var display: String
+
+    public static func shown(_ value: Int) -> PublishedCount { PublishedCount(count: value, display: String(value)) }
+    public static func hidden(threshold: Int) -> PublishedCount { PublishedCount(count: nil, display: "< \(threshold)") }
+    public var isSuppressed: Bool { count == nil }
+}
+
+/// One line of a table: a label and its count.
+public struct StatLine: Codable, Sendable, Equatable {
+    public var key: String
+    public var label: String
+    public var count: PublishedCount
+    /// For rights: how many were followed by a printed form.
+    public var printed: PublishedCount?
+}
+
+/// The statistics for a period and territory, with small counts suppressed.
+public struct StatsReport: Codable, Sendable, Equatable {
+    public var from: String
+    public var to: String
+    public var commune: String?
+    public var threshold: Int
+    public var visits: PublishedCount
+    public var visitsByWeek: [StatLine]
+    public var visitsByCommune: [StatLine]
+    public var rights: [StatLine]
+    public var gaveUpCare: [StatLine]
+    public var gaveUpReasons: [StatLine]
+    public var prevention: [StatLine]
+    public var reasons: [StatLine]
+    public var languages: [StatLine]
+    public var waiting: [StatLine]
+}
+
+/// Suppression of small counts (pure). A cell under the threshold is hidden; and in any table whose total
+/// is published, a lone hidden cell would be recovered by subtraction, so the smallest other cell is hidden
+/// with it (secondary suppression), until every table hides none or at least two cells.
+public enum Suppression {
+    public static func apply(_ values: [Int], threshold: Int) -> [Bool] {
+        var hidden = values.map { $0 > 0 && $0 < threshold }
+        if hidden.filter({ $0 }).count == 1, values.count > 1 {
+            let candidates = values.indices.filter { !hidden[$0] && values[$0] > 0 }
+            if let smallest = candidates.min(by: { values[$0] < values[$1] }) {
+                hidden[smallest] = true
+            } else if let zero = values.indices.first(where: { !hidden[$0] }) {
+                // Only zeros left: hiding one of them still leaves the lone cell indistinguishable.
+                hidden[zero] = true
+            }
+        }
+        return hidden
+    }
+}
+
+/// Builds the published report from stored sums (pure: no storage, no clock).
+public enum StatsBuilder {
+    public static func build(rows: [StatRow], from: String, to: String, commune: String?, threshold: Int,
+                             communeNames: [String: String] = [:]) -> StatsReport {
+        var totals: [String: [String: Int]] = [:]
+        var byWeek: [String: Int] = [:]
+        var byCommune: [String: Int] = [:]
+        for row in rows {
+            totals[row.metric, default: [:]][row.value, default: 0] += row.count
+            if row.metric == "visits" {
+                byWeek[isoWeek(row.day), default: 0] += row.count
+                byCommune[row.commune, default: 0] += row.count
+            }
+        }
+        let visitTotal = totals["visits"]?["all"] ?? 0
+        func publish(_ value: Int, hidden: Bool) -> PublishedCount { hidden ? .hidden(threshold: threshold) : .shown(value) }
+
+        /// A table whose cells add up to the total (each visit in exactly one cell).
+        func partition(_ entries: [(String, String, Int)]) -> [StatLine] {
+            let hidden = Suppression.apply(entries.map(\.2), threshold: threshold)
+            return entries.enumerated().map { StatLine(key: $0.element.0, label: $0.element.1, count: publish($0.element.2, hidden: hidden[$0.offset]), printed: nil) }
+        }
+        /// A table of several answers per visit: cells do not add up to anything published, each is
+        /// suppressed on its own.
+        func multiple(_ metric: String, _ order: [String] = []) -> [StatLine] {
+            let values = totals[metric] ?? [:]
+            let keys = order.isEmpty ? values.keys.sorted { (values[$0]!, $1) > (values[$1]!, $0) } : order
+            return keys.map { key in
+                let value = values[key] ?? 0
+                return StatLine(key: key, label: StatLabels.label(metric, key), count: publish(value, hidden: value > 0 && value < threshold), printed: nil)
+            }
+        }
+
+        let weeks = partition(byWeek.keys.sorted().map { ($0, $0, byWeek[$0]!) })
+        let communes = partition(byCommune.keys.sorted { (byCommune[$0]!, $1) > (byCommune[$1]!, $0) }.map {
+            ($0, $0.isEmpty ? "Non renseignée" : communeNames[$0] ?? $0, byCommune[$0]!)
+        })
+        var rights = multiple("right", StatExtraction.rights)
+        let printed = totals["right_printed"] ?? [:]
+        for index in rights.indices {
+            let value = printed[rights[index].key] ?? 0
+            rights[index].printed = publish(value, hidden: (value > 0 && value < threshold) || rights[index].count.isSuppressed)
+        }
+        let gaveUp = partition(["yes", "no"].map { ($0, StatLabels.label("gave_up_care", $0), totals["gave_up_care"]?[$0] ?? 0) })
+        let languages = partition((totals["language"] ?? [:]).keys.sorted { ((totals["language"]![$0])!, $1) > ((totals["language"]![$1])!, $0) }
+            .map { ($0, StatLabels.label("language", $0), totals["language"]![$0]!) })
+        let waiting = partition(StatExtraction.waitingBuckets.map { ($0, StatLabels.label("waiting", $0), totals["waiting"]?[$0] ?? 0) })
+        return StatsReport(from: from, to: to, commune: commune, threshold: threshold,
+                           visits: publish(visitTotal, hidden: visitTotal > 0 && visitTotal < threshold),
+                           visitsByWeek: weeks, visitsByCommune: communes, rights: rights, gaveUpCare: gaveUp,
+                           gaveUpReasons: multiple("gave_up_reason"), prevention: multiple("prevention"),
+                           reasons: multiple("reason"), languages: languages, waiting: waiting)
+    }
+
+    /// `2026-W47` for a `YYYY-MM-DD` day (ISO 8601 week).
+    public static func isoWeek(_ day: String) -> String {
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return day }
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return day }
+        let week = calendar.component(.weekOfYear, from: date)
+        let year = calendar.component(.yearForWeekOfYear, from: date)
+        return String(format: "%04d-W%02d", year, week)
+    }
+}
+
+/// French labels of the values the statistics show.
+public enum StatLabels {
+    static let labels: [String: [String: String]] = [
+        "right": ["puma": "PUMa (assurance maladie de base)", "c2s_free": "C2S sans participation", "c2s_participation": "C2S avec participation",
+                  "ame": "AME (aide médicale de l'État)", "medecin_traitant": "Déclaration de médecin traitant"],
+        "gave_up_care": ["yes": "A renoncé à des soins", "no": "N'a pas renoncé"],
+        "gave_up_reason": ["money": "Coût", "paperwork": "Démarches", "transport": "Transport", "distance": "Distance",
+                           "waiting_time": "Délais d'attente", "language": "Langue", "other": "Autre"],
+        "prevention": ["screening": "Dépistages", "vaccination": "Vaccination", "sexual_health": "Santé sexuelle"],
+        "reason": ["coverage": "Couverture santé", "doctor": "Trouver un médecin", "paperwork": "Papiers", "care_now": "Soins maintenant",
+                   "prevention": "Prévention", "other": "Autre"],
+        "language": ["fr": "Français", "en": "Anglais", "es": "Espagnol", "ro": "Roumain", "uk": "Ukrainien"],
+        "waiting": ["0-15": "Moins de 15 min", "15-30": "15 à 30 min", "30-60": "30 min à 1 h", "60+": "Plus d'une heure"],
+    ]
+
+    public static func label(_ metric: String, _ value: String) -> String { labels[metric]?[value] ?? value }
+}
