@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Central", "CentralClient", "CentralTestSupport", "KioskStore", "Intake", "RulesLoader", "TestSupport",
                                                       .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "CentralTests", dependencies: ["Central", "CentralClient", "CentralTestSupport", "SyncProtocol", "TestSupport",
+        .testTarget(name: "CentralTests", dependencies: ["Central", "CentralClient", "CentralTestSupport", "SyncProtocol", "TestSupport", "Intake",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskCLITests", dependencies: ["TestSupport", "KioskStore", "Terminal"]),

@@ -128,6 +128,7 @@ public func buildApplication(service: CentralService, services: [any Service] = 
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     Routes.add(to: router, service: service)
+    if !service.isRelay { DashboardRoutes.add(to: router, service: service) }
     var all = services
     if service.isRelay { all.append(RelayForwarder(service: service, interval: service.configuration.forwardInterval)) }
     return Application(router: router,

@@ -56,7 +56,12 @@ public struct CentralClient: Sendable {
     public var timeout: TimeAmount
     let http: HTTPClient
 
-    public init(baseURL: URL, timeout: TimeAmount = .seconds(30), http: HTTPClient = .shared) {
+    /// One HTTP client for the process that never follows redirects: the protocol has none, and the
+    /// dashboard's redirects are for browsers.
+    public static let sharedHTTP = HTTPClient(eventLoopGroupProvider: .singleton,
+                                              configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
+    public init(baseURL: URL, timeout: TimeAmount = .seconds(30), http: HTTPClient = CentralClient.sharedHTTP) {
         self.baseURL = baseURL
         self.timeout = timeout
         self.http = http
@@ -141,22 +146,34 @@ public struct CentralClient: Sendable {
         try await send(method, path, body: body, headers: headers, timeout: timeout)
     }
 
-    func send(_ method: String, _ path: String, body: Data?, headers: [(String, String)], timeout: TimeAmount) async throws -> (Int, Data) {
+    /// Like `raw`, with the response headers and a chosen content type (form posts in tests and tools).
+    public func rawWithHeaders(_ method: String, _ path: String, body: Data?, headers: [(String, String)] = [],
+                               contentType: String = "application/json") async throws -> (status: Int, body: Data, headers: [(String, String)]) {
+        try await exchange(method, path, body: body, headers: headers, contentType: contentType, timeout: timeout)
+    }
+
+    func exchange(_ method: String, _ path: String, body: Data?, headers: [(String, String)], contentType: String,
+                  timeout: TimeAmount) async throws -> (status: Int, body: Data, headers: [(String, String)]) {
         let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
             let response = try await http.execute(request, timeout: timeout)
             let buffer = try await response.body.collect(upTo: 64 << 20)
-            return (Int(response.status.code), Data(buffer.readableBytesView))
+            return (Int(response.status.code), Data(buffer.readableBytesView), response.headers.map { ($0.name, $0.value) })
         } catch {
             throw ClientError.unreachable(String(describing: error).prefix(200).description)
         }
+    }
+
+    func send(_ method: String, _ path: String, body: Data?, headers: [(String, String)], timeout: TimeAmount) async throws -> (Int, Data) {
+        let answer = try await exchange(method, path, body: body, headers: headers, contentType: "application/json", timeout: timeout)
+        return (answer.status, answer.body)
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {

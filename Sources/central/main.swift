@@ -44,7 +44,7 @@ struct CentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "The Permanence central store: receives sealed records from the boxes, publishes content.",
-        subcommands: [Serve.self, EnrollToken.self, Devices.self, Records.self, Content.self, Import.self]
+        subcommands: [Serve.self, EnrollToken.self, Devices.self, Records.self, Content.self, Import.self, Stats.self, Users.self]
     )
 
     struct Serve: AsyncParsableCommand {
@@ -150,6 +150,54 @@ struct CentralCommand: AsyncParsableCommand {
                 } catch let problem as Problem {
                     throw fail(problem.detail, code: 2)
                 }
+            }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Anonymised statistics (JSON, or CSV for spreadsheets); counts under the threshold are masked.")
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "CSV instead of JSON.") var csv = false
+        @Option(help: "First visit day, YYYY-MM-DD (default: a year before --to).") var from: String?
+        @Option(help: "Last visit day, YYYY-MM-DD (default: today).") var to: String?
+        @Option(help: "Only this commune (INSEE code).") var commune: String?
+
+        func run() async throws {
+            let query: StatsQuery
+            do {
+                query = try StatsQuery.parse(from: from, to: to, commune: commune, today: Date())
+            } catch let problem as Problem {
+                throw fail(problem.detail, code: 2)
+            }
+            let report = try await store.withService { try await $0.statistics(from: query.from, to: query.to, commune: query.commune) }
+            if csv {
+                FileHandle.standardOutput.write(Data(Dashboard.csv(report).utf8))
+            } else {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+            }
+        }
+    }
+
+    struct Users: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Coordinators' accounts for the dashboard.", subcommands: [Add.self])
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add a coordinator; the password (10 characters or more) is read from standard input.")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "User name (3–40 letters, digits, '.', '-', '_').") var name: String
+            func run() async throws {
+                if isatty(0) == 1 { FileHandle.standardError.write(Data("Mot de passe (password): ".utf8)) }
+                guard let password = readLine(strippingNewline: true), !password.isEmpty else { throw fail("no password on standard input", code: 2) }
+                let name = self.name
+                let added: Bool
+                do {
+                    added = try await store.withService { try await $0.addUser(name: name, password: password) }
+                } catch let problem as Problem {
+                    throw fail(problem.detail, code: 2)
+                }
+                guard added else { throw fail("a user named \(name) already exists", code: 2) }
+                print("user \(name) added: sign in at /login on the central store")
             }
         }
     }

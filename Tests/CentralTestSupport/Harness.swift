@@ -78,7 +78,7 @@ public final class TestBox: @unchecked Sendable {
     }
 
     /// A sealed, signed envelope holding a small JSON record.
-    public func envelope(_ record: String = #"{"day":"2026-11-23","answers":{}}"#, id: String = UUID().uuidString.lowercased()) throws -> Envelope {
+    public func envelope(_ record: String = #"{"day":"2026-11-23","language":"fr","answers":{},"rights":[]}"#, id: String = UUID().uuidString.lowercased()) throws -> Envelope {
         lock.lock()
         sequence += 1
         let next = sequence

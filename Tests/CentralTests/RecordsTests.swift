@@ -59,18 +59,20 @@ struct RecordsTests {
             #expect(conflict.results.first?.status == .refused)
             #expect(conflict.results.first?.problem?.code == .conflictingEnvelope)
             #expect(try await central.storage.countEnvelopes(device: box.device) == 20)
-            #expect(try await central.storage.records(kind: "permanence.visit-record").count == 20)
+            let visits = try await central.storage.statCounts(from: "2026-01-01", to: "2026-12-31", commune: nil).filter { $0.metric == "visits" }
+            #expect(visits.map(\.count).reduce(0, +) == 20, "counted once, not at the resubmission")
         }
     }
 
-    @Test("The central store opens each record with its private key", arguments: StorageBackend.allCases)
+    @Test("The central store opens each record with its private key and keeps only its counts", arguments: StorageBackend.allCases)
     func recordsAreOpened(_ backend: StorageBackend) async throws {
         try await withCentral(backend) { central in
             let box = try await TestBox.enrolled(at: central)
-            _ = try await central.client.upload(UploadBatch(envelopes: [try box.envelope(#"{"answers":{"reasons":["coverage"]},"day":"2026-11-23"}"#)]), signer: box.signer)
-            let stored = try await central.storage.records(kind: "permanence.visit-record")
-            #expect(stored.count == 1)
-            #expect(String(decoding: stored[0], as: UTF8.self).contains("coverage"))
+            let record = #"{"answers":{"reasons":{"choices":["coverage"]},"commune":{"text":"11103"}},"day":"2026-11-23","language":"fr","rights":[]}"#
+            _ = try await central.client.upload(UploadBatch(envelopes: [try box.envelope(record)]), signer: box.signer)
+            let counts = try await central.storage.statCounts(from: "2026-11-23", to: "2026-11-23", commune: "11103")
+            #expect(counts.contains(StatRow(day: "2026-11-23", commune: "11103", metric: "reason", value: "coverage", count: 1)))
+            #expect(counts.contains(StatRow(day: "2026-11-23", commune: "11103", metric: "visits", value: "all", count: 1)))
         }
     }
 
