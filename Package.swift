@@ -92,7 +92,8 @@ let package = Package(
         ),
         // bench uses TestSupport's ippeveprinter harness to time a print on loopback.
         .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
-                                                        "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "CentralClient",
+                                                        "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "CentralClient", "Central",
+                                                        .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).

@@ -69,8 +69,8 @@ extension CentralService {
 
     /// The statistics for `from...to` (visit days, `YYYY-MM-DD`), one commune or all.
     public func statistics(from: String, to: String, commune: String?, threshold: Int = 5) async throws -> StatsReport {
-        let rows = try await storage.statCounts(from: from, to: to, commune: commune)
-        return StatsBuilder.build(rows: rows, from: from, to: to, commune: commune, threshold: threshold, communeNames: communeNames())
+        let sums = try await storage.statSums(from: from, to: to, commune: commune)
+        return StatsBuilder.build(sums: sums, from: from, to: to, commune: commune, threshold: threshold, communeNames: communeNames())
     }
 
     /// Commune names from the latest published content (`territory/communes.csv`), by INSEE code.

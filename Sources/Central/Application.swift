@@ -112,13 +112,9 @@ enum RelayEnrolment {
 public func buildApplication(_ configuration: CentralConfiguration, logger: Logger = Logger(label: "central"),
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     let (storage, storageServices) = try await openStorage(configuration, logger: logger)
-    // PostgreSQL's pool must run before the relay enrolment or the first request touch storage.
-    let service: CentralService
-    if storageServices.isEmpty {
-        service = try await makeService(configuration, storage: storage, logger: logger)
-    } else {
-        service = try await withPostgresRunning(storageServices) { try await makeService(configuration, storage: storage, logger: logger) }
-    }
+    // Making the service touches no storage (keys and the relay's enrolment are files), so PostgreSQL's pool
+    // can start with the application (a PostgresClient runs once).
+    let service = try await makeService(configuration, storage: storage, logger: logger)
     return buildApplication(service: service, services: storageServices, logger: logger, onServerRunning: onServerRunning)
 }
 

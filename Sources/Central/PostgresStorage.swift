@@ -57,6 +57,7 @@ public final class PostgresStorage: CentralStorage {
                 CREATE TABLE IF NOT EXISTS stat_count (day TEXT NOT NULL, commune TEXT NOT NULL, metric TEXT NOT NULL, value TEXT NOT NULL,
                     count BIGINT NOT NULL CHECK (count >= 0), PRIMARY KEY (day, commune, metric, value))
                 """,
+                "CREATE INDEX IF NOT EXISTS stat_count_by_metric ON stat_count(metric, day)",
                 "CREATE TABLE IF NOT EXISTS app_user (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at TEXT NOT NULL)",
                 """
                 CREATE TABLE IF NOT EXISTS session (token_hash TEXT PRIMARY KEY, "user" TEXT NOT NULL REFERENCES app_user(name) ON DELETE CASCADE,
@@ -259,6 +260,28 @@ public final class PostgresStorage: CentralStorage {
             rows.append(StatRow(day: day, commune: commune, metric: metric, value: value, count: Int(count)))
         }
         return rows
+    }
+
+    public func statSums(from: String, to: String, commune: String?) async throws -> StatSums {
+        try await migrate()
+        let communeFilter = commune ?? ""
+        let all = commune == nil
+        var metrics: [(metric: String, value: String, count: Int)] = []
+        for try await (metric, value, count) in try await client.query("""
+            SELECT metric, value, SUM(count)::bigint FROM stat_count WHERE day BETWEEN \(from) AND \(to) AND (\(all) OR commune = \(communeFilter))
+            GROUP BY metric, value
+            """, logger: logger).decode((String, String, Int64).self) { metrics.append((metric, value, Int(count))) }
+        var days: [(day: String, count: Int)] = []
+        for try await (day, count) in try await client.query("""
+            SELECT day, SUM(count)::bigint FROM stat_count WHERE metric = 'visits' AND day BETWEEN \(from) AND \(to) AND (\(all) OR commune = \(communeFilter))
+            GROUP BY day
+            """, logger: logger).decode((String, Int64).self) { days.append((day, Int(count))) }
+        var communes: [(commune: String, count: Int)] = []
+        for try await (name, count) in try await client.query("""
+            SELECT commune, SUM(count)::bigint FROM stat_count WHERE metric = 'visits' AND day BETWEEN \(from) AND \(to) AND (\(all) OR commune = \(communeFilter))
+            GROUP BY commune
+            """, logger: logger).decode((String, Int64).self) { communes.append((name, Int(count))) }
+        return StatSums(byMetric: metrics, visitsByDay: days, visitsByCommune: communes)
     }
 
     public func addUser(_ user: UserRecord, at: String) async throws -> Bool {

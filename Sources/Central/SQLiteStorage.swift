@@ -86,6 +86,7 @@ public final class SQLiteStorage: CentralStorage {
                     count INTEGER NOT NULL CHECK (count >= 0),
                     PRIMARY KEY (day, commune, metric, value)
                 ) WITHOUT ROWID;
+                CREATE INDEX stat_count_by_metric ON stat_count(metric, day);
                 CREATE TABLE app_user (
                     name TEXT PRIMARY KEY NOT NULL,
                     password_hash TEXT NOT NULL,
@@ -251,6 +252,19 @@ public final class SQLiteStorage: CentralStorage {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM stat_count WHERE day BETWEEN ? AND ?", arguments: [from, to])
             }
             return rows.map { StatRow(day: $0["day"], commune: $0["commune"], metric: $0["metric"], value: $0["value"], count: $0["count"]) }
+        }
+    }
+
+    public func statSums(from: String, to: String, commune: String?) async throws -> StatSums {
+        try await pool.read { db in
+            let filter = commune == nil ? "day BETWEEN ? AND ?" : "day BETWEEN ? AND ? AND commune = ?"
+            let arguments: StatementArguments = commune.map { [from, to, $0] } ?? [from, to]
+            let metrics = try Row.fetchAll(db, sql: "SELECT metric, value, SUM(count) AS n FROM stat_count WHERE \(filter) GROUP BY metric, value", arguments: arguments)
+            let days = try Row.fetchAll(db, sql: "SELECT day, SUM(count) AS n FROM stat_count WHERE metric = 'visits' AND \(filter) GROUP BY day", arguments: arguments)
+            let communes = try Row.fetchAll(db, sql: "SELECT commune, SUM(count) AS n FROM stat_count WHERE metric = 'visits' AND \(filter) GROUP BY commune", arguments: arguments)
+            return StatSums(byMetric: metrics.map { (metric: $0["metric"], value: $0["value"], count: $0["n"]) },
+                            visitsByDay: days.map { (day: $0["day"], count: $0["n"]) },
+                            visitsByCommune: communes.map { (commune: $0["commune"], count: $0["n"]) })
         }
     }
 

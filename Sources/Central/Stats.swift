@@ -32,6 +32,43 @@ public struct StatRow: Sendable, Equatable {
     }
 }
 
+/// Sums over a period, as the report needs them: per metric and value, and the visits per day and per commune.
+public struct StatSums: Sendable, Equatable {
+    public var byMetric: [(metric: String, value: String, count: Int)]
+    public var visitsByDay: [(day: String, count: Int)]
+    public var visitsByCommune: [(commune: String, count: Int)]
+
+    public init(byMetric: [(metric: String, value: String, count: Int)], visitsByDay: [(day: String, count: Int)],
+                visitsByCommune: [(commune: String, count: Int)]) {
+        self.byMetric = byMetric
+        self.visitsByDay = visitsByDay
+        self.visitsByCommune = visitsByCommune
+    }
+
+    /// The sums of stored rows (what the storages compute in SQL).
+    public init(rows: [StatRow]) {
+        var metric: [String: [String: Int]] = [:], day: [String: Int] = [:], commune: [String: Int] = [:]
+        for row in rows {
+            metric[row.metric, default: [:]][row.value, default: 0] += row.count
+            if row.metric == "visits" {
+                day[row.day, default: 0] += row.count
+                commune[row.commune, default: 0] += row.count
+            }
+        }
+        byMetric = metric.flatMap { name, values in values.map { (metric: name, value: $0.key, count: $0.value) } }
+        visitsByDay = day.map { (day: $0.key, count: $0.value) }
+        visitsByCommune = commune.map { (commune: $0.key, count: $0.value) }
+    }
+
+    public static func == (lhs: StatSums, rhs: StatSums) -> Bool {
+        func key(_ sums: StatSums) -> [String] {
+            sums.byMetric.map { "m/\($0.metric)/\($0.value)/\($0.count)" }.sorted() + sums.visitsByDay.map { "d/\($0.day)/\($0.count)" }.sorted()
+                + sums.visitsByCommune.map { "c/\($0.commune)/\($0.count)" }.sorted()
+        }
+        return key(lhs) == key(rhs)
+    }
+}
+
 /// What a visit record counts for (pure).
 public enum StatExtraction {
     /// The rights as the statistics name them.
@@ -131,16 +168,17 @@ public enum Suppression {
 public enum StatsBuilder {
     public static func build(rows: [StatRow], from: String, to: String, commune: String?, threshold: Int,
                              communeNames: [String: String] = [:]) -> StatsReport {
+        build(sums: StatSums(rows: rows), from: from, to: to, commune: commune, threshold: threshold, communeNames: communeNames)
+    }
+
+    public static func build(sums: StatSums, from: String, to: String, commune: String?, threshold: Int,
+                             communeNames: [String: String] = [:]) -> StatsReport {
         var totals: [String: [String: Int]] = [:]
         var byWeek: [String: Int] = [:]
         var byCommune: [String: Int] = [:]
-        for row in rows {
-            totals[row.metric, default: [:]][row.value, default: 0] += row.count
-            if row.metric == "visits" {
-                byWeek[isoWeek(row.day), default: 0] += row.count
-                byCommune[row.commune, default: 0] += row.count
-            }
-        }
+        for entry in sums.byMetric { totals[entry.metric, default: [:]][entry.value, default: 0] += entry.count }
+        for entry in sums.visitsByDay { byWeek[isoWeek(entry.day), default: 0] += entry.count }
+        for entry in sums.visitsByCommune { byCommune[entry.commune, default: 0] += entry.count }
         let visitTotal = totals["visits"]?["all"] ?? 0
         func publish(_ value: Int, hidden: Bool) -> PublishedCount { hidden ? .hidden(threshold: threshold) : .shown(value) }
 

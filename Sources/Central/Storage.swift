@@ -90,6 +90,8 @@ public protocol CentralStorage: Sendable {
     func latestContent() async throws -> (version: Int, signed: SignedManifest)?
     /// The stored sums for visit days in `from...to` (inclusive), for one commune or all.
     func statCounts(from: String, to: String, commune: String?) async throws -> [StatRow]
+    /// The same, summed in the database (what the report reads).
+    func statSums(from: String, to: String, commune: String?) async throws -> StatSums
     /// Coordinators' accounts and their sessions (only hashes of session tokens are stored).
     func addUser(_ user: UserRecord, at: String) async throws -> Bool
     func user(_ name: String) async throws -> UserRecord?

@@ -11,6 +11,9 @@ import TestSupport
 import CentralClient
 import GRDB
 import Sync
+import Central
+import Logging
+import SyncProtocol
 
 // `bench`: the project's speed and memory figures, one line each: `name value unit`.
 // Build in release (tools/bench does it): numbers from a debug build mean nothing.
@@ -304,6 +307,77 @@ do {
     }
 } catch {
     FileHandle.standardError.write(Data("bench: sync figures failed: \(error)\n".utf8))
+}
+
+// Statistics for a year of 100,000 visits, from SQLite and from PostgreSQL (the sums the central store keeps).
+func statisticsBench(label: String, databaseURL: String?) throws {
+    let data = temporaryDirectory("bench-central")
+    defer { try? FileManager.default.removeItem(at: data) }
+    let logger = { var logger = Logger(label: "bench"); logger.logLevel = .critical; return logger }()
+    var configuration = CentralConfiguration(dataDirectory: data, databaseURL: databaseURL)
+    configuration.clock = { ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")! }
+    let frozen = configuration
+    let timings = try blockingRun { () async throws -> [Double] in
+        let (storage, services) = try await openStorage(frozen, logger: logger)
+        return try await withPostgresRunning(services) {
+            let service = try await makeService(frozen, storage: storage, logger: logger)
+            var generator = SystemRandomNumberGenerator()
+            let communes = (0..<34).map { String(11000 + $0 * 7) }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let start = calendar.date(from: DateComponents(year: 2025, month: 11, day: 24))!
+            let days = (0..<365).compactMap { offset -> String? in
+                let date = start.addingTimeInterval(Double(offset) * 86_400)
+                let weekday = calendar.component(.weekday, from: date)
+                guard weekday == 3 || weekday == 5 else { return nil }
+                let parts = calendar.dateComponents([.year, .month, .day], from: date)
+                return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+            }
+            var batch: [IncomingEnvelope] = []
+            for index in 0..<100_000 {
+                let day = days[index % days.count]
+                let commune = Int.random(in: 0..<10, using: &generator) < 8 ? communes[Int.random(in: 0..<communes.count, using: &generator)] : ""
+                var keys = [StatKey(day: day, commune: commune, metric: "visits", value: "all"),
+                            StatKey(day: day, commune: commune, metric: "language", value: ["fr", "fr", "fr", "en", "uk", "ro", "es"].randomElement(using: &generator)!),
+                            StatKey(day: day, commune: commune, metric: "waiting", value: StatExtraction.waitingBuckets.randomElement(using: &generator)!),
+                            StatKey(day: day, commune: commune, metric: "gave_up_care", value: Bool.random(using: &generator) ? "yes" : "no"),
+                            StatKey(day: day, commune: commune, metric: "reason", value: ["coverage", "doctor", "paperwork", "care_now"].randomElement(using: &generator)!)]
+                let right = StatExtraction.rights.randomElement(using: &generator)!
+                keys.append(StatKey(day: day, commune: commune, metric: "right", value: right))
+                if Bool.random(using: &generator) { keys.append(StatKey(day: day, commune: commune, metric: "right_printed", value: right)) }
+                if Bool.random(using: &generator) {
+                    keys.append(StatKey(day: day, commune: commune, metric: "gave_up_reason", value: ["money", "transport", "paperwork", "distance"].randomElement(using: &generator)!))
+                }
+                let envelope = Envelope(id: UUID().uuidString.lowercased(), device: "bench", kind: "permanence.visit-record", schema: 1, sequence: Int64(index + 1),
+                                        createdAt: day, encapsulatedKey: "", ciphertext: "", signature: "")
+                batch.append(try IncomingEnvelope(envelope: envelope, via: "bench", stats: keys))
+                if batch.count == 2000 {
+                    _ = try await storage.store(batch, receivedAt: "2026-11-23T12:00:00.000Z")
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            var times: [Double] = []
+            for _ in 0..<7 {
+                let begin = now()
+                let report = try await service.statistics(from: "2025-11-24", to: "2026-11-23", commune: nil)
+                times.append(now() - begin)
+                if report.visits.count != 100_000 { throw Problem(.internalError, "\(label): \(report.visits.display) visits counted") }
+            }
+            return times
+        }
+    }
+    report("statistics_year_100000_visits_\(label)_median", median(timings) * 1000, "ms")
+    report("statistics_year_100000_visits_\(label)_max", timings.max()! * 1000, "ms")
+}
+
+do {
+    try statisticsBench(label: "sqlite", databaseURL: nil)
+    if PostgresServer.isAvailable {
+        let postgres = try PostgresServer(fsync: true)
+        try statisticsBench(label: "postgres", databaseURL: try postgres.makeDatabase())
+    }
+} catch {
+    FileHandle.standardError.write(Data("bench: statistics figures failed: \(error)\n".utf8))
 }
 
 // Peak memory of this process (VmHWM), for the record.

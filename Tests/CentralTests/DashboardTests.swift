@@ -76,6 +76,21 @@ struct DashboardTests {
         }
     }
 
+    @Test("The database's sums equal the sums of the stored rows, for all communes and for one", arguments: StorageBackend.allCases)
+    func sumsInTheDatabase(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            try await uploadSample(central, visits: 90)
+            for commune in [nil, "11010"] {
+                let rows = try await central.storage.statCounts(from: "2026-11-01", to: "2026-11-30", commune: commune)
+                let sums = try await central.storage.statSums(from: "2026-11-01", to: "2026-11-30", commune: commune)
+                #expect(sums == StatSums(rows: rows))
+                #expect(sums.visitsByDay.map(\.count).reduce(0, +) == (commune == nil ? 90 : 30))
+            }
+            let none = try await central.storage.statSums(from: "2025-01-01", to: "2025-01-31", commune: nil)
+            #expect(none.byMetric.isEmpty)
+        }
+    }
+
     @Test("A session expires after its lifetime")
     func sessionExpires() async throws {
         let clock = TestClock()

@@ -37,6 +37,22 @@ struct SyncCLITests {
         #expect(second.stderr.contains("invalid-token"))
     }
 
+    @Test("central serve on PostgreSQL: a box enrols, syncs, and the records are counted there")
+    func centralOnPostgres() throws {
+        let database = try SharedPostgres.database()
+        let central = try CentralProcess(arguments: ["--database", database])
+        let home = temporaryDirectory("cli-box")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let provision = try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home)
+        #expect(provision.status == 0, "\(provision.stderr)")
+        _ = try kiosk(["demo", "seed", "--visits", "150"], home: home)
+        let sync = try kiosk(["sync", "--once"], home: home)
+        #expect(sync.stdout.contains("sent 150"), "\(sync.stderr)")
+        #expect(try central.recordCount() == 150)
+        let stats = try central.command(["stats", "--csv"])
+        #expect(stats.stdout.contains("visits,all,Passages,150,"))
+    }
+
     @Test("First boot takes the token from the configuration and erases it")
     func tokenFromConfiguration() throws {
         let central = try CentralProcess()

@@ -60,9 +60,13 @@ public final class CentralProcess: @unchecked Sendable {
         pid = 0
     }
 
-    /// Runs a `central` subcommand on this server's data directory.
+    /// Runs a `central` subcommand on this server's data directory (and its PostgreSQL database, if it has one).
     public func command(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(Repository.builtProduct("central"), arguments + ["--data", data.path], timeout: 120)
+        var storage = ["--data", data.path]
+        if let index = self.arguments.firstIndex(of: "--database"), index + 1 < self.arguments.count {
+            storage += ["--database", self.arguments[index + 1]]
+        }
+        return try runProcess(Repository.builtProduct("central"), arguments + storage, timeout: 120)
     }
 
     /// `central enroll-token`: the token alone on the last line.
