@@ -116,7 +116,9 @@ public enum Dashboard {
                 + (secondary ? "<td class=\"n\">\(escape(line.printed?.display ?? "0"))</td>" : "") + "</tr>"
         }
         let head = secondary ? "<tr><th></th><th>repérés</th><th>imprimés</th></tr>" : ""
-        return "<table>\(head)\(rows)</table>"
+        let table = "<table>\(head)\(rows)</table>"
+        // Long tables fold away on screen (the chart says it); the figures stay one click away.
+        return lines.count > 12 ? "<details><summary>Les \(lines.count) chiffres</summary>\(table)</details>" : table
     }
 
     /// Horizontal bars; suppressed counts drawn as a dashed outline labelled "< 5".

@@ -89,7 +89,8 @@ public enum StatExtraction {
         add("visits", "all")
         add("language", record.language)
         let printed = Set(record.printed ?? [])
-        for found in record.rights where found.verdict == "eligible" {
+        // A right "found" is one the visitor can act on: not a coverage they already have, not a doctor already declared.
+        for found in record.rights where found.verdict == "eligible" && !["already_covered", "declared", "optional"].contains(found.variant ?? "") {
             let name = found.right == "c2s" ? "c2s_\(found.variant ?? "free")" : found.right
             guard rights.contains(name) else { continue }
             add("right", name)

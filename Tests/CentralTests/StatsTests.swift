@@ -11,13 +11,14 @@ struct StatsTests {
         StatRow(day: day, commune: commune, metric: metric, value: value, count: count)
     }
 
-    @Test("A visit record counts for its day, commune, rights found and printed, reasons, prevention, language and waiting time")
+    @Test("A visit record counts for its day, commune, rights found (not those already had) and printed, reasons, prevention, language, waiting time")
     func extraction() {
         let record = Data(#"""
             {"visit_id":"v","day":"2026-11-17","ticket_number":3,"language":"ro",
              "answers":{"commune":{"text":"11103"},"gave_up_care":{"choice":"yes"},"gave_up_reasons":{"choices":["money","transport"]},
                         "prevention_interest":{"choices":["none"]},"reasons":{"choices":["coverage"]}},
-             "rights":[{"right":"c2s","verdict":"eligible","variant":"free"},{"right":"ame","verdict":"not_eligible"}],
+             "rights":[{"right":"c2s","verdict":"eligible","variant":"free"},{"right":"ame","verdict":"not_eligible"},
+                       {"right":"puma","verdict":"eligible","variant":"already_covered"},{"right":"medecin_traitant","verdict":"eligible","variant":"declared"}],
              "waiting_minutes":22,"printed":["cerfa-12504"]}
             """#.utf8)
         let keys = Set(StatExtraction.keys(kind: VisitRecord.kind, payload: record).map { "\($0.commune)/\($0.metric)/\($0.value)" })
