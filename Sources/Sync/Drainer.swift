@@ -86,7 +86,10 @@ public struct Drainer: Sendable {
                         countLimit = max(1, batch.count / 2)
                         continue
                     }
-                    try fail(batch, because: error.description, retryable: error.retryable)
+                    // Rows keep the reason with its catalogue code first, as a per-envelope refusal does.
+                    var reason = error.description
+                    if case .refused(_, let problem) = error { reason = "\(problem.code.rawValue): \(problem.detail)" }
+                    try fail(batch, because: reason, retryable: error.retryable)
                     report.stoppedBecause = error.description
                     break
                 }

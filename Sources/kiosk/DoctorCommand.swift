@@ -2,6 +2,7 @@ import ArgumentParser
 import CentralClient
 import Foundation
 import Sync
+import SyncProtocol
 import Intake
 import KioskApp
 import KioskStore
@@ -200,6 +201,15 @@ struct DoctorCommand: ParsableCommand {
                 status = .warning
             }
             add("outbox", status, waiting == 0 ? "Rien n'attend d'être envoyé." : "\(waiting) dossier(s) attendent d'être envoyés, le plus ancien depuis le \(summary.oldestUnsent?.prefix(10) ?? "?").")
+            // Records the central store refused for a reason retrying cannot fix: someone must look.
+            let final = Set(ProblemCode.allCases.filter { !$0.retryable }.map(\.rawValue))
+            let refused = ((try? database.outboxUnacknowledged()) ?? []).filter { item in
+                guard let error = item.lastError, let code = error.split(separator: ":").first else { return false }
+                return final.contains(String(code))
+            }
+            if let first = refused.first {
+                add("outbox", .problem, "\(refused.count) dossier(s) refusés par le central (\(first.lastError?.split(separator: ":").first ?? "")) : ils restent sur le kiosque — appelez la coordination (kiosk sync --once montre le détail).")
+            }
         }
 
         if json {

@@ -119,6 +119,11 @@ struct DoctorTests {
         #expect(revoked.status == 1)
         #expect(line(revoked, "enrolment")?.hasPrefix("PROBLEM") == true, "\(revoked.stdout)")
         #expect(line(revoked, "enrolment")?.contains("révoqué") == true)
+        // Records refused for good stay on the box and are a PROBLEM too.
+        _ = try runProcess(Repository.builtProduct("kiosk"), ["demo", "seed", "--home", home.path, "--visits", "2"], currentDirectory: Repository.root)
+        _ = try runProcess(Repository.builtProduct("kiosk"), ["sync", "--once", "--no-content", "--home", home.path], currentDirectory: Repository.root)
+        let refused = try doctor(home)
+        #expect(refused.stdout.contains("refusés par le central (revoked-device)"), "\(refused.stdout)")
     }
 
     @Test("Keys readable by other users are a PROBLEM")
