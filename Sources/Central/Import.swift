@@ -62,8 +62,7 @@ extension CentralService {
             }
             let batch: UploadBatch
             do {
-                batch = try WireJSON.decodeStrict(UploadBatch.self, from: data, fields: UploadBatch.fields,
-                                                  nested: (key: "envelopes", fields: Envelope.fields))
+                batch = try UploadBatch.decodeStrict(data)
             } catch let problem as Problem {
                 summary.refused.append("\(device)/\(name): \(problem)")
                 continue

@@ -42,8 +42,7 @@ enum Routes {
                                                         counter: header(request, RequestSignature.counterHeader),
                                                         signature: header(request, RequestSignature.signatureHeader),
                                                         body: body)
-            let batch = try WireJSON.decodeStrict(UploadBatch.self, from: body, fields: UploadBatch.fields,
-                                                  nested: (key: "envelopes", fields: Envelope.fields))
+            let batch = try UploadBatch.decodeStrict(body)
             return Response.json(try await service.ingest(batch, from: device))
         }
 

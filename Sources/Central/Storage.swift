@@ -32,7 +32,7 @@ public struct IncomingEnvelope: Sendable {
     public init(envelope: Envelope, via: String, stats: [StatKey]) throws {
         self.envelope = envelope
         self.fingerprint = Seal.fingerprint(envelope)
-        self.body = try WireJSON.encode(envelope)
+        self.body = envelope.jsonData()
         self.via = via
         self.stats = stats
     }

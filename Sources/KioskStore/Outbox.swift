@@ -162,9 +162,8 @@ extension AppDatabase {
     /// which `requeueInterruptedSends()` puts back at start-up (the server deduplicates by id).
     public func markSending(_ ids: [String]) throws {
         try writer.write { db in
-            for id in ids {
-                try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'queued'", arguments: [id])
-            }
+            let statement = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'queued'")
+            for id in ids { try statement.execute(arguments: [id]) }
         }
     }
 
@@ -172,10 +171,8 @@ extension AppDatabase {
     public func markAcknowledged(_ ids: [String]) throws {
         let stamp = AppDatabase.timestamp(clock())
         try writer.write { db in
-            for id in ids {
-                try db.execute(sql: "UPDATE outbox SET state = 'acknowledged', acknowledged_at = ?, last_error = NULL WHERE id = ? AND state = 'sending'",
-                               arguments: [stamp, id])
-            }
+            let statement = try db.cachedStatement(sql: "UPDATE outbox SET state = 'acknowledged', acknowledged_at = ?, last_error = NULL WHERE id = ? AND state = 'sending'")
+            for id in ids { try statement.execute(arguments: [stamp, id]) }
         }
     }
 

@@ -60,16 +60,15 @@ public struct Drainer: Sendable {
                     .filter { !skipped.contains($0.record.id) }
                 if due.isEmpty { break }
                 var batch: [OutboxItem] = []
-                var envelopes: [Envelope] = []
                 var bytes = 0
                 for item in due.prefix(countLimit) {
-                    if !envelopes.isEmpty && bytes + item.record.payload.count > batchBytes { break }
-                    guard item.record.payloadFormat == "hpke-v1", let envelope = try? WireJSON.decode(Envelope.self, from: item.record.payload) else {
+                    if !batch.isEmpty && bytes + item.record.payload.count > batchBytes { break }
+                    // Sealed rows hold the envelope's JSON exactly as it goes on the wire: sent as stored.
+                    guard item.record.payloadFormat == "hpke-v1", item.record.payload.first == UInt8(ascii: "{") else {
                         skipped.insert(item.record.id)
                         continue
                     }
                     batch.append(item)
-                    envelopes.append(envelope)
                     bytes += item.record.payload.count
                 }
                 if batch.isEmpty { continue }
@@ -78,10 +77,11 @@ public struct Drainer: Sendable {
                 report.batches += 1
                 let answer: UploadResponse
                 do {
-                    answer = try await client.upload(UploadBatch(envelopes: envelopes), signer: signer)
+                    answer = try await client.upload(encodedBatch: UploadBatch.encode(encodedEnvelopes: batch.map(\.record.payload)), signer: signer)
                 } catch let error as ClientError {
-                    if case .refused(_, let problem) = error, problem.code == .bodyTooLarge || problem.code == .batchTooLarge, countLimit > 1 {
-                        // Smaller batches, at once.
+                    if case .refused(_, let problem) = error, [.bodyTooLarge, .batchTooLarge, .malformedJSON, .unknownField, .invalidEnvelope].contains(problem.code),
+                       batch.count > 1 {
+                        // Smaller batches, at once: too large, or one damaged row refused the whole batch (halving isolates it).
                         try database.markFailed(ids, error: problem.code.rawValue, retryAt: database.clock())
                         countLimit = max(1, batch.count / 2)
                         continue

@@ -25,8 +25,8 @@ public enum Exporter {
         var start = 0
         while start < items.count {
             let slice = items[start..<min(start + batchSize, items.count)]
-            let envelopes = try slice.map { try WireJSON.decode(Envelope.self, from: $0.record.payload) }
-            let data = try WireJSON.encode(UploadBatch(envelopes: envelopes))
+            let data = UploadBatch.encode(encodedEnvelopes: slice.map(\.record.payload))
+            let envelopes = slice
             let name = String(format: "batch-%08lld-%08lld.json", slice.first!.sequence, slice.last!.sequence)
             let file = folder.appendingPathComponent(name)
             try write(data, to: file)

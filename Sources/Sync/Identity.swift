@@ -86,7 +86,7 @@ public struct BoxIdentity: Sendable {
             let envelope = try Seal.seal(record.payload, id: record.id, device: device, kind: record.kind, schema: record.schemaVersion,
                                          sequence: sequence, createdAt: createdAt, to: recordsKey, signingWith: key)
             return OutboxRecord(id: record.id, kind: record.kind, schemaVersion: record.schemaVersion, payloadFormat: "hpke-v1",
-                                payload: try WireJSON.encode(envelope))
+                                payload: envelope.jsonData())
         }
     }
 

@@ -172,8 +172,7 @@ public enum WireJSON {
 
     /// Decodes a request body strictly: malformed JSON, a missing or mistyped field, or a field the
     /// protocol does not know each become a `Problem` that names it.
-    public static func decodeStrict<T: Decodable>(_ type: T.Type, from data: Data, fields: Set<String>,
-                                                  nested: (key: String, fields: Set<String>)? = nil) throws -> T {
+    public static func decodeStrict<T: Decodable>(_ type: T.Type, from data: Data, fields: Set<String>) throws -> T {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)
@@ -183,14 +182,6 @@ public enum WireJSON {
         guard let dictionary = object as? [String: Any] else { throw Problem(.malformedJSON, "the body must be a JSON object") }
         if let unknown = Set(dictionary.keys).subtracting(fields).sorted().first {
             throw Problem(.unknownField, "unknown field '\(unknown)'")
-        }
-        if let nested, let items = dictionary[nested.key] as? [Any] {
-            for (index, item) in items.enumerated() {
-                guard let entry = item as? [String: Any] else { throw Problem(.malformedJSON, "\(nested.key)[\(index)] must be an object") }
-                if let unknown = Set(entry.keys).subtracting(nested.fields).sorted().first {
-                    throw Problem(.unknownField, "unknown field '\(unknown)' in \(nested.key)[\(index)]")
-                }
-            }
         }
         do {
             return try JSONDecoder().decode(type, from: data)

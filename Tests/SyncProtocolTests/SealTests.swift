@@ -82,4 +82,36 @@ struct SealTests {
         #expect(throws: Problem.self) { try Seal.validateShape(short) }
         #expect(throws: Never.self) { try Seal.validateShape(try envelope()) }
     }
+
+    @Test("The hand-written envelope JSON is byte for byte what the JSON encoder writes, and reads back")
+    func fastJSON() throws {
+        var envelope = try envelope()
+        envelope.createdAt = "quote \" back\\slash / tab\t é"
+        #expect(envelope.jsonData() == (try WireJSON.encode(envelope)))
+        let batch = UploadBatch.encode(encodedEnvelopes: [envelope.jsonData(), try self.envelope().jsonData()])
+        let decoded = try UploadBatch.decodeStrict(batch)
+        #expect(decoded.envelopes.count == 2)
+        #expect(decoded.envelopes[0] == envelope)
+    }
+
+    @Test("The upload decoder names unknown, missing and mistyped envelope fields")
+    func uploadDecoder() throws {
+        let good = String(decoding: try envelope().jsonData(), as: UTF8.self)
+        func problem(_ body: String) -> Problem? {
+            do {
+                _ = try UploadBatch.decodeStrict(Data(body.utf8))
+                return nil
+            } catch {
+                return error as? Problem
+            }
+        }
+        #expect(problem(#"{"envelopes":[\#(good)]}"#) == nil)
+        #expect(problem(#"{"envelopes":[\#(good.dropLast()),"extra":1}]}"#)?.detail == "unknown field 'extra' in envelopes[0]")
+        #expect(problem(#"{"envelopes":[\#(good.replacingOccurrences(of: "\"schema\":1", with: "\"schema\":true"))]}"#)?.detail == "field 'envelopes[0].schema' has the wrong type")
+        #expect(problem(#"{"envelopes":[\#(good.replacingOccurrences(of: "\"sequence\":4", with: "\"sequence\":4.5"))]}"#)?.code == .malformedJSON)
+        #expect(problem(#"{"envelopes":[{"id":"x"}]}"#)?.detail.hasPrefix("missing field 'envelopes[0].") == true)
+        #expect(problem(#"{"envelopes":{}}"#)?.detail == "field 'envelopes' has the wrong type")
+        #expect(problem(#"{}"#)?.detail == "missing field 'envelopes'")
+        #expect(problem(#"{"envelopes":[],"more":1}"#)?.code == .unknownField)
+    }
 }
