@@ -65,8 +65,9 @@ public func openStorage(_ configuration: CentralConfiguration, logger: Logger) a
 }
 
 /// Builds the service (keys, storage, relay identity) for a configuration.
-public func makeService(_ configuration: CentralConfiguration, storage: any CentralStorage, logger: Logger) async throws -> CentralService {
-    let keys = try CentralKeys.loadOrCreate(in: configuration.dataDirectory)
+public func makeService(_ configuration: CentralConfiguration, storage: any CentralStorage, logger: Logger,
+                        createKeys: Bool = true) async throws -> CentralService {
+    let keys = try CentralKeys.loadOrCreate(in: configuration.dataDirectory, recordsKey: configuration.recordsKeyPath, create: createKeys)
     guard let upstream = configuration.relayTo else {
         return CentralService(configuration: configuration, storage: storage, keys: keys, logger: logger)
     }

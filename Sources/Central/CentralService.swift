@@ -21,6 +21,8 @@ public struct CentralConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// How often a relay tries to forward.
     public var forwardInterval: Duration
+    /// The records private key's file, when not `DATA/keys/records.key`.
+    public var recordsKeyPath: URL?
     /// The server's clock (reception times, token expiry). Injected in tests.
     public var clock: @Sendable () -> Date
 
@@ -36,6 +38,7 @@ public struct CentralConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.forwardInterval = forwardInterval
         self.clock = clock
+        self.recordsKeyPath = nil
     }
 }
 
@@ -48,20 +51,34 @@ public struct CentralKeys: Sendable {
     public var content: Curve25519.Signing.PrivateKey?
     public var contentPublic: Curve25519.Signing.PublicKey
 
-    /// Loads the keys, making them the first time.
-    public static func loadOrCreate(in data: URL) throws -> CentralKeys {
+    /// Loads the keys, making them the first time when `create` (the server; command-line tools that do
+    /// not need a key never make one, so a stray key cannot shadow one kept elsewhere). `recordsKey` names a
+    /// records key kept elsewhere (an encrypted volume, a removable medium): it must exist and be readable
+    /// by its owner only.
+    public static func loadOrCreate(in data: URL, recordsKey: URL? = nil, create: Bool = true) throws -> CentralKeys {
         let keys = data.appendingPathComponent("keys")
-        let recordsURL = keys.appendingPathComponent("records.key")
+        let recordsURL = recordsKey ?? keys.appendingPathComponent("records.key")
+        if let recordsKey {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: recordsKey.path) else {
+                throw Problem(.internalError, "the records key \(recordsKey.path) does not exist")
+            }
+            if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                throw Problem(.internalError, "the records key \(recordsKey.path) is readable by others (mode \(String(mode, radix: 8))): chmod 600 it")
+            }
+        }
         let contentURL = keys.appendingPathComponent("content.key")
-        if !FileManager.default.fileExists(atPath: recordsURL.path) {
+        let fm = FileManager.default
+        if create, recordsKey == nil, !fm.fileExists(atPath: recordsURL.path) {
             try KeyFile.write(Curve25519.KeyAgreement.PrivateKey().rawRepresentation, to: recordsURL)
         }
-        if !FileManager.default.fileExists(atPath: contentURL.path) {
+        if create, !fm.fileExists(atPath: contentURL.path) {
             try KeyFile.write(Curve25519.Signing.PrivateKey().rawRepresentation, to: contentURL)
         }
-        let records = try KeyFile.agreementKey(recordsURL)
-        let content = try KeyFile.signingKey(contentURL)
-        return CentralKeys(records: records, recordsPublic: records.publicKey, content: content, contentPublic: content.publicKey)
+        // Without a key file (tools that do not need it), the public halves are placeholders never shown.
+        let records = fm.fileExists(atPath: recordsURL.path) ? try KeyFile.agreementKey(recordsURL) : nil
+        let content = fm.fileExists(atPath: contentURL.path) ? try KeyFile.signingKey(contentURL) : nil
+        return CentralKeys(records: records, recordsPublic: (records ?? Curve25519.KeyAgreement.PrivateKey()).publicKey,
+                           content: content, contentPublic: (content ?? Curve25519.Signing.PrivateKey()).publicKey)
     }
 }
 
@@ -250,6 +267,9 @@ public final class CentralService: Sendable {
     func check(_ envelopes: [Envelope], uploader: DeviceRecord?, keys: [String: Result<Curve25519.Signing.PublicKey, Problem>]) async throws -> [Result<IncomingEnvelope, Problem>] {
         let recordsKey = self.keys.records
         let opens = relay == nil
+        if opens && recordsKey == nil {
+            throw Problem(.storageUnavailable, "the records key is missing here: records cannot be opened (give --records-key)")
+        }
         let via = uploader?.id ?? "import"
         let uploaderIsBox = uploader?.kind == "box"
         let one: @Sendable (Envelope) -> Result<IncomingEnvelope, Problem> = { envelope in

@@ -12,7 +12,8 @@ extension CentralService {
     /// Checks a content directory like `Kiosk/` (the same check the box runs), copies it as the next
     /// version, and signs its manifest. Returns the manifest. Refuses invalid content with every problem.
     public func publishContent(from source: URL) async throws -> ContentManifest {
-        guard let signingKey = keys.content, relay == nil else { throw Problem(.invalidContent, "a relay does not publish content") }
+        guard relay == nil else { throw Problem(.invalidContent, "a relay does not publish content") }
+        guard let signingKey = keys.content else { throw Problem(.invalidContent, "the content key is missing (DATA/keys/content.key): start the server once first") }
         let check = ContentCheck.run(directory: source)
         guard check.isValid else {
             throw Problem(.invalidContent, "the content has \(check.problems.count) problem(s): "

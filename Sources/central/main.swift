@@ -13,6 +13,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("database"), help: "postgres://USER@HOST:PORT/DATABASE to use PostgreSQL instead of SQLite.")
     var database: String?
 
+    @Option(name: .customLong("records-key"), help: "The records private key's file (mode 0600), when not DATA/keys/records.key.")
+    var recordsKey: String?
+
     var dataDirectory: URL {
         if let data { return URL(fileURLWithPath: data) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["PERMANENCE_CENTRAL_DATA"], !fromEnvironment.isEmpty {
@@ -21,15 +24,24 @@ struct StoreOptions: ParsableArguments {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".central")
     }
 
-    var configuration: CentralConfiguration { CentralConfiguration(dataDirectory: dataDirectory, databaseURL: database) }
+    var configuration: CentralConfiguration {
+        var configuration = CentralConfiguration(dataDirectory: dataDirectory, databaseURL: database)
+        configuration.recordsKeyPath = recordsKey.map { URL(fileURLWithPath: $0) }
+        return configuration
+    }
 
     /// Runs `body` with the central service over this storage (PostgreSQL's pool running meanwhile).
-    func withService<T: Sendable>(_ body: @escaping @Sendable (CentralService) async throws -> T) async throws -> T {
+    func withService<T: Sendable>(createKeys: Bool = false, _ body: @escaping @Sendable (CentralService) async throws -> T) async throws -> T {
         let logger = { var logger = Logger(label: "central"); logger.logLevel = .warning; return logger }()
         let configuration = self.configuration
-        let (storage, services) = try await openStorage(configuration, logger: logger)
-        return try await withPostgresRunning(services) {
-            try await body(try await makeService(configuration, storage: storage, logger: logger))
+        do {
+            let (storage, services) = try await openStorage(configuration, logger: logger)
+            return try await withPostgresRunning(services) {
+                try await body(try await makeService(configuration, storage: storage, logger: logger, createKeys: createKeys))
+            }
+        } catch let problem as Problem {
+            // Every refusal as one line naming what is wrong, exit 2.
+            throw fail(problem.detail, code: 2)
         }
     }
 }
@@ -145,7 +157,7 @@ struct CentralCommand: AsyncParsableCommand {
             func run() async throws {
                 let source = URL(fileURLWithPath: directory)
                 do {
-                    let manifest = try await store.withService { try await $0.publishContent(from: source) }
+                    let manifest = try await store.withService(createKeys: true) { try await $0.publishContent(from: source) }
                     print("published content version \(manifest.version): \(manifest.files.count) files, signed")
                 } catch let problem as Problem {
                     throw fail(problem.detail, code: 2)

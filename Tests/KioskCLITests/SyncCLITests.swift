@@ -53,6 +53,39 @@ struct SyncCLITests {
         #expect(stats.stdout.contains("visits,all,Passages,150,"))
     }
 
+    @Test("The records key can live outside the data directory; tools never make a stray one; an open key is refused")
+    func recordsKeyElsewhere() throws {
+        let data = temporaryDirectory("central-data")
+        let vault = temporaryDirectory("vault")
+        let home = temporaryDirectory("cli-box")
+        defer { for url in [data, vault, home] { try? FileManager.default.removeItem(at: url) } }
+        try FileManager.default.createDirectory(at: vault, withIntermediateDirectories: true)
+        // A first start makes the keys; then the records key moves away.
+        let first = try CentralProcess(data: data)
+        let token = try first.enrollToken()
+        first.kill(SIGTERM)
+        let key = vault.appendingPathComponent("records.key")
+        try FileManager.default.moveItem(at: data.appendingPathComponent("keys/records.key"), to: key)
+        let central = try CentralProcess(data: data, arguments: ["--records-key", key.path])
+        #expect(try kiosk(["provision", "--central", central.url.absoluteString, "--token", token], home: home).status == 0)
+        _ = try kiosk(["demo", "seed", "--visits", "5"], home: home)
+        #expect(try kiosk(["sync", "--once", "--no-content"], home: home).stdout.contains("sent 5"))
+        #expect(try central.recordCount() == 5)
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("keys/records.key").path), "no stray key made by the tools")
+        // An import without the key says so instead of storing unopened records.
+        let stick = temporaryDirectory("stick")
+        defer { try? FileManager.default.removeItem(at: stick) }
+        _ = try kiosk(["demo", "seed", "--visits", "2"], home: home)
+        _ = try kiosk(["export", "--to", stick.path], home: home)
+        let noKey = try central.command(["import", stick.path])
+        #expect(noKey.status == 2)
+        #expect(noKey.stderr.contains("records key is missing"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
+        let open = try runProcess(Repository.builtProduct("central"), ["import", stick.path, "--data", data.path, "--records-key", key.path])
+        #expect(open.status == 2)
+        #expect(open.stderr.contains("chmod 600"))
+    }
+
     @Test("First boot takes the token from the configuration and erases it")
     func tokenFromConfiguration() throws {
         let central = try CentralProcess()
