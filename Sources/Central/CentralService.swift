@@ -280,18 +280,19 @@ public final class CentralService: Sendable {
                 }
                 guard let key = keys[envelope.device] else { throw Problem(.unknownDevice, "device of envelope \(envelope.id) is not enrolled here") }
                 let signer = try key.get()
-                guard Seal.verify(envelope, signedBy: signer) else {
+                let signedBytes = Seal.signedBytes(envelope)
+                guard Seal.verify(envelope, signedBy: signer, bytes: signedBytes) else {
                     throw Problem(.badEnvelopeSignature, "envelope \(envelope.id) was altered or not signed by its device")
                 }
                 var stats: [StatKey] = []
                 if opens, let recordsKey {
                     let plaintext = try Seal.open(envelope, with: recordsKey)
-                    guard (try? JSONSerialization.jsonObject(with: plaintext)) is [String: Any] else {
+                    guard let record = (try? JSONSerialization.jsonObject(with: plaintext)) as? [String: Any] else {
                         throw Problem(.unreadableEnvelope, "envelope \(envelope.id) does not hold a JSON record")
                     }
-                    stats = StatExtraction.keys(kind: envelope.kind, payload: plaintext)
+                    stats = StatExtraction.keys(kind: envelope.kind, record: record)
                 }
-                return .success(try IncomingEnvelope(envelope: envelope, via: via, stats: stats))
+                return .success(try IncomingEnvelope(envelope: envelope, via: via, stats: stats, fingerprint: Hex.sha256(signedBytes)))
             } catch let problem as Problem {
                 return .failure(problem)
             } catch {

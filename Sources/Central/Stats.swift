@@ -79,30 +79,42 @@ public enum StatExtraction {
 
     /// The keys a decrypted record adds one to. Unknown kinds or unreadable records count for nothing.
     public static func keys(kind: String, payload: Data) -> [StatKey] {
+        guard let record = (try? JSONSerialization.jsonObject(with: payload)) as? [String: Any] else { return [] }
+        return keys(kind: kind, record: record)
+    }
+
+    /// The same from the record already parsed (the ingest parses it once, to check it is JSON).
+    /// Reads `permanence.visit-record` / `permanence.visit-counts` v1 (`Intake.VisitRecord`) by hand: the
+    /// central store opens thousands per second.
+    public static func keys(kind: String, record: [String: Any]) -> [StatKey] {
         guard kind == VisitRecord.kind || kind == VisitRecord.countsKind,
-              let record = try? JSONDecoder().decode(VisitRecord.self, from: payload),
-              record.day.count == 10 else { return [] }
+              let day = record["day"] as? String, day.count == 10, let language = record["language"] as? String else { return [] }
+        let answers = record["answers"] as? [String: Any] ?? [:]
+        func choice(_ id: String) -> String? { (answers[id] as? [String: Any])?["choice"] as? String }
+        func choices(_ id: String) -> [String]? { (answers[id] as? [String: Any])?["choices"] as? [String] }
         var commune = ""
-        if kind == VisitRecord.kind, case .text(let code)? = record.answers["commune"] { commune = String(code.prefix(64)) }
+        if kind == VisitRecord.kind, let code = (answers["commune"] as? [String: Any])?["text"] as? String { commune = String(code.prefix(64)) }
         var keys: [StatKey] = []
-        func add(_ metric: String, _ value: String) { keys.append(StatKey(day: record.day, commune: commune, metric: metric, value: value)) }
+        func add(_ metric: String, _ value: String) { keys.append(StatKey(day: day, commune: commune, metric: metric, value: value)) }
         add("visits", "all")
-        add("language", record.language)
-        let printed = Set(record.printed ?? [])
+        add("language", String(language.prefix(16)))
+        let printed = Set(record["printed"] as? [String] ?? [])
         // A right "found" is one the visitor can act on: not a coverage they already have, not a doctor already declared.
-        for found in record.rights where found.verdict == "eligible" && !["already_covered", "declared", "optional"].contains(found.variant ?? "") {
-            let name = found.right == "c2s" ? "c2s_\(found.variant ?? "free")" : found.right
+        for case let found as [String: Any] in record["rights"] as? [Any] ?? [] {
+            guard found["verdict"] as? String == "eligible", let right = found["right"] as? String else { continue }
+            let variant = found["variant"] as? String
+            if ["already_covered", "declared", "optional"].contains(variant ?? "") { continue }
+            let name = right == "c2s" ? "c2s_\(variant ?? "free")" : right
             guard rights.contains(name) else { continue }
             add("right", name)
             if let form = formOfRight[name], printed.contains(form) { add("right_printed", name) }
         }
-        if case .choice(let gaveUp)? = record.answers["gave_up_care"] { add("gave_up_care", gaveUp) }
-        if case .choices(let reasons)? = record.answers["gave_up_reasons"] { for reason in Set(reasons) { add("gave_up_reason", reason) } }
-        if case .choices(let interests)? = record.answers["prevention_interest"] {
-            for interest in Set(interests) where interest != "none" { add("prevention", interest) }
-        }
-        if case .choices(let reasons)? = record.answers["reasons"] { for reason in Set(reasons) { add("reason", reason) } }
-        if let minutes = record.waitingMinutes {
+        if let gaveUp = choice("gave_up_care") { add("gave_up_care", gaveUp) }
+        for reason in Set(choices("gave_up_reasons") ?? []) { add("gave_up_reason", reason) }
+        for interest in Set(choices("prevention_interest") ?? []) where interest != "none" { add("prevention", interest) }
+        for reason in Set(choices("reasons") ?? []) { add("reason", reason) }
+        if let number = record["waiting_minutes"] as? NSNumber {
+            let minutes = number.intValue
             add("waiting", minutes < 15 ? "0-15" : minutes < 30 ? "15-30" : minutes < 60 ? "30-60" : "60+")
         }
         return keys

@@ -29,9 +29,9 @@ public struct IncomingEnvelope: Sendable {
     public var body: Data
     public var via: String
     public var stats: [StatKey]
-    public init(envelope: Envelope, via: String, stats: [StatKey]) throws {
+    public init(envelope: Envelope, via: String, stats: [StatKey], fingerprint: String? = nil) throws {
         self.envelope = envelope
-        self.fingerprint = Seal.fingerprint(envelope)
+        self.fingerprint = fingerprint ?? Seal.fingerprint(envelope)
         self.body = envelope.jsonData()
         self.via = via
         self.stats = stats

@@ -47,10 +47,11 @@ public enum Seal {
         return envelope
     }
 
-    /// Whether the envelope was signed by `key` and not altered since.
-    public static func verify(_ envelope: Envelope, signedBy key: Curve25519.Signing.PublicKey) -> Bool {
+    /// Whether the envelope was signed by `key` and not altered since. `bytes`: its `signedBytes`, when the
+    /// caller already has them.
+    public static func verify(_ envelope: Envelope, signedBy key: Curve25519.Signing.PublicKey, bytes: Data? = nil) -> Bool {
         guard let signature = Data(base64Encoded: envelope.signature) else { return false }
-        return key.isValidSignature(signature, for: signedBytes(envelope))
+        return key.isValidSignature(signature, for: bytes ?? signedBytes(envelope))
     }
 
     /// Opens a sealed envelope with the records private key (central store only).
