@@ -176,12 +176,14 @@ public final class PostgresStorage: CentralStorage {
                 for key in item.stats { sums[key, default: 0] += 1 }
             }
             if !sums.isEmpty {
-                let keys = Array(sums.keys)
+                // In one order for every transaction: two batches upserting the same sums never deadlock.
+                let keys = sums.keys.sorted { ($0.day, $0.commune, $0.metric, $0.value) < ($1.day, $1.commune, $1.metric, $1.value) }
                 let days = keys.map(\.day), communes = keys.map(\.commune), metrics = keys.map(\.metric), values = keys.map(\.value)
                 let counts = keys.map { sums[$0]! }
                 try await connection.query("""
                     INSERT INTO stat_count (day, commune, metric, value, count)
                     SELECT * FROM unnest(\(days)::text[], \(communes)::text[], \(metrics)::text[], \(values)::text[], \(counts)::bigint[])
+                    ORDER BY 1, 2, 3, 4
                     ON CONFLICT (day, commune, metric, value) DO UPDATE SET count = stat_count.count + excluded.count
                     """, logger: logger)
             }

@@ -231,6 +231,36 @@ struct RecordsTests {
         }
     }
 
+    @Test("Concurrent batches from several boxes counting the same things are all stored", arguments: StorageBackend.allCases)
+    func concurrentBoxes(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            var boxes: [TestBox] = []
+            for _ in 0..<4 { boxes.append(try await TestBox.enrolled(at: central)) }
+            // Every box counts the same reasons, with its own other keys around them (so each batch's sums differ).
+            func record(_ box: Int, _ index: Int) -> String {
+                let extra = ["care_now", "prevention", "other"].filter { _ in Bool.random() }.map { "\"\($0)\"" }.joined(separator: ",")
+                return #"{"answers":{"commune":{"text":"1110\#(box)"},"reasons":{"choices":["coverage","doctor","paperwork"\#(extra.isEmpty ? "" : "," + extra)]},"gave_up_care":{"choice":"\#(index % 2 == 0 ? "yes" : "no")"}},"day":"2026-11-2\#(index % 3)","language":"fr","rights":[]}"#
+            }
+            let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for (number, box) in boxes.enumerated() {
+                    group.addTask {
+                        var accepted = 0
+                        for _ in 0..<3 {
+                            let answer = try await central.client.upload(UploadBatch(envelopes: try (0..<100).map { try box.envelope(record(number, $0)) }), signer: box.signer)
+                            accepted += answer.results.filter { $0.status == .accepted }.count
+                        }
+                        return accepted
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(accepted == 1200)
+            let sums = try await central.storage.statSums(from: "2026-11-20", to: "2026-11-22", commune: nil).byMetric
+            #expect(sums.filter { $0.metric == "reason" && ["coverage", "doctor", "paperwork"].contains($0.value) }.map(\.count) == [1200, 1200, 1200])
+            #expect(sums.first { $0.metric == "visits" }?.count == 1200)
+        }
+    }
+
     @Test("The problem catalogue says which refusals are worth retrying")
     func catalogue() {
         #expect(ProblemCode.replayedRequest.retryable)
