@@ -85,4 +85,27 @@ struct CarryTests {
         let perDevice = try central.command(["records", "count", "--device", upstreamDevice]).stdout.split(separator: "\n").last
         #expect(perDevice == "401", "the central store sees the box's own device and envelope ids")
     }
+
+    @Test("A box enrolled at the central store can sync through a relay that never saw it: the relay asks upstream for its key")
+    func relayLearnsDevicesUpstream() async throws {
+        let central = try CentralProcess()
+        let relay = try CentralProcess(arguments: ["--relay-to", central.url.absoluteString, "--relay-token", try central.enrollToken()])
+        let box = try await TestBoxHome.provisioned(central: central.url, token: try central.enrollToken())
+        try box.seed(30)
+        _ = try await box.drainUntilEmpty(box.drainer(relay.url))
+        #expect(try box.unacknowledged == 0)
+        var count = 0
+        for _ in 0..<100 {
+            count = try central.recordCount()
+            if count == 30 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(count == 30)
+        // A device revoked upstream is refused by the relay, with the catalogue's code.
+        let stranger = try await TestBoxHome.provisioned(central: central.url, token: try central.enrollToken())
+        _ = try central.command(["devices", "revoke", stranger.identity.enrolment.device])
+        try stranger.seed(2)
+        let report = await stranger.drainer(relay.url).drain(ignoringBackoff: true)
+        #expect(report.stoppedBecause?.contains("revoked-device") == true)
+    }
 }
