@@ -3,13 +3,31 @@ import Foundation
 import Intake
 import Rights
 import RulesLoader
+import Sync
 
 struct ContentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "content",
-        abstract: "Check the content the box runs on.",
-        subcommands: [Check.self]
+        abstract: "Check the content the box runs on, or go back to the previous synced version.",
+        subcommands: [Check.self, Rollback.self]
     )
+
+    /// `kiosk content rollback`: `HOME/content/current` back to the version kept before the last update.
+    struct Rollback: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Switch back to the content version kept before the last update (the kiosk uses it from its next start)."
+        )
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            let store = ContentStore(home: common.locator.home)
+            guard let previous = try store.rollback() else {
+                Output.error("content: no earlier synced version is kept on this box; nothing changed")
+                throw ExitCode(2)
+            }
+            print("content version \(previous) is in use again (restart the kiosk to use it)")
+        }
+    }
 
     /// `kiosk content check [DIR]`: every problem as `file:line: id: message` (exit 2), or a one-line summary (exit 0).
     struct Check: ParsableCommand {

@@ -86,6 +86,28 @@ struct SyncCLITests {
         #expect(open.stderr.contains("chmod 600"))
     }
 
+    @Test("Content published twice reaches the box; kiosk content rollback goes back to the first")
+    func contentUpdateAndRollback() throws {
+        let central = try CentralProcess()
+        let home = temporaryDirectory("cli-box")
+        defer { try? FileManager.default.removeItem(at: home) }
+        _ = try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home)
+        let none = try kiosk(["content", "rollback"], home: home)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("nothing changed"))
+        for version in 1...2 {
+            _ = try central.command(["content", "publish", Repository.root.appendingPathComponent("Kiosk").path])
+            let sync = try kiosk(["sync", "--once"], home: home)
+            #expect(sync.stdout.contains("content version \(version) installed"), "\(sync.stdout) \(sync.stderr)")
+        }
+        let check = try kiosk(["content", "check"], home: home)
+        #expect(check.status == 0)
+        let back = try kiosk(["content", "rollback"], home: home)
+        #expect(back.status == 0)
+        #expect(back.stdout.contains("content version 1 is in use again"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: home.appendingPathComponent("content/current").path) == "versions/1")
+    }
+
     @Test("First boot takes the token from the configuration and erases it")
     func tokenFromConfiguration() throws {
         let central = try CentralProcess()
