@@ -330,7 +330,8 @@ public final class CentralService: Sendable {
     }
 
     /// Forwards what this relay holds upstream, batch by batch; returns how many were acknowledged.
-    /// Envelopes stay here until the upstream acknowledges them.
+    /// Envelopes stay here until the upstream acknowledges them; one the upstream refuses for good is set
+    /// aside with its reason (kept, never sent again by itself) so it cannot hold up the others.
     @discardableResult
     public func forwardPending(batchSize: Int = 500) async throws -> Int {
         guard let relay else { return 0 }
@@ -338,15 +339,21 @@ public final class CentralService: Sendable {
         while true {
             let pending = try await storage.pendingForward(limit: batchSize)
             if pending.isEmpty { return forwarded }
-            let envelopes = try pending.map { try WireJSON.decode(Envelope.self, from: $0.body) }
-            let answer = try await relay.client.upload(UploadBatch(envelopes: envelopes), signer: relaySigner(relay))
+            let answer = try await relay.client.upload(encodedBatch: UploadBatch.encode(encodedEnvelopes: pending.map(\.body)), signer: relaySigner(relay))
             let acknowledged = answer.results.filter(\.acknowledged).map(\.id)
             try await storage.markForwarded(acknowledged, at: now)
             forwarded += acknowledged.count
+            var retryLater = false
             for refused in answer.results where !refused.acknowledged {
-                logger.error("upstream refused an envelope", metadata: ["envelope": "\(refused.id)", "problem": "\(refused.problem?.code.rawValue ?? "?")"])
+                let problem = refused.problem ?? Problem(.internalError, "refused without a reason")
+                logger.error("upstream refused an envelope", metadata: ["envelope": "\(refused.id)", "problem": "\(problem.code.rawValue)"])
+                if problem.code.retryable {
+                    retryLater = true
+                } else {
+                    try await storage.setAsideForward(refused.id, reason: "\(problem.code.rawValue): \(problem.detail)", at: now)
+                }
             }
-            if acknowledged.count < pending.count { return forwarded }
+            if retryLater { return forwarded }
         }
     }
 }

@@ -52,6 +52,7 @@ public final class PostgresStorage: CentralStorage {
                     received_at TEXT NOT NULL, forwarded_at TEXT)
                 """,
                 "CREATE INDEX IF NOT EXISTS envelope_by_device ON envelope(device, sequence)",
+                "ALTER TABLE envelope ADD COLUMN IF NOT EXISTS forward_refused TEXT",
                 "DROP TABLE IF EXISTS record",
                 """
                 CREATE TABLE IF NOT EXISTS stat_count (day TEXT NOT NULL, commune TEXT NOT NULL, metric TEXT NOT NULL, value TEXT NOT NULL,
@@ -213,7 +214,7 @@ public final class PostgresStorage: CentralStorage {
     public func pendingForward(limit: Int) async throws -> [PendingForward] {
         try await migrate()
         var pending: [PendingForward] = []
-        let rows = try await client.query("SELECT id, body FROM envelope WHERE forwarded_at IS NULL ORDER BY received_at, device, sequence LIMIT \(Int64(limit))", logger: logger)
+        let rows = try await client.query("SELECT id, body FROM envelope WHERE forwarded_at IS NULL AND forward_refused IS NULL ORDER BY received_at, device, sequence LIMIT \(Int64(limit))", logger: logger)
         for try await (id, body) in rows.decode((String, String).self) { pending.append(PendingForward(id: id, body: Data(body.utf8))) }
         return pending
     }
@@ -221,6 +222,12 @@ public final class PostgresStorage: CentralStorage {
     public func markForwarded(_ ids: [String], at: String) async throws {
         try await migrate()
         try await client.query("UPDATE envelope SET forwarded_at = \(at) WHERE id = ANY(\(ids)::text[]) AND forwarded_at IS NULL", logger: logger)
+    }
+
+    public func setAsideForward(_ id: String, reason: String, at: String) async throws {
+        try await migrate()
+        let note = "\(at) \(reason.prefix(300))"
+        try await client.query("UPDATE envelope SET forward_refused = \(note) WHERE id = \(id) AND forwarded_at IS NULL", logger: logger)
     }
 
     public func nextCounter(_ name: String) async throws -> Int64 {

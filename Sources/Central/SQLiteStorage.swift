@@ -100,6 +100,13 @@ public final class SQLiteStorage: CentralStorage {
                 );
                 """)
         }
+        migrator.registerMigration("central-v3-relay-refusals") { db in
+            try db.execute(sql: """
+                ALTER TABLE envelope ADD COLUMN forward_refused TEXT;
+                DROP INDEX envelope_to_forward;
+                CREATE INDEX envelope_to_forward ON envelope(received_at) WHERE forwarded_at IS NULL AND forward_refused IS NULL;
+                """)
+        }
         return migrator
     }
 
@@ -201,7 +208,7 @@ public final class SQLiteStorage: CentralStorage {
 
     public func pendingForward(limit: Int) async throws -> [PendingForward] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, body FROM envelope WHERE forwarded_at IS NULL ORDER BY received_at, device, sequence LIMIT ?",
+            try Row.fetchAll(db, sql: "SELECT id, body FROM envelope WHERE forwarded_at IS NULL AND forward_refused IS NULL ORDER BY received_at, device, sequence LIMIT ?",
                              arguments: [limit]).map { PendingForward(id: $0["id"], body: $0["body"]) }
         }
     }
@@ -211,6 +218,12 @@ public final class SQLiteStorage: CentralStorage {
             for id in ids {
                 try db.execute(sql: "UPDATE envelope SET forwarded_at = ? WHERE id = ? AND forwarded_at IS NULL", arguments: [at, id])
             }
+        }
+    }
+
+    public func setAsideForward(_ id: String, reason: String, at: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE envelope SET forward_refused = ? WHERE id = ? AND forwarded_at IS NULL", arguments: ["\(at) \(reason.prefix(300))", id])
         }
     }
 

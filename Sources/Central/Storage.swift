@@ -82,6 +82,8 @@ public protocol CentralStorage: Sendable {
     /// Envelopes not yet acknowledged upstream (relay mode), oldest first.
     func pendingForward(limit: Int) async throws -> [PendingForward]
     func markForwarded(_ ids: [String], at: String) async throws
+    /// An envelope the upstream refused for good: kept, with the reason, and no longer forwarded by itself.
+    func setAsideForward(_ id: String, reason: String, at: String) async throws
     /// Increments and returns a named counter (the relay's own request counter).
     func nextCounter(_ name: String) async throws -> Int64
     func setCounter(_ name: String, atLeast value: Int64) async throws

@@ -7,6 +7,7 @@ import Sync
 import SyncProtocol
 import TestSupport
 import Testing
+@preconcurrency import Crypto
 
 @Suite("Sync: USB exports and relays carry only sealed envelopes", .serialized)
 struct CarryTests {
@@ -107,5 +108,39 @@ struct CarryTests {
         try stranger.seed(2)
         let report = await stranger.drainer(relay.url).drain(ignoringBackoff: true)
         #expect(report.stoppedBecause?.contains("revoked-device") == true)
+    }
+
+    @Test("An envelope the upstream refuses for good is set aside by the relay, which goes on forwarding the others")
+    func relaySetsAsideRefusals() async throws {
+        let central = try CentralProcess()
+        let relayData = temporaryDirectory("relay")
+        let relay = try CentralProcess(data: relayData, arguments: ["--relay-to", central.url.absoluteString, "--relay-token", try central.enrollToken()])
+        let box = TestBox()
+        let answer = try await CentralClient(baseURL: relay.url).enroll(EnrollRequest(token: try central.enrollToken(),
+                                                                                         publicKey: box.key.publicKey.rawRepresentation.base64EncodedString()))
+        box.device = answer.device
+        box.recordsKey = try .init(rawRepresentation: Data(base64Encoded: answer.recordsKey)!)
+        // The same id with two contents: one reaches the central store directly, the other through the relay.
+        let id = UUID().uuidString.lowercased()
+        _ = try await CentralClient(baseURL: central.url).upload(UploadBatch(envelopes: [try box.envelope(id: id)]), signer: box.signer)
+        let viaRelay = try await CentralClient(baseURL: relay.url).upload(
+            UploadBatch(envelopes: [try box.envelope(#"{"day":"2026-11-23","language":"en","answers":{},"rights":[]}"#, id: id), try box.envelope()]), signer: box.signer)
+        #expect(viaRelay.results.allSatisfy { $0.status == .accepted })
+        var count = 0
+        for _ in 0..<100 {
+            count = try central.recordCount()
+            if count == 2 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(count == 2, "the conflicting one is refused upstream, the other forwarded")
+        let relayStore = try SQLiteStorage(path: relayData.appendingPathComponent("central.sqlite").path)
+        var pending = 1
+        for _ in 0..<50 {
+            pending = try await relayStore.pendingForward(limit: 10).count
+            if pending == 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(pending == 0, "set aside, not retried at every interval")
+        #expect(try await relayStore.countEnvelopes(device: nil) == 2, "kept on the relay")
     }
 }
