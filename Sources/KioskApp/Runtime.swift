@@ -258,7 +258,7 @@ public final class KioskRuntime: @unchecked Sendable {
                 var printer = ["Imprimante des documents : \(self.printer)"]
                 let destinations = CupsClient().destinations()
                 printer += destinations.isEmpty ? ["Aucune file CUPS sur ce kiosque."] : destinations.map(\.summary)
-                printer.append("Imprimante de tickets : pas encore prise en charge, le numéro s'affiche en grand à l'écran.")
+                printer.append(Self.ticketPrinterLine(ticketPrinter, devices: (try? USB.devices()) ?? []))
                 return [.statusLoaded(sync: sync, printer: printer)]
             case .quit:
                 return []
@@ -268,6 +268,16 @@ public final class KioskRuntime: @unchecked Sendable {
         } catch {
             return [.effectFailed("Erreur d'enregistrement : réessayez ou appelez le médiateur.")]
         }
+    }
+
+    /// The ticket printer's line on the status screen: none configured, present on USB, or absent.
+    public static func ticketPrinterLine(_ configured: (vendor: UInt16, product: UInt16)?, devices: [USBDevice]) -> String {
+        guard let configured else { return "Imprimante de tickets : aucune configurée, le numéro s'affiche en grand à l'écran." }
+        let ids = String(format: "%04x:%04x", configured.vendor, configured.product)
+        if devices.contains(where: { $0.vendorID == configured.vendor && $0.productID == configured.product }) {
+            return "Imprimante de tickets : \(ids), branchée."
+        }
+        return "Imprimante de tickets : \(ids) introuvable sur l'USB — vérifiez le câble ; le numéro s'affiche à l'écran en attendant."
     }
 
     func queueRows(_ state: AppState) throws -> [QueueRow] {

@@ -361,3 +361,14 @@ struct IdentityTests {
         #expect(payload.contains("11103"))
     }
 }
+
+@Suite("Status screen lines")
+struct StatusLineTests {
+    @Test("The ticket printer's line says none configured, plugged in, or missing with what to check")
+    func ticketPrinterLine() {
+        let printer = USBDevice(bus: 1, address: 4, vendorID: 0x0416, productID: 0x5011, deviceClass: 7)
+        #expect(KioskRuntime.ticketPrinterLine(nil, devices: [printer]).contains("aucune configurée"))
+        #expect(KioskRuntime.ticketPrinterLine((0x0416, 0x5011), devices: [printer]) == "Imprimante de tickets : 0416:5011, branchée.")
+        #expect(KioskRuntime.ticketPrinterLine((0x0416, 0x5011), devices: []).contains("introuvable sur l'USB — vérifiez le câble"))
+    }
+}
