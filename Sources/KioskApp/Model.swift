@@ -21,6 +21,11 @@ public struct KioskConfig: Sendable {
     public var printWaitSeconds: Double = 60
     /// The demo lets the mediator quit (Q on the queue); a real box never quits from the keyboard.
     public var allowQuit = false
+    /// Under systemd, the kiosk restarts itself (quickly, when idle on the welcome screen) to use newly
+    /// installed content; elsewhere new content waits for the next start.
+    public var restartsForNewContent = false
+    /// Seconds without input on the welcome screen before such a restart.
+    public var restartIdleSeconds: Double = 30
 
     public init(placeName: String, territory: Territory = .metropole, languages: [String] = ["fr", "en", "es", "ro", "uk"]) {
         self.placeName = placeName
@@ -42,6 +47,8 @@ public enum AppEvent: Sendable, Equatable {
     case printJobsChanged(visitID: String)
     /// What the sync and printer screens show.
     case statusLoaded(sync: [String], printer: [String])
+    /// Sync installed a new content version (used from the next start).
+    case contentInstalled(version: Int)
     /// An effect finished with a message for the screen (printed, synced, saved, or what went wrong).
     case notice(String)
     case effectFailed(String)
@@ -62,6 +69,8 @@ public enum Effect: Sendable, Equatable {
     case syncNow
     case loadStatus
     case quit
+    /// Leave the loop so that systemd starts the kiosk again on the new content.
+    case restartForNewContent
 }
 
 /// A line of the mediator's queue.
@@ -192,6 +201,8 @@ public struct AppState: Sendable {
     public var engine: RightsEngine
     public var now: Date
     public var lastInput: Date
+    /// A content version installed since the start, waiting for an idle moment to restart on it.
+    public var pendingContentVersion: Int?
     public var width: Int
     public var height: Int
     public var mode: Mode = .visitor

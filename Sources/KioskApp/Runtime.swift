@@ -90,7 +90,8 @@ public final class KioskRuntime: @unchecked Sendable {
         }
     }
 
-    func post(_ event: AppEvent) { inboxLock.withLock { inbox.append(event) } }
+    /// Hands an event from a background task (printing, sync) to the loop.
+    public func post(_ event: AppEvent) { inboxLock.withLock { inbox.append(event) } }
 
     /// Renders a document of a visit and prints it in the background; the print job is recorded
     /// in the store with its CUPS job id and final state.
@@ -260,7 +261,7 @@ public final class KioskRuntime: @unchecked Sendable {
                 printer += destinations.isEmpty ? ["Aucune file CUPS sur ce kiosque."] : destinations.map(\.summary)
                 printer.append(Self.ticketPrinterLine(ticketPrinter, devices: (try? USB.devices()) ?? []))
                 return [.statusLoaded(sync: sync, printer: printer)]
-            case .quit:
+            case .quit, .restartForNewContent:
                 return []
             }
         } catch let error as StoreError {
@@ -336,7 +337,10 @@ public enum KioskLoop {
             while !pending.isEmpty, !quit {
                 let next = pending.removeFirst()
                 for effect in KioskApp.update(&state, next) {
-                    if effect == .quit { quit = true; return }
+                    if effect == .restartForNewContent {
+                        try? runtime.database.audit(actor: "system", action: "restart_for_new_content", detail: state.pendingContentVersion.map { "version \($0)" })
+                    }
+                    if effect == .quit || effect == .restartForNewContent { quit = true; return }
                     pending += runtime.run(effect, state: state)
                 }
             }

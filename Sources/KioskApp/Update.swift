@@ -85,6 +85,9 @@ public enum KioskApp {
         case .notice(let message):
             state.notice = message
             return []
+        case .contentInstalled(let version):
+            state.pendingContentVersion = version
+            return []
         case .printJobsChanged(let visitID):
             // Reload the open visit to show how its print ended (reprint: the same key again).
             guard state.mode == .mediator, state.mediator.visit?.visitID == visitID, state.mediator.editing == nil else { return [] }
@@ -107,6 +110,10 @@ public enum KioskApp {
         let idle = state.now.timeIntervalSince(state.lastInput)
         switch state.mode {
         case .visitor:
+            if state.visitor.phase == .welcome, state.pendingContentVersion != nil, state.config.restartsForNewContent,
+               idle >= state.config.restartIdleSeconds {
+                return [.restartForNewContent]
+            }
             guard state.visitor.phase != .welcome, idle >= state.config.inactivitySeconds + state.config.countdownSeconds else { return [] }
             return wipeVisitor(&state)
         case .pinEntry:

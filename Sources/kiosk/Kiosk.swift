@@ -245,6 +245,8 @@ struct Run: ParsableCommand {
         var config = KioskConfig(placeName: place ?? box?.place ?? (try? database.setting("place")) ?? (demo ? "Couiza (démo)" : "Permanence santé"),
                                  territory: box?.territory ?? .metropole, languages: box?.languages ?? ["fr", "en", "es", "ro", "uk"])
         if let retention = box?.retention { try database.setSetting("retention", retention) }
+        // Only a supervised kiosk (systemd's notify socket) may leave its loop to pick up new content.
+        config.restartsForNewContent = !demo && ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
         if demo {
             config.allowQuit = true
             try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash("1234"))
@@ -259,6 +261,13 @@ struct Run: ParsableCommand {
         let agent = try startSync(home: home, database: database, configured: box?.centralURL)
         defer { agent?.stop() }
         runtime.sync = agent.map(AgentControl.init)
+        if let agent {
+            // New content is used from the next start; under systemd the kiosk restarts itself when idle.
+            let startedOn = agent.status.contentVersion
+            agent.start { [runtime] _ in
+                if let version = agent.status.contentVersion, version != startedOn { runtime.post(.contentInstalled(version: version)) }
+            }
+        }
         let session = TerminalSession()
         if demo {
             let demoHome = home

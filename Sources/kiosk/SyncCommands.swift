@@ -191,7 +191,7 @@ final class AgentControl: SyncControl {
 }
 
 extension Run {
-    /// Starts the background sync when the box is enrolled (after provisioning the demo's home if asked).
+    /// The background sync when the box is enrolled (after provisioning the demo's home if asked); not started yet.
     func startSync(home: URL, database: AppDatabase, configured: String?) throws -> SyncAgent? {
         if demo, let central, let token, let url = URL(string: central) {
             do {
@@ -205,8 +205,6 @@ extension Run {
         database.installSealer(identity.sealer)
         try database.sealUnsealed(with: identity.sealer)
         let url = URL(string: configured ?? identity.enrolment.central) ?? URL(string: identity.enrolment.central)!
-        let agent = SyncAgent(database: database, identity: identity, home: home, central: url, interval: .seconds(syncInterval))
-        agent.start()
-        return agent
+        return SyncAgent(database: database, identity: identity, home: home, central: url, interval: .seconds(syncInterval))
     }
 }

@@ -372,3 +372,38 @@ struct StatusLineTests {
         #expect(KioskRuntime.ticketPrinterLine((0x0416, 0x5011), devices: []).contains("introuvable sur l'USB — vérifiez le câble"))
     }
 }
+
+@Suite("New content while the kiosk runs")
+struct ContentRestartTests {
+    func supervised() -> AppState {
+        var state = makeState()
+        state.config.restartsForNewContent = true
+        return state
+    }
+
+    @Test("Idle on the welcome screen, a supervised kiosk leaves its loop to restart on new content")
+    func restartsWhenIdle() {
+        var state = supervised()
+        _ = KioskApp.update(&state, .contentInstalled(version: 3))
+        #expect(KioskApp.update(&state, .tick(state.now.addingTimeInterval(10))).isEmpty, "not idle long enough")
+        #expect(KioskApp.update(&state, .tick(state.lastInput.addingTimeInterval(31))) == [.restartForNewContent])
+    }
+
+    @Test("A visitor in the middle of a check-in is never interrupted by new content")
+    func neverDuringAVisit() {
+        var state = supervised()
+        throughCheckIn(&state)
+        #expect(state.visitor.phase != .welcome)
+        _ = KioskApp.update(&state, .contentInstalled(version: 3))
+        let effects = KioskApp.update(&state, .tick(state.lastInput.addingTimeInterval(40)))
+        #expect(!effects.contains(.restartForNewContent))
+    }
+
+    @Test("Without supervision (a manual run, the demo) new content waits for the next start")
+    func unsupervisedWaits() {
+        var state = makeState()
+        _ = KioskApp.update(&state, .contentInstalled(version: 3))
+        #expect(KioskApp.update(&state, .tick(state.lastInput.addingTimeInterval(600))).isEmpty)
+        #expect(state.pendingContentVersion == 3)
+    }
+}
