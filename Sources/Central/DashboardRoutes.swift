@@ -34,32 +34,31 @@ enum DashboardRoutes {
             guard let user = try await service.sessionUser(sessionToken(request)) else {
                 return Response(status: .seeOther, headers: [.location: "/login"])
             }
-            let query = try statsQuery(request, service: service)
-            let report = try await service.statistics(from: query.from, to: query.to, commune: query.commune)
+            let report = try await statistics(request, service: service)
             let communes = service.communeNames().sorted { $0.value < $1.value }.map { (code: $0.key, name: $0.value) }
             return html(Dashboard.page(report, user: user, communes: communes))
         }
 
         router.get("/v1/stats") { request, _ in
             guard try await service.sessionUser(sessionToken(request)) != nil else { throw Problem(.missingSignature, "sign in at /login first") }
-            let query = try statsQuery(request, service: service)
-            return Response.json(try await service.statistics(from: query.from, to: query.to, commune: query.commune))
+            return Response.json(try await statistics(request, service: service))
         }
 
         router.get("/v1/stats.csv") { request, _ in
             guard try await service.sessionUser(sessionToken(request)) != nil else { throw Problem(.missingSignature, "sign in at /login first") }
-            let query = try statsQuery(request, service: service)
-            let csv = Dashboard.csv(try await service.statistics(from: query.from, to: query.to, commune: query.commune))
+            let report = try await statistics(request, service: service)
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"permanence-\(query.from)-\(query.to).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+                                                   .contentDisposition: "attachment; filename=\"permanence-\(report.from)-\(report.to).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: Dashboard.csv(report))))
         }
     }
 
-    static func statsQuery(_ request: Request, service: CentralService) throws -> StatsQuery {
+    /// The report for the request's `from`, `to` and `commune` (checked; a bad value is a 400 naming it).
+    static func statistics(_ request: Request, service: CentralService) async throws -> StatsReport {
         let parameters = request.uri.queryParameters
-        return try StatsQuery.parse(from: parameters.get("from"), to: parameters.get("to"), commune: parameters.get("commune"),
-                                    today: service.configuration.clock())
+        let query = try StatsQuery.parse(from: parameters.get("from"), to: parameters.get("to"), commune: parameters.get("commune"),
+                                         today: service.configuration.clock())
+        return try await service.statistics(from: query.from, to: query.to, commune: query.commune)
     }
 
     static func sessionToken(_ request: Request) -> String? {

@@ -74,6 +74,13 @@ public final class PostgresStorage: CentralStorage {
         }
     }
 
+    /// Whether a statement with `RETURNING` touched a row (reads the rows to the end).
+    static func hasRows(_ rows: PostgresRowSequence) async throws -> Bool {
+        var found = false
+        for try await _ in rows { found = true }
+        return found
+    }
+
     public func addToken(hash: String, createdAt: String, expiresAt: String) async throws {
         try await migrate()
         try await client.query("INSERT INTO enroll_token (token_hash, created_at, expires_at) VALUES (\(hash), \(createdAt), \(expiresAt))", logger: logger)
@@ -83,12 +90,10 @@ public final class PostgresStorage: CentralStorage {
         try await migrate()
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let used = try await Self.hasRows(connection.query("""
                 UPDATE enroll_token SET used_at = \(now), device = \(device.id)
                 WHERE token_hash = \(tokenHash) AND used_at IS NULL AND expires_at > \(now) RETURNING token_hash
-                """, logger: logger)
-            var used = false
-            for try await _ in rows { used = true }
+                """, logger: logger))
             guard used else { return false }
             try await connection.query("""
                 INSERT INTO device (id, public_key, kind, name, enrolled_at)
@@ -127,19 +132,14 @@ public final class PostgresStorage: CentralStorage {
 
     public func revoke(_ id: String, at: String) async throws -> Bool {
         try await migrate()
-        let rows = try await client.query("UPDATE device SET revoked_at = COALESCE(revoked_at, \(at)) WHERE id = \(id) RETURNING id", logger: logger)
-        var found = false
-        for try await _ in rows { found = true }
-        return found
+        return try await Self.hasRows(client.query("UPDATE device SET revoked_at = COALESCE(revoked_at, \(at)) WHERE id = \(id) RETURNING id", logger: logger))
     }
 
     public func advanceCounter(device: String, to counter: Int64, at: String) async throws -> (accepted: Bool, last: Int64) {
         try await migrate()
-        let rows = try await client.query("""
+        let accepted = try await Self.hasRows(client.query("""
             UPDATE device SET last_counter = \(counter), last_seen_at = \(at) WHERE id = \(device) AND last_counter < \(counter) RETURNING id
-            """, logger: logger)
-        var accepted = false
-        for try await _ in rows { accepted = true }
+            """, logger: logger))
         if accepted { return (true, counter) }
         var last: Int64 = 0
         for try await value in try await client.query("SELECT last_counter FROM device WHERE id = \(device)", logger: logger).decode(Int64.self) {
@@ -295,11 +295,9 @@ public final class PostgresStorage: CentralStorage {
 
     public func addUser(_ user: UserRecord, at: String) async throws -> Bool {
         try await migrate()
-        var added = false
-        for try await _ in try await client.query("""
+        return try await Self.hasRows(client.query("""
             INSERT INTO app_user (name, password_hash, created_at) VALUES (\(user.name), \(user.passwordHash), \(at)) ON CONFLICT (name) DO NOTHING RETURNING name
-            """, logger: logger) { added = true }
-        return added
+            """, logger: logger))
     }
 
     public func user(_ name: String) async throws -> UserRecord? {

@@ -70,8 +70,7 @@ public struct CentralClient: Sendable {
     /// Whether the server answers `GET /v1/health` within `timeout`.
     public func isReachable(timeout: TimeAmount = .seconds(3)) async -> Bool {
         do {
-            let (status, _) = try await send("GET", "/v1/health", body: nil, headers: [], timeout: timeout)
-            return status == 200
+            return try await exchange("GET", "/v1/health", body: nil, timeout: timeout).status == 200
         } catch {
             return false
         }
@@ -132,7 +131,7 @@ public struct CentralClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, body: Data?, headers: [(String, String)] = []) async throws -> Data {
-        let (status, data) = try await send(method, path, body: body, headers: headers, timeout: timeout)
+        let (status, data, _) = try await exchange(method, path, body: body, headers: headers)
         guard (200..<300).contains(status) else {
             let problem = (try? JSONDecoder().decode(Problem.self, from: data))
                 ?? Problem(status == 404 ? .notFound : status >= 500 ? .internalError : .malformedJSON, "HTTP \(status)")
@@ -143,17 +142,19 @@ public struct CentralClient: Sendable {
 
     /// Sends a request as given and returns the status and body, whatever they are (tools and tests).
     public func raw(_ method: String, _ path: String, body: Data?, headers: [(String, String)] = []) async throws -> (status: Int, body: Data) {
-        try await send(method, path, body: body, headers: headers, timeout: timeout)
+        let answer = try await exchange(method, path, body: body, headers: headers)
+        return (answer.status, answer.body)
     }
 
     /// Like `raw`, with the response headers and a chosen content type (form posts in tests and tools).
     public func rawWithHeaders(_ method: String, _ path: String, body: Data?, headers: [(String, String)] = [],
                                contentType: String = "application/json") async throws -> (status: Int, body: Data, headers: [(String, String)]) {
-        try await exchange(method, path, body: body, headers: headers, contentType: contentType, timeout: timeout)
+        try await exchange(method, path, body: body, headers: headers, contentType: contentType)
     }
 
-    func exchange(_ method: String, _ path: String, body: Data?, headers: [(String, String)], contentType: String,
-                  timeout: TimeAmount) async throws -> (status: Int, body: Data, headers: [(String, String)]) {
+    /// The one place a request goes out; no answer at all is `unreachable`.
+    func exchange(_ method: String, _ path: String, body: Data?, headers: [(String, String)] = [], contentType: String = "application/json",
+                  timeout: TimeAmount? = nil) async throws -> (status: Int, body: Data, headers: [(String, String)]) {
         let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method)
@@ -163,17 +164,12 @@ public struct CentralClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
-            let response = try await http.execute(request, timeout: timeout)
+            let response = try await http.execute(request, timeout: timeout ?? self.timeout)
             let buffer = try await response.body.collect(upTo: 64 << 20)
             return (Int(response.status.code), Data(buffer.readableBytesView), response.headers.map { ($0.name, $0.value) })
         } catch {
             throw ClientError.unreachable(String(describing: error).prefix(200).description)
         }
-    }
-
-    func send(_ method: String, _ path: String, body: Data?, headers: [(String, String)], timeout: TimeAmount) async throws -> (Int, Data) {
-        let answer = try await exchange(method, path, body: body, headers: headers, contentType: "application/json", timeout: timeout)
-        return (answer.status, answer.body)
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {

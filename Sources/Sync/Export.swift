@@ -45,13 +45,5 @@ public enum Exporter {
     }
 
     /// Writes and flushes a file (a stick may be pulled out right after).
-    static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary.path, url.path) == 0 else { throw Problem(.internalError, "cannot write \(url.path) (errno \(errno))") }
-    }
+    static func write(_ data: Data, to url: URL) throws { try DurableFile.write(data, to: url, mode: 0o644) }
 }

@@ -149,17 +149,9 @@ public enum KeyFile {
 
     /// Writes a private file atomically: mode 0600 from its creation, fsynced, renamed into place.
     public static func writeFile(_ contents: Data, to url: URL) throws {
-        let fm = FileManager.default
-        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        _ = fm.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: contents)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary.path, url.path) == 0 else {
-            throw Problem(.internalError, "\(url.path) cannot be written (errno \(errno))")
-        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try DurableFile.write(contents, to: url, mode: 0o600)
     }
 
     public static func read(_ url: URL) throws -> Data {
@@ -174,6 +166,21 @@ public enum KeyFile {
 
     public static func agreementKey(_ url: URL) throws -> Curve25519.KeyAgreement.PrivateKey {
         try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: read(url))
+    }
+}
+
+/// Files that must be whole after a power cut or a stick pulled out: written beside, fsynced, renamed.
+public enum DurableFile {
+    public static func write(_ contents: Data, to url: URL, mode: Int) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: mode])
+        let handle = try FileHandle(forWritingTo: temporary)
+        try handle.write(contentsOf: contents)
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary.path, url.path) == 0 else {
+            throw Problem(.internalError, "\(url.path) cannot be written (errno \(errno))")
+        }
     }
 }
 
