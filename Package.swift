@@ -38,8 +38,12 @@ let package = Package(
         ]),
         // Documents: PDF writer, form layouts, letters, checklist, ticket content. Bytes out, no I/O.
         .target(name: "Documents", dependencies: [
-            "Rights", "Intake", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
+            "Rights", "Intake", "CHarfBuzz", "CZlib", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // HarfBuzz and hb-subset (system libraries): shaping and subsetting the fonts embedded in documents.
+        .systemLibrary(name: "CHarfBuzz", path: "Sources/CHarfBuzz", providers: [.apt(["libharfbuzz-dev"])]),
+        // zlib (system library): compressed PDF streams.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // libcups (system library: module map and a shim).
         .systemLibrary(name: "CCups", path: "Sources/CCups"),
         // libusb-1.0 (system library through pkg-config).
@@ -47,7 +51,7 @@ let package = Package(
         // Printers: CUPS client, ESC/POS encoder, libusb transport for ticket printers, USB inventory.
         .target(name: "Printers", dependencies: ["CCups", "CLibUSB"]),
         // Terminal toolkit: cell buffer, widgets, diff renderer, input decoder, raw mode. No product logic.
-        .target(name: "Terminal"),
+        .target(name: "Terminal", dependencies: ["CZlib"]),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
         .target(name: "KioskApp", dependencies: [
             "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers",
@@ -98,7 +102,7 @@ let package = Package(
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).
         .target(name: "TestSupport", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal"], path: "Tests/TestSupport"),
-        .testTarget(name: "RightsTests", dependencies: ["Rights", "TestSupport"]),
+        .testTarget(name: "RightsTests", dependencies: ["Rights", "Intake", "TestSupport"]),
         .testTarget(name: "RulesLoaderTests", dependencies: ["RulesLoader", "Rights", "TestSupport"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "Rights", "TestSupport"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),

@@ -32,7 +32,7 @@ done
 . tools/lib.sh
 ensure_packages debootstrap
 if [ -z "$BINARY" ]; then
-    ensure_packages "${BUILD_PACKAGES[@]}"
+    ensure_packages "${BUILD_PACKAGES[@]}" fonts-noto-core
     ensure_swift
     swift build -c release --static-swift-stdlib --scratch-path .build-static --product kiosk -q
     BINARY=.build-static/release/kiosk
@@ -40,7 +40,7 @@ fi
 
 # What a box runs: systemd, CUPS (with filters for IPP Everywhere queues), libusb and SQLite, the console
 # font, and nothing graphical (DECISIONS.md).
-PACKAGES=systemd,systemd-sysv,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,kbd,console-setup,iproute2,ifupdown,isc-dhcp-client,openssh-server
+PACKAGES=systemd,systemd-sysv,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,ifupdown,isc-dhcp-client,openssh-server
 debootstrap --variant=minbase --arch="$ARCH" --include="$PACKAGES" "$SUITE" "$OUTPUT" "$MIRROR"
 
 Provisioning/install.sh --root "$OUTPUT" --binary "$BINARY" --no-packages

@@ -85,7 +85,7 @@ directory() {
 # Binary and content.
 put "$BINARY" "$ROOT/usr/bin/kiosk" 755 0 0
 directory "$ROOT/usr/share/permanence" 755 0 0
-for sub in rules questionnaires directory territory samples; do
+for sub in rules questionnaires texts directory territory samples; do
     while IFS= read -r -d '' file; do
         relative="${file#Kiosk/}"
         directory "$(dirname "$ROOT/usr/share/permanence/$relative")" 755 0 0
@@ -97,6 +97,19 @@ while IFS= read -r -d '' file; do
     directory "$(dirname "$ROOT/usr/share/permanence/printing/$relative")" 755 0 0
     put "$file" "$ROOT/usr/share/permanence/printing/$relative" 644 0 0
 done < <(find Printing -type f ! -name 'README.md' -print0 | sort -z)
+# The fonts documents embed (Noto Sans, SIL Open Font License, from Debian's fonts-noto-core on the machine that
+# installs): copied with their licence, so a box prints every script without the whole 44 MB package.
+directory "$ROOT/usr/share/permanence/fonts" 755 0 0
+for font in NotoSans-Regular.ttf NotoSans-Bold.ttf NotoSansArabic-Regular.ttf NotoSansArabic-Bold.ttf; do
+    if [ -f "/usr/share/fonts/truetype/noto/$font" ]; then
+        put "/usr/share/fonts/truetype/noto/$font" "$ROOT/usr/share/permanence/fonts/$font" 644 0 0
+    else
+        echo "install.sh: warning: /usr/share/fonts/truetype/noto/$font not found (install fonts-noto-core): documents will transliterate" >&2
+    fi
+done
+if [ -f /usr/share/doc/fonts-noto-core/copyright ]; then
+    put /usr/share/doc/fonts-noto-core/copyright "$ROOT/usr/share/permanence/fonts/LICENSE-Noto" 644 0 0
+fi
 
 # Configuration (kept on upgrade) and data (0700, kept). The kiosk group may write the configuration
 # file (not the directory) so that first-boot enrolment can erase the one-time token it used; the
@@ -126,10 +139,25 @@ fi
 put "$rule" "$ROOT/etc/udev/rules.d/70-permanence-ticket-printer.rules" 644 0 0
 rm -f "$rule"
 
+# The console in UTF-8 with the large Terminus font that has Latin, Romanian and Cyrillic (the kiosk unit loads
+# the same font and starts after console-setup, so nothing reloads an 8-bit font under it).
+console=$(mktemp)
+cat > "$console" <<'CONSOLE'
+# Written by Permanence's install.sh: UTF-8, Terminus bold 16x32 with the Uni2 set (Latin, Romanian, Cyrillic).
+ACTIVE_CONSOLES="/dev/tty[1-6]"
+CHARMAP="UTF-8"
+CODESET="Uni2"
+FONTFACE="TerminusBold"
+FONTSIZE="16x32"
+VIDEOMODE=
+CONSOLE
+put "$console" "$ROOT/etc/default/console-setup" 644 0 0
+rm -f "$console"
+
 if [ -z "$ROOT" ]; then
     if [ "$PACKAGES" = yes ]; then
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 kbd console-setup >/dev/null
+        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 zlib1g kbd console-setup console-setup-linux >/dev/null
     fi
     # CUPS: the configured printer as the default queue (IPP Everywhere when the printer supports it).
     printer=$(sed -n 's/^printer:[[:space:]]*"\{0,1\}\([^"#]*\)"\{0,1\}.*/\1/p' /etc/permanence/kiosk.yaml | tr -d ' ')

@@ -14,47 +14,10 @@ public enum DocumentKind: String, CaseIterable, Sendable {
     case checklist
 }
 
-/// The checklist's words in every kiosk language (`Printing/checklist.yaml`).
-public struct ChecklistText: Sendable {
-    public var title: LocalizedText
-    public var nextPermanence: LocalizedText
-    public var rights: [String: LocalizedText]
-    public var documents: [String: LocalizedText]
-
-    /// Reads the file; every document code and right of the engine must be there, in French at least.
-    public static func load(file: String, text: String) -> (text: ChecklistText?, problems: [String]) {
-        var problems: [String] = []
-        guard let root = try? Yams.compose(yaml: text), let top = root.mapping else { return (nil, ["\(file):1: checklist: not a YAML mapping"]) }
-        func texts(_ node: Node?, _ key: String) -> LocalizedText {
-            var values: [String: String] = [:]
-            for (language, value) in node?.mapping ?? [:] { values[language.scalar?.string ?? ""] = value.scalar?.string ?? "" }
-            if values["fr"] == nil { problems.append("\(file):\(node?.mark?.line ?? 1): \(key): missing in French") }
-            return LocalizedText(values)
-        }
-        func table(_ name: String, _ keys: [String]) -> [String: LocalizedText] {
-            var result: [String: LocalizedText] = [:]
-            let mapping = top[name]?.mapping
-            for key in keys {
-                guard let node = mapping?[key] else {
-                    problems.append("\(file):\(top[name]?.mark?.line ?? 1): \(key): missing from \(name)")
-                    continue
-                }
-                result[key] = texts(node, key)
-            }
-            return result
-        }
-        let checklist = ChecklistText(title: texts(top["title"], "title"), nextPermanence: texts(top["next_permanence"], "next_permanence"),
-                                      rights: table("rights", RightKind.allCases.map(\.rawValue)),
-                                      documents: table("documents", DocumentToBring.allCases.map(\.rawValue)))
-        return (problems.isEmpty ? checklist : nil, problems)
-    }
-}
-
-/// Layouts, letter templates and the checklist's words, loaded from `Printing/`.
+/// Layouts and letter templates, loaded from `Printing/` (the checklist's words are in the text catalogue).
 public struct PrintingContent: Sendable {
     public var layouts: [String: FormLayout]
     public var letters: [String: MustacheTemplate]
-    public var checklist: ChecklistText
 
     /// Loads `forms/*.yaml` and `letters/*.mustache`; every problem names the file, line and field.
     public static func load(directory: URL, questionIDs: Set<String>) -> (content: PrintingContent?, problems: [String]) {
@@ -81,17 +44,8 @@ public struct PrintingContent: Sendable {
         for form in ["cerfa-12504", "cerfa-11573", "cerfa-12485", "puma-request"] where layouts[form] == nil {
             problems.append("\(forms.path):0: \(form): no layout for this form")
         }
-        let checklistPath = directory.appendingPathComponent("checklist.yaml").path
-        var checklist: ChecklistText?
-        if let text = try? String(contentsOfFile: checklistPath, encoding: .utf8) {
-            let loaded = ChecklistText.load(file: checklistPath, text: text)
-            checklist = loaded.text
-            problems += loaded.problems
-        } else {
-            problems.append("\(checklistPath):0: checklist: missing")
-        }
-        guard problems.isEmpty, let checklist else { return (nil, problems) }
-        return (PrintingContent(layouts: layouts, letters: letters, checklist: checklist), [])
+        guard problems.isEmpty else { return (nil, problems) }
+        return (PrintingContent(layouts: layouts, letters: letters), [])
     }
 }
 
@@ -101,24 +55,32 @@ public struct DocumentRenderer: Sendable {
     public var content: KioskContent
     public var engine: RightsEngine
     public var placeName: String
+    /// Where the TrueType fonts are (read for each document, dropped after; none found: Helvetica and transliteration).
+    public var fontDirectories: [String]
 
-    public init(printing: PrintingContent, content: KioskContent, engine: RightsEngine, placeName: String) {
+    public init(printing: PrintingContent, content: KioskContent, engine: RightsEngine, placeName: String,
+                fontDirectories: [String] = FontSet.defaultDirectories) {
         self.printing = printing
         self.content = content
         self.engine = engine
         self.placeName = placeName
+        self.fontDirectories = fontDirectories
     }
+
+    /// The fonts of one document.
+    var fonts: FontSet? { FontSet.read(directories: fontDirectories) }
 
     /// The PDF, and the characters that had to be transliterated.
     public func render(_ kind: DocumentKind, visit: PrintVisit) throws -> (pdf: Data, replaced: [Character]) {
         let evaluation = visit.evaluation(questionnaires: content.questionnaires, engine: engine)
+        let fonts = self.fonts
         var pdf: PDFWriter
         switch kind {
-        case .checklist: pdf = checklist(visit, evaluation)
-        case .referralLetter: pdf = try referralLetter(visit)
+        case .checklist: pdf = checklist(visit, evaluation, fonts: fonts)
+        case .referralLetter: pdf = try referralLetter(visit, fonts: fonts)
         default:
             guard let layout = printing.layouts[kind.rawValue] else { throw DocumentError("\(kind.rawValue): no layout in Printing/forms") }
-            pdf = form(layout, visit, evaluation)
+            pdf = form(layout, visit, evaluation, fonts: fonts)
         }
         return (pdf.render(), pdf.replacedCharacters)
     }
@@ -159,10 +121,10 @@ public struct DocumentRenderer: Sendable {
             case "household_size": return (evaluation.map { _ in householdSize(visit) } ?? "", false)
             case "resources":
                 guard case .number(let number)? = visit.answers["resources_12_months"] else { return ("", false) }
-                return (MoneyFormat.euros(number.raw / 100, .fr), false)
+                return (MoneyFormat.frenchEuros(number.raw / 100), false)
             case "c2s_free": return ("", c2s?.verdict == .eligible && c2s?.variant == .free)
             case "c2s_participation": return ("", c2s?.variant == .participation && c2s?.verdict != .notEligible)
-            case "monthly_participation": return (c2s?.monthlyParticipation.map { MoneyFormat.euros($0, .fr) } ?? "", false)
+            case "monthly_participation": return (c2s?.monthlyParticipation.map { MoneyFormat.frenchEuros($0) } ?? "", false)
             case "ame_eligible": return ("", evaluation?[.ame].verdict == .eligible)
             case "puma_eligible": return ("", evaluation?[.puma].verdict == .eligible)
             case "has_medecin_traitant": return ("", visit.answers["has_medecin_traitant"] == .choice("yes"))
@@ -183,8 +145,8 @@ public struct DocumentRenderer: Sendable {
     }
 
     /// A prefilled form: the layout's fixed texts, each field's label and value.
-    func form(_ layout: FormLayout, _ visit: PrintVisit, _ evaluation: Evaluation?) -> PDFWriter {
-        var pdf = PDFWriter(title: layout.title)
+    func form(_ layout: FormLayout, _ visit: PrintVisit, _ evaluation: Evaluation?, fonts: FontSet?) -> PDFWriter {
+        var pdf = PDFWriter(title: layout.title, fonts: fonts)
         for page in layout.pages {
             pdf.newPage()
             pdf.text(layout.title, x: 15, y: 18, size: 14, font: .bold)
@@ -212,55 +174,87 @@ public struct DocumentRenderer: Sendable {
         return pdf
     }
 
-    /// The visitor's list of papers to bring, in French and, below each line, in the visitor's language.
-    func checklist(_ visit: PrintVisit, _ evaluation: Evaluation?) -> PDFWriter {
-        let words = printing.checklist
+    /// The visitor's list of papers to bring: each line in French and, beside it, in the visitor's language (both from
+    /// the text catalogue), then the plain words of the terms it uses, and the next permanence.
+    func checklist(_ visit: PrintVisit, _ evaluation: Evaluation?, fonts: FontSet?) -> PDFWriter {
+        let texts = content.texts
         let language = visit.language
-        let bilingual = language != "fr"
-        func both(_ text: LocalizedText) -> (String, String?) {
-            let french = text["fr"]
-            let other = text.text(language)
-            return (french, bilingual && !other.isFallback && other.text != french ? other.text : nil)
+        let bilingual = language != "fr" && texts.language(language) != nil
+        func both(_ message: Message) -> (fr: String, other: String?) {
+            let french = texts.render(message, "fr")
+            guard bilingual, texts.has(message.key, language) else { return (french, nil) }
+            let other = texts.render(message, language)
+            return (french, other == french ? nil : other)
         }
-        var pdf = PDFWriter(title: words.title["fr"])
+        let rightToLeft = texts.language(language)?.rightToLeft ?? false
+        var pdf = PDFWriter(title: texts.text("doc.checklist.title", "fr"), fonts: fonts)
         pdf.newPage()
-        let title = both(words.title)
-        pdf.text(title.0 + (title.1.map { " / " + $0 } ?? ""), x: 20, y: 25, size: 16, font: .bold)
-        var y = 34.0
+        let title = both(Message("doc.checklist.title"))
+        pdf.text(title.fr, x: 20, y: 22, size: 16, font: .bold)
+        var y = 22.0
+        if let other = title.other { y = pdf.paragraph(other, x: 20, y: y + 7, width: 170, size: 14, font: .bold, rightToLeft: rightToLeft) - 6.3 }
+        y += 9
         var name = ""
         if case .text(let first)? = visit.answers["first_name"] { name = first }
-        pdf.text("\(name.isEmpty ? "" : name + " — ")\(placeName), le \(Self.frenchDate(visit.date))", x: 20, y: y, size: 11)
-        y += 10
+        let placeAndDate = texts.text("doc.checklist.place_and_date", "fr", ["place": .text(placeName), "date": .text(Self.frenchDate(visit.date))])
+        pdf.text("\(name.isEmpty ? "" : name + " — ")\(placeAndDate)", x: 20, y: y, size: 11)
+        y += 9
         let rights = evaluation?.rights.filter { $0.verdict != .notEligible && $0.form != nil && !$0.documents.isEmpty } ?? []
+        var shown: [String] = []
         if rights.isEmpty {
-            y = pdf.paragraph("Le médiateur vous dira quels papiers apporter.", x: 20, y: y, width: 170) + 4
+            let line = both(Message("doc.checklist.mediator_will_tell"))
+            y = pdf.paragraph(line.fr, x: 20, y: y, width: 170) + 1
+            if let other = line.other { y = pdf.paragraph(other, x: 20, y: y, width: 170, rightToLeft: rightToLeft) }
+            y += 3
         }
+        // Two columns when there is a second language: French on the left, the visitor's on the right.
+        let columnWidth = bilingual ? 80.0 : 160.0
         for right in rights {
-            let heading = words.rights[right.right.rawValue].map(both) ?? (right.right.name(.fr), nil)
-            y = pdf.paragraph(heading.0 + (heading.1.map { " — " + $0 } ?? ""), x: 20, y: y, width: 170, size: 12, font: .bold) + 1
+            let heading = both(right.right.message)
+            shown += [heading.fr, heading.other ?? ""]
+            let headingEnd = pdf.paragraph(heading.fr, x: 20, y: y, width: bilingual ? 85 : 170, size: 12, font: .bold)
+            let otherEnd = heading.other.map { pdf.paragraph($0, x: 110, y: y, width: 85, size: 12, font: .bold, rightToLeft: rightToLeft) } ?? headingEnd
+            y = max(headingEnd, otherEnd) + 1
             for document in right.documents {
-                let line = words.documents[document.rawValue].map(both) ?? (document.text(.fr), nil)
-                pdf.checkBox(x: 22, y: y - 3.5, checked: false)
-                y = pdf.paragraph(line.0, x: 29, y: y, width: 160, size: 10.5)
-                if let translated = line.1 { y = pdf.paragraph(translated, x: 29, y: y, width: 160, size: 9.5) }
-                y += 2
-                if y > 270 {
+                let line = both(document.message)
+                shown += [line.fr, line.other ?? ""]
+                if y > 262 {
                     pdf.newPage()
                     y = 25
                 }
+                pdf.checkBox(x: 20, y: y - 3.5, checked: false)
+                let left = pdf.paragraph(line.fr, x: 26, y: y, width: columnWidth - 4, size: 10)
+                let rightEnd = line.other.map { pdf.paragraph($0, x: 110, y: y, width: 85, size: 10, rightToLeft: rightToLeft) } ?? left
+                y = max(left, rightEnd) + 2
             }
             y += 3
         }
         if let today = LocalDate(iso: visit.date), let next = content.calendar.nextPermanence(onOrAfter: LocalDate(dayNumber: today.dayNumber + 1)) {
-            let label = both(words.nextPermanence)
-            y = pdf.paragraph("\(label.0)\(label.1.map { " / " + $0 } ?? "") : \(Self.frenchDate(next.date.description)), \(next.start)–\(next.end), \(next.place), \(next.commune).",
-                              x: 20, y: y + 4, width: 170, size: 11, font: .bold)
+            let label = both(Message("doc.checklist.next_permanence"))
+            if y > 250 { pdf.newPage(); y = 25 }
+            y = pdf.paragraph("\(label.fr) : \(Self.frenchDate(next.date.description)), \(next.start)–\(next.end), \(next.place), \(next.commune).",
+                              x: 20, y: y + 3, width: 170, size: 11, font: .bold)
+            if let other = label.other { y = pdf.paragraph(other, x: 20, y: y, width: 170, size: 10, rightToLeft: rightToLeft) }
+        }
+        // The words of this sheet that a visitor may not know, explained in French and in their language.
+        let words = Array(Set(texts.glossaryIDs(for: shown, "fr") + (bilingual ? texts.glossaryIDs(for: shown, language) : []))).sorted()
+        if !words.isEmpty {
+            let heading = both(Message("doc.checklist.words"))
+            if y > 235 { pdf.newPage(); y = 25 }
+            y = pdf.paragraph(heading.fr + (heading.other.map { " — " + $0 } ?? ""), x: 20, y: y + 6, width: 170, size: 11, font: .bold) + 1
+            for id in words {
+                let word = both(Message("glossary.\(id)"))
+                if y > 275 { pdf.newPage(); y = 25 }
+                let left = pdf.paragraph(word.fr, x: 20, y: y, width: bilingual ? 85 : 170, size: 8.5)
+                let rightEnd = word.other.map { pdf.paragraph($0, x: 110, y: y, width: 85, size: 8.5, rightToLeft: rightToLeft) } ?? left
+                y = max(left, rightEnd) + 1
+            }
         }
         return pdf
     }
 
     /// The referral letter to a partner of the directory, from `Printing/letters/referral-letter.mustache`.
-    func referralLetter(_ visit: PrintVisit) throws -> PDFWriter {
+    func referralLetter(_ visit: PrintVisit, fonts: FontSet?) throws -> PDFWriter {
         guard let referral = visit.referral else { throw DocumentError("referral: missing (service, reason, done, consent)") }
         guard let service = content.services.first(where: { $0.id == referral.service }) else {
             throw DocumentError("referral.service: '\(referral.service)' is not in the partner directory")
@@ -277,7 +271,7 @@ public struct DocumentRenderer: Sendable {
             "mediator_phone": (visit.mediator?.phone ?? "").replacingOccurrences(of: " ", with: "\u{00A0}"),
         ]
         let text = template.render(values)
-        var pdf = PDFWriter(title: "Lettre d'orientation")
+        var pdf = PDFWriter(title: "Lettre d'orientation", fonts: fonts)
         pdf.newPage()
         var y = 25.0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

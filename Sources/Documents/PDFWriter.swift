@@ -1,13 +1,18 @@
 import Foundation
 
-/// A PDF made of A4 pages: text in the standard Helvetica fonts (WinAnsi), lines, rectangles,
-/// check boxes, boxed character fields, wrapped paragraphs, page numbers. Pure: data in, bytes out.
+/// A PDF made of A4 pages: text, lines, rectangles, check boxes, boxed character fields, wrapped
+/// paragraphs, page numbers. Pure: data in, bytes out; the same input gives the same bytes.
+///
+/// With a `FontSet`, text is shaped with HarfBuzz and drawn with subsets of those TrueType fonts, embedded as
+/// Type0/CIDFontType2 (Identity-H, glyph ids kept) with a ToUnicode map, streams compressed: any script the fonts
+/// hold prints in its own letters and extracts back as text. Without fonts (or for a character no font has),
+/// the standard Helvetica (WinAnsi) is used and the character transliterated, and counted in `replacedCharacters`.
 ///
 /// Coordinates are millimetres from the top-left corner of the page.
 /// ```swift
-/// var pdf = PDFWriter(title: "Liste des papiers")
+/// var pdf = PDFWriter(title: "Liste des papiers", fonts: FontSet.read())
 /// pdf.newPage()
-/// pdf.text("Bonjour Ștefan", x: 20, y: 30, size: 12)      // printed "Bonjour Stefan"
+/// pdf.text("Bonjour Ștefan, Шевченко", x: 20, y: 30, size: 12)
 /// let bytes = pdf.render()
 /// ```
 public struct PDFWriter: Sendable {
@@ -23,8 +28,22 @@ public struct PDFWriter: Sendable {
     public private(set) var replacedCharacters: [Character] = []
     /// Draw "page N / M" at the bottom of each page.
     public var pageNumbers = true
+    /// The embedded faces of each style, in fallback order (empty: Helvetica only).
+    let faces: [Font: [ShapingFace]]
 
-    public init(title: String) { self.title = title }
+    public init(title: String, fonts: FontSet? = nil) {
+        self.title = title
+        var faces: [Font: [ShapingFace]] = [:]
+        if let fonts {
+            faces[.regular] = fonts.regular.compactMap(ShapingFace.init)
+            faces[.bold] = fonts.bold.compactMap(ShapingFace.init)
+            if faces[.bold]!.isEmpty { faces[.bold] = faces[.regular] }
+        }
+        self.faces = faces
+    }
+
+    /// Whether text is drawn with embedded fonts.
+    public var embedsFonts: Bool { !(faces[.regular] ?? []).isEmpty }
 
     public var pageCount: Int { pages.count }
 
@@ -55,25 +74,104 @@ public struct PDFWriter: Sendable {
         return text + ")"
     }
 
-    /// Makes text printable, remembering what was replaced.
+    /// Makes text printable in WinAnsi, remembering what was replaced.
     mutating func printable(_ text: String) -> String {
         let result = WinAnsi.printable(text)
         replacedCharacters += result.replaced
         return result.text
     }
 
+    /// A run of text in one face: the face's index in its style and its glyphs.
+    struct Run {
+        var face: Int
+        var glyphs: [ShapingFace.Glyph]
+        var width: Double { glyphs.reduce(0) { $0 + $1.advance } }
+    }
+
+    /// Splits text into runs of the first face that has each character, shaped. A character no face has is
+    /// transliterated (and counted) into what the first face can show.
+    mutating func runs(_ text: String, _ font: Font, rightToLeft: Bool = false) -> [Run] {
+        guard let styleFaces = faces[font], !styleFaces.isEmpty else { return [] }
+        var pieces: [(Int, String)] = []
+        for character in text {
+            var chosen: Int? = nil
+            if let base = character.unicodeScalars.first {
+                if character.isWhitespace, let last = pieces.last { chosen = last.0 } else {
+                    chosen = styleFaces.indices.first { styleFaces[$0].has(base) }
+                }
+            }
+            var shown = String(character)
+            if chosen == nil {
+                replacedCharacters.append(character)
+                let latin = shown.applyingTransform(.toLatin, reverse: false) ?? shown
+                shown = (latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin)
+                if !shown.unicodeScalars.allSatisfy(styleFaces[0].has) { shown = "?" }
+                chosen = 0
+            }
+            if let last = pieces.last, last.0 == chosen! { pieces[pieces.count - 1].1 += shown } else { pieces.append((chosen!, shown)) }
+        }
+        if rightToLeft { pieces.reverse() }
+        return pieces.map { Run(face: $0.0, glyphs: styleFaces[$0.0].shape($0.1, rightToLeft: rightToLeft)) }
+    }
+
+    /// Width of text in millimetres at `size` points.
+    public mutating func width(_ text: String, size: Double, font: Font = .regular) -> Double {
+        if embedsFonts {
+            // Measuring is not drawing: what it would replace is counted when the text is drawn.
+            let replaced = replacedCharacters
+            defer { replacedCharacters = replaced }
+            return runs(text, font).reduce(0) { $0 + $1.width } * size / 1000 / Self.pointsPerMillimetre
+        }
+        return WinAnsi.width(WinAnsi.printable(text).text, size: size, bold: font == .bold) / Self.pointsPerMillimetre
+    }
+
+    /// The PDF operators that draw text with its baseline at (x, y) mm, and records the glyphs used.
+    mutating func show(_ text: String, x: Double, y: Double, size: Double, font: Font, rightToLeft: Bool = false) -> String {
+        guard embedsFonts, let styleFaces = faces[font] else {
+            let shown = printable(text)
+            return "BT /\(font == .bold ? "F2" : "F1") \(Self.format(size)) Tf \(Self.pt(x)) \(Self.ptY(y)) Td \(Self.literal(WinAnsi.encode(shown))) Tj ET"
+        }
+        var operations = "BT \(Self.pt(x)) \(Self.ptY(y)) Td"
+        var advanced = 0.0
+        for run in runs(text, font, rightToLeft: rightToLeft) where !run.glyphs.isEmpty {
+            let face = styleFaces[run.face]
+            if advanced != 0 { operations += " \(Self.format(advanced * size / 1000)) 0 Td" }
+            operations += " /\(Self.resourceName(font, run.face)) \(Self.format(size)) Tf ["
+            var pending = 0.0
+            var hex = ""
+            func flushHex() {
+                if !hex.isEmpty { operations += "<\(hex)>"; hex = "" }
+            }
+            for glyph in run.glyphs {
+                if face.used[glyph.id] == nil || face.used[glyph.id] == "" && !glyph.text.isEmpty { face.used[glyph.id] = glyph.text }
+                pending -= glyph.xOffset
+                if pending.rounded() != 0 {
+                    flushHex()
+                    operations += " \(Int(pending.rounded())) "
+                }
+                pending = 0
+                hex += String(format: "%04X", glyph.id)
+                pending += Double(face.advance(glyph.id)) - glyph.advance + glyph.xOffset
+            }
+            flushHex()
+            operations += "] TJ"
+            advanced = run.width
+        }
+        return operations + " ET"
+    }
+
+    static func resourceName(_ font: Font, _ face: Int) -> String { (font == .bold ? "B" : "R") + String(face + 1) }
+
     /// Text with its baseline at `y`.
-    public mutating func text(_ text: String, x: Double, y: Double, size: Double = 11, font: Font = .regular) {
-        let shown = printable(text)
-        let name = font == .bold ? "F2" : "F1"
-        emit("BT /\(name) \(Self.format(size)) Tf \(Self.pt(x)) \(Self.ptY(y)) Td \(Self.literal(WinAnsi.encode(shown))) Tj ET")
+    public mutating func text(_ text: String, x: Double, y: Double, size: Double = 11, font: Font = .regular, rightToLeft: Bool = false) {
+        let operations = show(text, x: x, y: y, size: size, font: font, rightToLeft: rightToLeft)
+        emit(operations)
     }
 
     /// Text centred on `x`.
     public mutating func centredText(_ text: String, x: Double, y: Double, size: Double = 11, font: Font = .regular) {
-        let shown = WinAnsi.printable(text).text
-        let width = WinAnsi.width(shown, size: size, bold: font == .bold) / Self.pointsPerMillimetre
-        self.text(text, x: x - width / 2, y: y, size: size, font: font)
+        let textWidth = width(text, size: size, font: font)
+        self.text(text, x: x - textWidth / 2, y: y, size: size, font: font)
     }
 
     public mutating func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double = 0.3) {
@@ -93,47 +191,49 @@ public struct PDFWriter: Sendable {
         rectangle(x: x, y: y, width: size, height: size)
         if checked {
             // A bold X, as one ticks a Cerfa box (and readable by text extraction).
-            let width = WinAnsi.width("X", size: size * 2.6, bold: true) / Self.pointsPerMillimetre
-            emit("BT /F2 \(Self.format(size * 2.6)) Tf \(Self.pt(x + (size - width) / 2)) \(Self.ptY(y + size - 0.55)) Td (X) Tj ET")
+            let markWidth = width("X", size: size * 2.6, font: .bold)
+            text("X", x: x + (size - markWidth) / 2, y: y + size - 0.55, size: size * 2.6, font: .bold)
         }
     }
 
     /// One character per box, as Cerfa forms ask for names, dates and numbers. Text longer than the boxes is cut
     /// (the caller checks `fits` first when that matters).
     public mutating func boxedField(_ value: String, x: Double, y: Double, boxes: Int, boxWidth: Double = 5, height: Double = 6, size: Double = 11) {
-        let shown = Array(printable(value.uppercased()))
+        let shown = Array(embedsFonts ? value.uppercased() : printable(value.uppercased()))
         for index in 0..<boxes {
             let left = x + Double(index) * boxWidth
             rectangle(x: left, y: y, width: boxWidth, height: height, lineWidth: 0.2)
             if index < shown.count, shown[index] != " " {
                 let character = String(shown[index])
-                let width = WinAnsi.width(character, size: size) / Self.pointsPerMillimetre
-                emit("BT /F1 \(Self.format(size)) Tf \(Self.pt(left + (boxWidth - width) / 2)) \(Self.ptY(y + height - 1.5)) Td \(Self.literal(WinAnsi.encode(character))) Tj ET")
+                let characterWidth = width(character, size: size)
+                text(character, x: left + (boxWidth - characterWidth) / 2, y: y + height - 1.5, size: size)
             }
         }
     }
 
     /// Wraps text to `width` mm from (x, y) (y is the first baseline); returns the y after the last line.
+    /// Right-to-left text is aligned on the right edge.
     @discardableResult
-    public mutating func paragraph(_ text: String, x: Double, y: Double, width: Double, size: Double = 11, font: Font = .regular, leading: Double? = nil) -> Double {
+    public mutating func paragraph(_ text: String, x: Double, y: Double, width: Double, size: Double = 11, font: Font = .regular,
+                                   leading: Double? = nil, rightToLeft: Bool = false) -> Double {
         let lineHeight = leading ?? size * 0.45
         var baseline = y
-        for line in Self.wrap(printable(text), width: width, size: size, bold: font == .bold) {
-            emit("BT /\(font == .bold ? "F2" : "F1") \(Self.format(size)) Tf \(Self.pt(x)) \(Self.ptY(baseline)) Td \(Self.literal(WinAnsi.encode(line))) Tj ET")
+        for line in wrap(embedsFonts ? text : printable(text), width: width, size: size, font: font) {
+            let left = rightToLeft ? x + width - self.width(line, size: size, font: font) : x
+            self.text(line, x: left, y: baseline, size: size, font: font, rightToLeft: rightToLeft)
             baseline += lineHeight
         }
         return baseline
     }
 
-    /// Splits printable text into lines no wider than `width` mm.
-    public static func wrap(_ text: String, width: Double, size: Double, bold: Bool = false) -> [String] {
-        let limit = width * pointsPerMillimetre
+    /// Splits text into lines no wider than `width` mm, at spaces (a word longer than a line stays whole).
+    public mutating func wrap(_ text: String, width: Double, size: Double, font: Font = .regular) -> [String] {
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
             for word in paragraph.split(separator: " ") {
                 let candidate = line.isEmpty ? String(word) : line + " " + word
-                if WinAnsi.width(candidate, size: size, bold: bold) <= limit || line.isEmpty {
+                if line.isEmpty || self.width(candidate, size: size, font: font) <= width {
                     line = candidate
                 } else {
                     lines.append(line)
@@ -145,35 +245,73 @@ public struct PDFWriter: Sendable {
         return lines
     }
 
+    /// Splits printable WinAnsi text into lines no wider than `width` mm (Helvetica metrics).
+    public static func wrap(_ text: String, width: Double, size: Double, bold: Bool = false) -> [String] {
+        var writer = PDFWriter(title: "")
+        return writer.wrap(text, width: width, size: size, font: bold ? .bold : .regular)
+    }
+
     /// The PDF file. Deterministic: the same document gives the same bytes.
     public func render() -> Data {
-        var pages = self.pages
-        if pages.isEmpty { pages = [[]] }
+        var writer = self
+        if writer.pages.isEmpty { writer.pages = [[]] }
+        // Page numbers are drawn first, so that their glyphs are in the subsets.
+        if writer.pageNumbers && writer.pages.count > 1 {
+            for index in writer.pages.indices {
+                let label = "Page \(index + 1) sur \(writer.pages.count)"
+                let labelWidth = writer.width(label, size: 9)
+                let operations = writer.show(label, x: Self.pageWidth / 2 - labelWidth / 2, y: Self.pageHeight - 10, size: 9, font: .regular)
+                writer.pages[index].append(operations)
+            }
+        }
+        return writer.assemble()
+    }
+
+    func assemble() -> Data {
         var objects: [Data] = []
         func add(_ text: String) -> Int {
             objects.append(Data(text.utf8))
             return objects.count
         }
-        // 1 catalog, 2 pages, 3–4 fonts, 5 info; then page and content pairs.
-        _ = add("<< /Type /Catalog /Pages 2 0 R >>")
-        let firstPage = 6
-        let kids = (0..<pages.count).map { "\(firstPage + $0 * 2) 0 R" }.joined(separator: " ")
-        _ = add("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>")
-        _ = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-        _ = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
-        _ = add("<< /Title \(Self.literal(WinAnsi.encode(WinAnsi.printable(title).text))) /Producer (Permanence) >>")
-        let mediaBox = "[0 0 \(Self.format(Self.pageWidth * Self.pointsPerMillimetre)) \(Self.format(Self.pageHeight * Self.pointsPerMillimetre))]"
-        for (index, operations) in pages.enumerated() {
-            var content = operations
-            if pageNumbers && pages.count > 1 {
-                let label = "Page \(index + 1) sur \(pages.count)"
-                let width = WinAnsi.width(label, size: 9) / Self.pointsPerMillimetre
-                content.append("BT /F1 9 Tf \(Self.pt(Self.pageWidth / 2 - width / 2)) \(Self.ptY(Self.pageHeight - 10)) Td \(Self.literal(WinAnsi.encode(label))) Tj ET")
-            }
-            let stream = content.joined(separator: "\n")
-            _ = add("<< /Type /Page /Parent 2 0 R /MediaBox \(mediaBox) /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents \(firstPage + index * 2 + 1) 0 R >>")
-            _ = add("<< /Length \(stream.utf8.count) >>\nstream\n\(stream)\nendstream")
+        func reserve() -> Int {
+            objects.append(Data())
+            return objects.count
         }
+        func stream(_ data: Data, _ extra: String = "") -> Data {
+            if let compressed = Deflate.compress(data) {
+                return Data("<< /Length \(compressed.count) /Filter /FlateDecode\(extra) >>\nstream\n".utf8) + compressed + Data("\nendstream".utf8)
+            }
+            return Data("<< /Length \(data.count)\(extra) >>\nstream\n".utf8) + data + Data("\nendstream".utf8)
+        }
+        // 1 catalog, 2 pages, 3 info; then fonts; then page and content pairs.
+        _ = add("<< /Type /Catalog /Pages 2 0 R >>")
+        let pagesObject = reserve()
+        _ = add("<< /Title \(Self.textString(title)) /Producer (Permanence) >>")
+        var fontResources: [String] = []
+        if embedsFonts {
+            for style in [Font.regular, Font.bold] {
+                for (index, face) in (faces[style] ?? []).enumerated() where !face.used.isEmpty {
+                    // The same face may serve both styles (no bold file): embed it once per style, each with its own glyphs.
+                    let name = Self.resourceName(style, index)
+                    let object = embed(face, &objects, stream)
+                    fontResources.append("/\(name) \(object) 0 R")
+                }
+            }
+        } else {
+            let regular = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+            let bold = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
+            fontResources = ["/F1 \(regular) 0 R", "/F2 \(bold) 0 R"]
+        }
+        let mediaBox = "[0 0 \(Self.format(Self.pageWidth * Self.pointsPerMillimetre)) \(Self.format(Self.pageHeight * Self.pointsPerMillimetre))]"
+        var kids: [Int] = []
+        for operations in pages {
+            let content = Data(operations.joined(separator: "\n").utf8)
+            let page = objects.count + 1
+            kids.append(page)
+            _ = add("<< /Type /Page /Parent \(pagesObject) 0 R /MediaBox \(mediaBox) /Resources << /Font << \(fontResources.joined(separator: " ")) >> >> /Contents \(page + 1) 0 R >>")
+            objects.append(stream(content))
+        }
+        objects[pagesObject - 1] = Data("<< /Type /Pages /Kids [\(kids.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages.count) >>".utf8)
         var output = Data("%PDF-1.4\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
         var offsets: [Int] = []
         for (index, object) in objects.enumerated() {
@@ -183,9 +321,60 @@ public struct PDFWriter: Sendable {
         let xref = output.count
         var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
         for offset in offsets { table += String(offset).leftPadded(to: 10) + " 00000 n \n" }
-        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R /Info 5 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R /Info 3 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
         output += Data(table.utf8)
         return output
+    }
+
+    /// Adds the objects of one embedded face (Type0 → CIDFontType2 → descriptor → subset file, ToUnicode); returns the Type0's number.
+    func embed(_ face: ShapingFace, _ objects: inout [Data], _ stream: (Data, String) -> Data) -> Int {
+        let glyphs = face.used.keys.sorted()
+        // A subset tag from the glyphs used: deterministic, and different subsets get different names.
+        var hash: UInt64 = 0xcbf29ce484222325
+        for glyph in glyphs { hash = (hash ^ UInt64(glyph)) &* 0x100000001b3 }
+        for byte in face.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        let tag = String((0..<6).map { Character(UnicodeScalar(UInt8(65 + (hash >> (UInt64($0) * 5)) % 26))) })
+        let baseFont = "\(tag)+\(face.name.filter { $0.isLetter || $0.isNumber || $0 == "-" })"
+        let subset = face.subset() ?? face.original
+        objects.append(stream(subset, " /Length1 \(subset.count)"))
+        let file = objects.count
+        let metrics = face.metrics
+        objects.append(Data(("<< /Type /FontDescriptor /FontName /\(baseFont) /Flags 32 /FontBBox [\(metrics.bbox.map(String.init).joined(separator: " "))] "
+            + "/ItalicAngle 0 /Ascent \(metrics.ascent) /Descent \(metrics.descent) /CapHeight \(metrics.capHeight) /StemV 80 /FontFile2 \(file) 0 R >>").utf8))
+        let descriptor = objects.count
+        let widths = glyphs.map { "\($0) [\(face.advance($0))]" }.joined(separator: " ")
+        objects.append(Data(("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(baseFont) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            + "/FontDescriptor \(descriptor) 0 R /DW 1000 /W [\(widths)] /CIDToGIDMap /Identity >>").utf8))
+        let cidFont = objects.count
+        objects.append(stream(Data(Self.toUnicode(face.used).utf8), ""))
+        let toUnicode = objects.count
+        objects.append(Data("<< /Type /Font /Subtype /Type0 /BaseFont /\(baseFont) /Encoding /Identity-H /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>".utf8))
+        return objects.count
+    }
+
+    /// The CMap that gives each glyph back its text (so that copying or `pdftotext` reads the real letters).
+    static func toUnicode(_ used: [UInt32: String]) -> String {
+        var lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+                     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def", "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+                     "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+        let entries = used.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: entries.count, by: 100) {
+            let chunk = entries[start..<min(start + 100, entries.count)]
+            lines.append("\(chunk.count) beginbfchar")
+            for (glyph, text) in chunk {
+                let utf16 = text.utf16.map { String(format: "%04X", $0) }.joined()
+                lines.append("<\(String(format: "%04X", glyph))> <\(utf16)>")
+            }
+            lines.append("endbfchar")
+        }
+        lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+        return lines.joined(separator: "\n")
+    }
+
+    /// A PDF text string: WinAnsi when it fits, else UTF-16BE with a byte-order mark (for the document title).
+    static func textString(_ text: String) -> String {
+        if text.allSatisfy({ WinAnsi.byte($0) != nil }) { return literal(WinAnsi.encode(text)) }
+        return "<FEFF" + text.utf16.map { String(format: "%04X", $0) }.joined() + ">"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Intake
 
 /// What a queue ticket says: the number in large type, the date and time, the place,
 /// and one short line in the visitor's language.
@@ -9,25 +10,18 @@ public struct TicketContent: Sendable, Equatable {
     public var place: String
     public var line: String
 
-    public init(number: Int, dateTime: String, place: String, language: String) {
+    /// `line` is the catalogue's `ticket.please_wait` in the visitor's language.
+    public init(number: Int, dateTime: String, place: String, line: String) {
         self.number = number
         self.dateTime = dateTime
         self.place = place
-        self.line = TicketContent.lines[language] ?? TicketContent.lines["fr"]!
+        self.line = line
     }
 
     /// The ticket of a visitor who checked in at `time` (printed as DD/MM/YYYY HH:MM, local time).
-    public init(number: Int, time: Date, place: String, language: String) {
+    public init(number: Int, time: Date, place: String, language: String, texts: TextCatalogue) {
         let formatter = DateFormatter()
         formatter.dateFormat = "dd/MM/yyyy HH:mm"
-        self.init(number: number, dateTime: formatter.string(from: time), place: place, language: language)
+        self.init(number: number, dateTime: formatter.string(from: time), place: place, line: texts.text("ticket.please_wait", language))
     }
-
-    static let lines: [String: String] = [
-        "fr": "Asseyez-vous, on vous appelle bientôt.",
-        "en": "Please sit down, you will be called soon.",
-        "es": "Siéntese, le llamarán pronto.",
-        "ro": "Luați loc, veți fi chemat curând.",
-        "uk": "Сідайте, вас скоро покличуть.",
-    ]
 }

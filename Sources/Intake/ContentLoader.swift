@@ -10,6 +10,23 @@ public struct KioskContent: Sendable {
     public var communes: CommuneList
     public var services: [PartnerService]
     public var calendar: PermanenceCalendar
+    /// Every word of the screens and papers, by key and language (`texts/`).
+    public var texts: TextCatalogue
+    /// What languages not yet offered to visitors still lack (`kiosk content check` lists them).
+    public var notes: [ContentProblem] = []
+
+    public init(questionnaires: [Questionnaire], communes: CommuneList, services: [PartnerService], calendar: PermanenceCalendar,
+                texts: TextCatalogue, notes: [ContentProblem] = []) {
+        self.questionnaires = questionnaires
+        self.communes = communes
+        self.services = services
+        self.calendar = calendar
+        self.texts = texts
+        self.notes = notes
+    }
+
+    /// Languages a visitor may choose: declared for visitors and complete, French first.
+    public var visitorLanguages: [String] { texts.visitorLanguages(questionnaires: questionnaires) }
 
     public func questionnaire(_ id: String) -> Questionnaire? { questionnaires.first { $0.id == id } }
 }
@@ -50,6 +67,35 @@ public enum ContentLoader {
             if let questionnaire = loaded.questionnaire { questionnaires.append(questionnaire) }
         }
         problems += crossQuestionnaireProblems(questionnaires)
+        let loadedTexts = TextCatalogueLoader.load(directory: directory.appendingPathComponent("texts"))
+        problems += loadedTexts.problems
+        var notes = loadedTexts.notes
+        let texts = loadedTexts.catalogue ?? TextCatalogue()
+        // Questionnaire texts in a language file must name a text of the questionnaires.
+        let questionnaireKeys = Set(TextCatalogue.questionnaireTexts(questionnaires).map(\.0))
+        for (key, byLanguage) in texts.entries.sorted(by: { $0.key < $1.key })
+        where ["question.", "section.", "questionnaire."].contains(where: { key.hasPrefix($0) }) && !questionnaireKeys.contains(key) {
+            for (language, value) in byLanguage.sorted(by: { $0.key < $1.key }) {
+                problems.append(ContentProblem(file: value.file, line: value.line, key: key, message: "extra key in \(language): no such question, choice or title"))
+            }
+        }
+        questionnaires = texts.applyOverlay(to: questionnaires)
+        let declared = Set(texts.languages.map(\.code))
+        for questionnaire in questionnaires {
+            for language in questionnaire.languages where !declared.contains(language) && loadedTexts.catalogue != nil {
+                problems.append(ContentProblem(file: questionnaire.file, line: 1, key: questionnaire.id,
+                                               message: "language '\(language)' has no file in texts/ (its name, plural rule and words)"))
+            }
+        }
+        // A language offered to visitors must have every question, choice and help in it.
+        for language in texts.languages where language.code != "fr" {
+            for questionnaire in questionnaires {
+                for (key, text) in TextCatalogue.questionnaireTexts([questionnaire]) where text.values[language.code] == nil {
+                    let problem = ContentProblem(file: questionnaire.file, line: questionnaire.line(ofKey: key), key: key, message: "missing in \(language.code)")
+                    if language.visitor { problems.append(problem) } else { notes.append(problem) }
+                }
+            }
+        }
         if !questionnaires.contains(where: { $0.id == "checkin" }) && problems.isEmpty {
             problems.append(ContentProblem(file: questionnaireDirectory.path, line: 0, key: "checkin", message: "no questionnaire with id checkin"))
         }
@@ -67,7 +113,7 @@ public enum ContentLoader {
             problems += loaded.problems
         }
         guard problems.isEmpty else { return (nil, problems) }
-        return (KioskContent(questionnaires: questionnaires, communes: communes, services: services, calendar: calendar), [])
+        return (KioskContent(questionnaires: questionnaires, communes: communes, services: services, calendar: calendar, texts: texts, notes: notes), [])
     }
 
     /// Answers of all questionnaires of a visit live together: ids must be unique across them,

@@ -98,7 +98,7 @@ public enum DirectoryLoader {
             var access = LocalizedText([:])
             if let node = fields["access_conditions"] {
                 access = QuestionnaireLoader.readText(node, owner: key, what: "access_conditions", line: line, required: false,
-                                                      languages: Array(KioskLanguages.known), problem: problem)
+                                                      languages: nil, problem: problem)
             }
             var languages: [String] = []
             for languageNode in fields["languages"]?.sequence ?? [] {

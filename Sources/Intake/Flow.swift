@@ -14,31 +14,26 @@ public enum AnswerProblem: Error, Sendable, Equatable {
     case notAChoice
     case unknownCommune
 
-    /// A short sentence in the visitor's language (French when the language is not known).
-    public func text(_ language: String) -> String {
-        func pick(_ fr: String, _ en: String, _ es: String, _ ro: String, _ uk: String) -> String {
-            switch language {
-            case "en": return en
-            case "es": return es
-            case "ro": return ro
-            case "uk": return uk
-            default: return fr
-            }
-        }
+    /// A short sentence for the visitor, as a catalogue key (`answer.…`) with its numbers.
+    public var message: Message {
         switch self {
-        case .empty: return pick("Écrivez une réponse, ou choisissez « Je ne sais pas ».", "Write an answer, or choose “I don't know”.", "Escriba una respuesta o elija «No lo sé».", "Scrieți un răspuns sau alegeți „Nu știu”.", "Напишіть відповідь або виберіть «Не знаю».")
-        case .notANumber: return pick("Écrivez un nombre, avec des chiffres.", "Write a number, with digits.", "Escriba un número, con cifras.", "Scrieți un număr, cu cifre.", "Напишіть число цифрами.")
-        case .notAWholeNumber: return pick("Écrivez un nombre entier, sans virgule.", "Write a whole number.", "Escriba un número entero.", "Scrieți un număr întreg.", "Напишіть ціле число.")
+        case .empty: return Message("answer.empty")
+        case .notANumber: return Message("answer.not_a_number")
+        case .notAWholeNumber: return Message("answer.not_a_whole_number")
         case let .outOfRange(min, max):
-            let low = min.map(\.description) ?? "", high = max.map(\.description) ?? ""
-            return pick("Écrivez un nombre entre \(low) et \(high).", "Write a number between \(low) and \(high).", "Escriba un número entre \(low) y \(high).", "Scrieți un număr între \(low) și \(high).", "Напишіть число від \(low) до \(high).")
-        case .notADate: return pick("Écrivez la date comme ceci : 31/12/2024.", "Write the date like this: 31/12/2024.", "Escriba la fecha así: 31/12/2024.", "Scrieți data așa: 31/12/2024.", "Напишіть дату так: 31/12/2024.")
-        case .inTheFuture: return pick("Cette date est dans le futur.", "This date is in the future.", "Esta fecha está en el futuro.", "Această dată este în viitor.", "Ця дата в майбутньому.")
-        case .tooShort(let count): return pick("Écrivez au moins \(count) caractères.", "Write at least \(count) characters.", "Escriba al menos \(count) caracteres.", "Scrieți cel puțin \(count) caractere.", "Напишіть щонайменше \(count) символів.")
-        case .tooLong(let count): return pick("Écrivez au plus \(count) caractères.", "Write at most \(count) characters.", "Escriba como máximo \(count) caracteres.", "Scrieți cel mult \(count) caractere.", "Напишіть не більше \(count) символів.")
-        case .doesNotMatch: return pick("Cette réponse n'a pas la bonne forme.", "This answer is not in the right form.", "Esta respuesta no tiene la forma correcta.", "Acest răspuns nu are forma potrivită.", "Ця відповідь має неправильну форму.")
-        case .notAChoice: return pick("Choisissez une des réponses proposées.", "Choose one of the answers shown.", "Elija una de las respuestas.", "Alegeți unul dintre răspunsuri.", "Виберіть одну з відповідей.")
-        case .unknownCommune: return pick("Cette commune n'est pas dans la liste.", "This commune is not in the list.", "Este municipio no está en la lista.", "Această localitate nu este în listă.", "Цієї громади немає у списку.")
+            switch (min, max) {
+            case let (low?, high?): return Message("answer.out_of_range", ["min": .text(low.description), "max": .text(high.description)])
+            case let (low?, nil): return Message("answer.at_least", ["min": .text(low.description)])
+            case let (nil, high?): return Message("answer.at_most", ["max": .text(high.description)])
+            case (nil, nil): return Message("answer.not_a_number")
+            }
+        case .notADate: return Message("answer.not_a_date")
+        case .inTheFuture: return Message("answer.in_the_future")
+        case .tooShort(let count): return Message("answer.too_short", ["count": .integer(count)])
+        case .tooLong(let count): return Message("answer.too_long", ["count": .integer(count)])
+        case .doesNotMatch: return Message("answer.does_not_match")
+        case .notAChoice: return Message("answer.not_a_choice")
+        case .unknownCommune: return Message("answer.unknown_commune")
         }
     }
 }
@@ -207,9 +202,17 @@ public struct Flow: Sendable, Equatable {
             return .choices(Array(Set(list)).sorted { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! })
         case (.number, .number(let number)), (.year, .number(let number)):
             if question.type == .year || rules.integer, number.integerValue == nil { throw .notAWholeNumber }
-            if let min = rules.min, number < min { throw .outOfRange(min: rules.min, max: rules.max) }
-            if let max = rules.max, number > max { throw .outOfRange(min: rules.min, max: rules.max) }
-            if question.type == .year, rules.notInFuture, let year = number.integerValue, year > context.today.year { throw .inTheFuture }
+            // A year not in the future has this year as its upper bound: the message then gives both numbers.
+            var upper = rules.max
+            if question.type == .year, rules.notInFuture {
+                let thisYear = Fixed4(integer: context.today.year)
+                upper = upper.map { Swift.min($0, thisYear) } ?? thisYear
+            }
+            if let min = rules.min, number < min { throw .outOfRange(min: rules.min, max: upper) }
+            if let max = upper, number > max {
+                if question.type == .year, rules.notInFuture, rules.min == nil, rules.max.map({ $0 > max }) ?? true { throw .inTheFuture }
+                throw .outOfRange(min: rules.min, max: upper)
+            }
             return value
         case (.date, .date(let date)):
             if rules.notInFuture, date > context.today { throw .inTheFuture }

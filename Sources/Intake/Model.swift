@@ -109,15 +109,11 @@ public struct Question: Sendable, Equatable {
         type == .yesNo ? ["yes", "no"] : choices.map(\.value)
     }
 
-    /// Labels of yes and no, built in.
-    public static let yesNoLabels: [String: LocalizedText] = [
-        "yes": LocalizedText(["fr": "Oui", "en": "Yes", "es": "Sí", "ro": "Da", "uk": "Так"]),
-        "no": LocalizedText(["fr": "Non", "en": "No", "es": "No", "ro": "Nu", "uk": "Ні"]),
-    ]
-
-    /// The choices as shown, yes/no included.
+    /// The choices as shown. A yes/no question gets its yes and no from the catalogue (`ui.yes`, `ui.no`) when
+    /// the content is loaded (`TextCatalogue.applyOverlay`); before that, French.
     public var displayedChoices: [Choice] {
-        type == .yesNo ? ["yes", "no"].map { Choice(value: $0, label: Question.yesNoLabels[$0]!) } : choices
+        guard type == .yesNo, choices.isEmpty else { return choices }
+        return [Choice(value: "yes", label: LocalizedText(["fr": "Oui"])), Choice(value: "no", label: LocalizedText(["fr": "Non"]))]
     }
 }
 
@@ -159,6 +155,16 @@ public struct Questionnaire: Sendable, Equatable {
     }
 
     public func question(_ id: String) -> Question? { indexByID[id].map { questions[$0] } }
+
+    /// The line of a questionnaire text named by its catalogue key (`question.ID.label`…), for problems.
+    public func line(ofKey key: String) -> Int {
+        let parts = key.split(separator: ".")
+        if parts.count >= 2, parts[0] == "question", let question = question(String(parts[1])) {
+            if parts.count >= 4, parts[2] == "choice", let choice = question.choices.first(where: { $0.value == parts[3] }), choice.line > 0 { return choice.line }
+            return question.line
+        }
+        return 1
+    }
     public func index(of id: String) -> Int? { indexByID[id] }
 }
 
@@ -187,10 +193,8 @@ public enum AnswerValue: Sendable, Equatable, Hashable {
     }
 }
 
-/// The languages the kiosk offers, with their names in their own language (flags are not languages).
+/// Language codes as content writes them (ISO 639: `fr`, `uk`, `prs`). Which languages exist, their names
+/// and whether visitors are offered them is content: `Kiosk/texts/*.yaml` (`TextCatalogue`).
 public enum KioskLanguages {
-    public static let names: [String: String] = [
-        "fr": "Français", "en": "English", "es": "Español", "ro": "Română", "uk": "Українська",
-    ]
-    public static let known: Set<String> = Set(names.keys)
+    public static func isCode(_ code: String) -> Bool { (2...3).contains(code.count) && code.allSatisfy { $0.isASCII && $0.isLowercase } }
 }

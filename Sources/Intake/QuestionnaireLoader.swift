@@ -34,8 +34,8 @@ public enum QuestionnaireLoader {
         if let list = top["languages"]?.sequence {
             for node in list {
                 let code = node.scalar?.string ?? ""
-                if !KioskLanguages.known.contains(code) {
-                    problem(YAMLSupport.line(node), id, "unknown language '\(code)' (known: \(KioskLanguages.known.sorted().joined(separator: ", ")))")
+                if !KioskLanguages.isCode(code) {
+                    problem(YAMLSupport.line(node), id, "language '\(code)' is not an ISO 639 code (2 or 3 lower-case letters)")
                 }
                 languages.append(code)
             }
@@ -73,7 +73,7 @@ public enum QuestionnaireLoader {
         return (problems.isEmpty ? questionnaire : nil, problems)
     }
 
-    static func readText(_ node: Node?, owner: String, what: String, line: Int, required: Bool, languages: [String],
+    static func readText(_ node: Node?, owner: String, what: String, line: Int, required: Bool, languages: [String]?,
                          problem: (Int, String, String) -> Void) -> LocalizedText {
         guard let node else {
             if required { problem(line, owner, "\(what) missing") }
@@ -86,8 +86,10 @@ public enum QuestionnaireLoader {
         var values: [String: String] = [:]
         for (languageNode, textNode) in mapping {
             let language = languageNode.scalar?.string ?? ""
-            if !languages.contains(language) {
+            if let languages, !languages.contains(language) {
                 problem(YAMLSupport.line(languageNode), owner, "\(what) in '\(language)', which is not one of the questionnaire's languages")
+            } else if languages == nil, !KioskLanguages.isCode(language) {
+                problem(YAMLSupport.line(languageNode), owner, "\(what) in '\(language)', which is not a language code")
             }
             let text = textNode.scalar?.string ?? ""
             if text.trimmingWhitespace.isEmpty {

@@ -64,11 +64,12 @@ public struct BoxConfiguration: Sendable, Equatable {
         if retention != "end_of_day", !(retention.hasPrefix("hours:") && Int(retention.dropFirst(6)).map { $0 >= 0 } == true) {
             problem(line("retention"), "retention", "'\(retention)' is not end_of_day or hours:N")
         }
-        var languages = ["fr", "en", "es", "ro", "uk"]
+        // Empty: every language the content offers visitors (complete ones; see TextCatalogue).
+        var languages: [String] = []
         if let list = top["languages"]?.sequence {
             languages = list.compactMap { $0.scalar?.string }
-            for code in languages where !KioskLanguages.known.contains(code) {
-                problem(line("languages"), "languages", "unknown language '\(code)'")
+            for code in languages where !KioskLanguages.isCode(code) {
+                problem(line("languages"), "languages", "'\(code)' is not a language code (fr, uk, prs…)")
             }
             if !languages.contains("fr") { problem(line("languages"), "languages", "French (fr) must be offered") }
         }

@@ -32,6 +32,14 @@ public struct KioskConfig: Sendable {
         self.territory = territory
         self.languages = languages
     }
+
+    /// The languages a visitor is offered: those the box's configuration names (all when it names none), kept only
+    /// when the content offers them to visitors (declared so and complete). French is always there.
+    public static func offeredLanguages(configured: [String], content: KioskContent) -> [String] {
+        let complete = content.visitorLanguages
+        let wanted = configured.isEmpty ? complete : configured.filter(complete.contains)
+        return wanted.contains("fr") ? wanted : ["fr"] + wanted
+    }
 }
 
 /// Everything that can happen to the app: input, time, and the results of effects.
@@ -160,6 +168,8 @@ public struct VisitorState: Sendable, Equatable {
     public var checked: Set<Int> = []
     public var error: String?
     public var saving = false
+    /// Lines scrolled on a screen taller than the terminal (the ticket's list of papers).
+    public var scroll = 0
     public init() {}
 }
 

@@ -221,7 +221,7 @@ public final class KioskRuntime: @unchecked Sendable {
             case let .printTicket(number, language):
                 // Without a ticket printer the number is shown large on screen; a failure is audited, not shown to the visitor.
                 guard let ticketPrinter else { return [] }
-                let ticket = TicketContent(number: number, time: database.clock(), place: config.placeName, language: language)
+                let ticket = TicketContent(number: number, time: database.clock(), place: config.placeName, language: language, texts: content.texts)
                 let bytes = EscPos.ticket(number: ticket.number, dateTime: ticket.dateTime, place: ticket.place, line: ticket.line)
                 DispatchQueue.global().async { [database] in
                     do {

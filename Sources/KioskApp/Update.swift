@@ -178,7 +178,12 @@ public enum KioskApp {
                 questionInput(input, flow: &flow, fields: &fields, language: snapshot.language, state: snapshot)
             }
         case .ticket:
-            if case .key(.enter) = input { return perform(.finish, &state) }
+            switch input {
+            case .key(.enter): return perform(.finish, &state)
+            case .key(.down): state.visitor.scroll += 1
+            case .key(.up): state.visitor.scroll = max(0, state.visitor.scroll - 1)
+            default: break
+            }
             return []
         }
     }
@@ -256,7 +261,7 @@ public enum KioskApp {
             }
             return .none
         }
-        func answer(_ value: AnswerValue) -> QuestionOutcome { answerFlow(&flow, value, &fields, language) }
+        func answer(_ value: AnswerValue) -> QuestionOutcome { answerFlow(&flow, value, &fields, language, state.content.texts) }
         func back() -> QuestionOutcome {
             let start = flow.position
             flow.back()
@@ -317,7 +322,7 @@ public enum KioskApp {
             case .down, .tab: fields.selection = min(max(0, matches.count - 1), fields.selection + 1)
             case .enter:
                 if matches.indices.contains(fields.selection), !fields.input.isEmpty { return answer(.text(matches[fields.selection].id)) }
-                fields.error = AnswerProblem.unknownCommune.text(language)
+                fields.error = state.content.texts.render(AnswerProblem.unknownCommune.message, language)
             default: break
             }
         case .text, .number, .year, .date:
@@ -331,7 +336,7 @@ public enum KioskApp {
                     let value = try Flow.parse(fields.input, for: question, context: state.flowContext)
                     return answer(value)
                 } catch {
-                    fields.error = error.text(language)
+                    fields.error = state.content.texts.render(error.message, language)
                 }
             default: break
             }
@@ -425,10 +430,10 @@ public enum KioskApp {
             if flow.current?.type == .commune {
                 let matches = Array(state.content.communes.search(fields.input).prefix(6))
                 guard matches.indices.contains(index) else { return .none }
-                return answerFlow(&flow, .text(matches[index].id), &fields, language)
+                return answerFlow(&flow, .text(matches[index].id), &fields, language, state.content.texts)
             }
             guard let choices = flow.current?.displayedChoices, choices.indices.contains(index) else { return .none }
-            return answerFlow(&flow, .choice(choices[index].value), &fields, language)
+            return answerFlow(&flow, .choice(choices[index].value), &fields, language, state.content.texts)
         case .toggle(let index):
             fields.checked.formSymmetricDifference([index])
             fields.selection = index
@@ -455,12 +460,12 @@ public enum KioskApp {
         }
     }
 
-    static func answerFlow(_ flow: inout Flow, _ value: AnswerValue, _ fields: inout InputFields, _ language: String) -> QuestionOutcome {
+    static func answerFlow(_ flow: inout Flow, _ value: AnswerValue, _ fields: inout InputFields, _ language: String, _ texts: TextCatalogue) -> QuestionOutcome {
         do {
             try flow.answer(value)
             return .moved
         } catch {
-            fields.error = error.text(language)
+            fields.error = texts.render(error.message, language)
             return .none
         }
     }
@@ -652,7 +657,7 @@ public enum KioskApp {
     /// An answer as people read it.
     static func answerText(_ answer: AnswerValue?, _ question: Question, _ language: String, _ state: AppState) -> String {
         guard let answer else { return "—" }
-        return answer.displayText(for: question, language: language, communes: state.content.communes, dontKnow: UIText.text(.dontKnow, language))
+        return answer.displayText(for: question, language: language, communes: state.content.communes, dontKnow: state.content.texts.text("ui.dont_know", language))
     }
 }
 

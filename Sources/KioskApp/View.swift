@@ -35,7 +35,7 @@ extension KioskApp {
         if let seconds = state.countdown {
             let height = min(state.height, 5)
             let area = Rect(x: 0, y: max(0, (state.height - height) / 2), width: state.width, height: height)
-            CountdownBanner(UIText.text(.stillThere, state.language), seconds: seconds).render(area, &frame.buffer)
+            CountdownBanner(state.ui("ui.still_there", in: state.language), seconds: seconds).render(area, &frame.buffer)
             frame.regions.append((frame.buffer.area, .stillHere))
         }
         return frame
@@ -48,15 +48,26 @@ extension KioskApp {
         Text(right + " ", style: header, alignment: .right).render(Rect(x: row.x + row.width / 2, y: row.y, width: row.width - row.width / 2, height: 1), &frame.buffer)
     }
 
-    /// A row of buttons at the bottom; returns the area above it.
+    /// A row of buttons at the bottom; returns the area above it. When the labels do not fit side by side on a
+    /// narrow screen, the buttons are stacked, one row each, so that no label is cut.
     static func bottomButtons(_ buttons: [(String, Action, Bool)], _ area: Rect, _ frame: inout Frame) -> Rect {
         guard !buttons.isEmpty, !area.isEmpty else { return area }
         let height = area.height >= 18 ? 3 : 1
-        let row = area.rows(area.height - height, height)
         let gap = 1
-        let width = max(1, (row.width - gap * (buttons.count - 1)) / buttons.count)
+        let sideBySide = max(1, (area.width - gap * (buttons.count - 1)) / buttons.count)
+        let labelRoom = height == 3 ? sideBySide - 4 : sideBySide
+        if buttons.count > 1, buttons.contains(where: { $0.0.displayWidth > labelRoom }), area.height >= buttons.count + 3 {
+            for (index, button) in buttons.enumerated() {
+                let rect = area.rows(area.height - buttons.count + index, 1)
+                Button(button.0, highlighted: button.2).render(rect, &frame.buffer)
+                frame.regions.append((rect, button.1))
+            }
+            return area.rows(0, area.height - buttons.count)
+        }
+        let row = area.rows(area.height - height, height)
         for (index, button) in buttons.enumerated() {
-            let rect = Rect(x: row.x + index * (width + gap), y: row.y, width: index == buttons.count - 1 ? row.maxX - (row.x + index * (width + gap)) : width, height: height)
+            let rect = Rect(x: row.x + index * (sideBySide + gap), y: row.y,
+                            width: index == buttons.count - 1 ? row.maxX - (row.x + index * (sideBySide + gap)) : sideBySide, height: height)
             Button(button.0, highlighted: button.2).render(rect, &frame.buffer)
             frame.regions.append((rect, button.1))
         }
@@ -69,73 +80,81 @@ extension KioskApp {
         let language = state.language
         switch state.visitor.phase {
         case .welcome:
-            headerBar("Permanence santé — \(state.config.placeName)", "", &frame)
+            headerBar("\(state.ui("ui.title", in: "fr")) — \(state.config.placeName)", "", &frame)
             var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 4 : 1)
-            let prompt = state.config.languages.prefix(2).map { UIText.text(.chooseLanguage, $0) }.joined(separator: " · ")
-            if area.height >= 4 {
-                Paragraph(prompt, style: title, alignment: .center).render(area.rows(1, 2), &frame.buffer)
-                area = area.dropFirstRows(3)
+            let prompt = state.config.languages.prefix(2).map { state.ui("ui.choose_language", in: $0) }.joined(separator: " · ")
+            let promptHeight = Paragraph(prompt).height(width: area.width)
+            if area.height >= promptHeight + 3 {
+                Paragraph(prompt, style: title, alignment: .center).render(area.rows(1, promptHeight), &frame.buffer)
+                area = area.dropFirstRows(promptHeight + 2)
             }
-            let names = state.config.languages.map { KioskLanguages.names[$0] ?? $0 }
-            let rowsPerItem = area.height >= names.count * 3 ? 3 : area.height >= names.count * 2 ? 2 : 1
-            let list = ChoiceList(names, selected: state.visitor.languageSelection, rowsPerItem: rowsPerItem)
+            let names = state.config.languages.map { state.languageName($0) }
+            let list = ChoiceList(names, selected: state.visitor.languageSelection, rowsPerItem: ChoiceList.rowsPerItem(names, fitting: area))
             list.render(area, &frame.buffer)
             for (index, rect) in list.itemRects(area).enumerated() { frame.regions.append((rect, .language(state.config.languages[index]))) }
         case .checkin, .rights:
             guard let flow = state.visitor.flow else { return }
             if state.visitor.saving {
                 headerBar(flow.questionnaire.title[language], "", &frame)
-                Text(UIText.text(.saving, language), style: title, alignment: .center).render(frame.buffer.area.rows(state.height / 2, 1), &frame.buffer)
+                Text(state.ui("ui.saving", in: language), style: title, alignment: .center).render(frame.buffer.area.rows(state.height / 2, 1), &frame.buffer)
                 return
             }
             flowView(flow, input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked,
                      error: state.visitor.error, language: language, state: state, &frame)
         case .ticket:
-            headerBar("Permanence santé — \(state.config.placeName)", KioskLanguages.names[language] ?? language, &frame)
+            headerBar("\(state.ui("ui.title", in: language)) — \(state.config.placeName)", state.languageName(language), &frame)
             var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: 1)
-            area = bottomButtons([(UIText.text(.finish, language), .finish, true)], area, &frame)
-            Text(UIText.text(.yourNumber, language), style: title, alignment: .center).render(area.rows(1, 1), &frame.buffer)
+            area = bottomButtons([(state.ui("ui.finish", in: language), .finish, true)], area, &frame)
             let number = state.visitor.ticket ?? 0
-            let big = BigDigits.lines(number)
-            var row = 2
-            let documentRows = checklist(state.visitor.evaluation, language: language).reduce(0) { $0 + Paragraph("□ " + $1).height(width: area.width) }
-            if area.height >= 12 + documentRows {
-                for line in big {
-                    Text(line, style: Style(foreground: .brightYellow, bold: true), alignment: .center).render(area.rows(row, 1), &frame.buffer)
-                    row += 1
-                }
-            } else {
-                Text("N° \(number)", style: Style(foreground: .brightYellow, bold: true), alignment: .center).render(area.rows(row, 1), &frame.buffer)
-                row += 1
-            }
-            Paragraph(UIText.text(.pleaseWait, language), style: title, alignment: .center).render(area.rows(row + 1, 2), &frame.buffer)
-            row += 3
-            let documents = checklist(state.visitor.evaluation, language: language)
-            Text(UIText.text(.toBring, language), style: title).render(area.rows(row, 1), &frame.buffer)
-            row += 1
-            var lines = documents.map { "□ " + $0 }
-            if lines.isEmpty { lines = [UIText.text(.nothingToBring, language)] }
+            // Everything below the number, as wrapped paragraphs; what does not fit scrolls (↑↓), with a marker.
+            var paragraphs: [(String, Style)] = [(state.ui("ui.please_wait", in: language), title), ("", .plain), (state.ui("ui.to_bring", in: language), title)]
+            let documents = checklist(state.visitor.evaluation, language: language, texts: state.content.texts)
+            paragraphs += documents.isEmpty ? [(state.ui("ui.nothing_to_bring", in: language), .plain)] : documents.map { ("☐ " + $0, .plain) }
             if let next = state.content.calendar.nextPermanence(onOrAfter: state.today.addingDays(1)) {
-                lines.append("")
-                lines.append(UIText.text(.nextPermanence, language) + " " + String(format: "%02d/%02d", next.date.day, next.date.month) + " \(next.start) — \(next.commune), \(next.place)")
+                paragraphs.append(("", .plain))
+                paragraphs.append((state.ui("ui.next_permanence_at", in: language, [
+                    "date": .text(String(format: "%02d/%02d", next.date.day, next.date.month)), "time": .text(next.start),
+                    "place": .text(next.place), "commune": .text(next.commune)]), title))
             }
-            for line in lines {
-                guard row < area.height else { break }
-                let height = min(area.height - row, Paragraph(line).height(width: area.width))
-                Paragraph(line).render(area.rows(row, height), &frame.buffer)
-                row += max(1, height)
+            var lines: [(String, Style)] = []
+            for (text, style) in paragraphs {
+                if text.isEmpty { lines.append(("", style)); continue }
+                lines += wrap(text, width: area.width).map { ($0, style) }
+            }
+            let big = BigDigits.lines(number)
+            var row = 0
+            if area.height >= lines.count + big.count + 2 {
+                Text(state.ui("ui.your_number", in: language), style: title, alignment: .center).render(area.rows(0, 1), &frame.buffer)
+                for (offset, line) in big.enumerated() {
+                    Text(line, style: Style(foreground: .brightYellow, bold: true), alignment: .center).render(area.rows(1 + offset, 1), &frame.buffer)
+                }
+                row = big.count + 2
+            } else {
+                Paragraph("\(state.ui("ui.your_number", in: language)) : \(number)", style: Style(foreground: .brightYellow, bold: true), alignment: .center)
+                    .render(area.rows(0, 1), &frame.buffer)
+                row = 2
+            }
+            let room = max(0, area.height - row)
+            let scrolls = lines.count > room
+            let visible = max(0, room - (scrolls ? 1 : 0))
+            let first = scrolls ? min(state.visitor.scroll, max(0, lines.count - visible)) : 0
+            for (offset, line) in lines.dropFirst(first).prefix(visible).enumerated() {
+                Text(line.0, style: line.1).render(area.rows(row + offset, 1), &frame.buffer)
+            }
+            if scrolls {
+                let marker = first + visible < lines.count ? state.ui("ui.more_below", in: language) : "▲"
+                Text(marker, style: help, alignment: .right).render(area.rows(area.height - 1, 1), &frame.buffer)
             }
         }
     }
 
-    /// The documents to bring, from the rights the visitor may have (French when the visitor's language has none).
-    static func checklist(_ evaluation: Evaluation?, language: String) -> [String] {
+    /// The documents to bring, from the rights the visitor may have, in the visitor's language (the catalogue's `document.…`).
+    static func checklist(_ evaluation: Evaluation?, language: String, texts: TextCatalogue) -> [String] {
         guard let evaluation else { return [] }
-        let lang: Language = language == "en" ? .en : .fr
         var seen = Set<DocumentToBring>()
         var list: [String] = []
         for right in evaluation.rights where right.verdict != .notEligible && right.form != nil {
-            for document in right.documents where seen.insert(document).inserted { list.append(document.text(lang)) }
+            for document in right.documents where seen.insert(document).inserted { list.append(texts.render(document.message, language)) }
         }
         return list
     }
@@ -146,61 +165,71 @@ extension KioskApp {
         let progress = flow.progress
         let total = progress.answered + progress.remaining
         let position = min(total, progress.answered + (flow.current == nil ? 0 : 1))
-        let right = headerRight ?? (flow.current == nil ? UIText.text(.reviewTitle, language) : UIText.text(.questionOf, language, "\(position)", "\(total)"))
+        let right = headerRight ?? (flow.current == nil ? state.ui("ui.review_title", in: language) : state.ui("ui.question_of", in: language, ["position": .integer(position), "total": .integer(total)]))
         headerBar(flow.questionnaire.title[language], right, &frame)
         if state.height >= 3 {
             ProgressBar(fraction: total == 0 ? 1 : Double(progress.answered) / Double(total)).render(frame.buffer.area.rows(1, 1), &frame.buffer)
         }
         var area = frame.buffer.area.dropFirstRows(state.height >= 3 ? 2 : 1).inset(horizontal: state.width >= 60 ? 2 : 0)
         guard let question = flow.current else {
-            area = bottomButtons([(UIText.text(.back, language), .back, false), (UIText.text(.confirm, language), .confirm, true)], area, &frame)
-            Text(UIText.text(.reviewTitle, language), style: title).render(area.rows(0, 1), &frame.buffer)
-            Text(UIText.text(.reviewHelp, language), style: help).render(area.rows(1, 1), &frame.buffer)
-            let list = area.dropFirstRows(2)
-            let entries = flow.review
-            // Scroll so that the highlighted entry stays visible.
-            let first = max(0, min(selection - list.height / 2, entries.count - list.height))
-            for (offset, entry) in entries.dropFirst(first).prefix(list.height).enumerated() {
-                let index = first + offset
-                let rect = list.rows(offset, 1)
-                let label = "\(index < 9 ? "\(index + 1)" : " ")  \(entry.question.label[language])"
-                let answer = answerText(entry.answer, entry.question, language, state)
-                labelAndAnswer(label, answer, rect, selected: index == selection, &frame)
-                frame.regions.append((rect, .edit(entry.question.id)))
+            area = bottomButtons([(state.ui("ui.back", in: language), .back, false), (state.ui("ui.confirm", in: language), .confirm, true)], area, &frame)
+            Text(state.ui("ui.review_title", in: language), style: title).render(area.rows(0, 1), &frame.buffer)
+            Paragraph(state.ui("ui.review_help", in: language), style: help).render(area.rows(1, 2), &frame.buffer)
+            let helpHeight = min(2, Paragraph(state.ui("ui.review_help", in: language)).height(width: area.width))
+            let list = area.dropFirstRows(1 + helpHeight)
+            let entries = flow.review.enumerated().map { index, entry in
+                ("\(index < 9 ? "\(index + 1)" : " ")  \(entry.question.label[language])", answerText(entry.answer, entry.question, language, state))
             }
+            reviewRows(entries, list, selected: selection, &frame) { .edit(flow.review[$0].question.id) }
             return
         }
-        var buttons: [(String, Action, Bool)] = [(UIText.text(.back, language), .back, false)]
-        if !question.required { buttons.append((UIText.text(.dontKnow, language), .dontKnow, false)) }
+        var buttons: [(String, Action, Bool)] = [(state.ui("ui.back", in: language), .back, false)]
+        if !question.required { buttons.append((state.ui("ui.dont_know", in: language), .dontKnow, false)) }
         if question.type == .multipleChoice || question.type.isTyped && question.type != .commune {
-            buttons.append((UIText.text(.next, language), .next, true))
+            buttons.append((state.ui("ui.next", in: language), .next, true))
         } else if !question.required, state.width >= 60 {
-            buttons.append((UIText.text(.skip, language), .skip, false))
+            buttons.append((state.ui("ui.skip", in: language), .skip, false))
         }
         area = bottomButtons(buttons, area, &frame)
         if let error, area.height >= 1 {
-            let row = area.rows(area.height - 1, 1)
-            frame.buffer.fill(row, style: Self.error)
-            Text(" " + error, style: Self.error).render(row, &frame.buffer)
-            area = area.rows(0, area.height - 1)
+            // The whole message, wrapped (it names what to write: numbers included).
+            let height = min(max(1, area.height / 3), Paragraph(" " + error).height(width: area.width))
+            let rows = area.rows(area.height - height, height)
+            frame.buffer.fill(rows, style: Self.error)
+            Paragraph(" " + error, style: Self.error).render(rows, &frame.buffer)
+            area = area.rows(0, area.height - height)
         }
         let label = Paragraph(question.label[language], style: title)
-        let labelHeight = min(label.height(width: area.width), max(1, area.height / 3))
+        // The question gets the rows it needs, leaving at least two for the answers.
+        let labelHeight = min(label.height(width: area.width), max(1, area.height - 2))
         label.render(area.rows(0, labelHeight), &frame.buffer)
         var rest = area.dropFirstRows(labelHeight)
-        if let helpText = question.help?[language], rest.height >= 6 {
+        let choiceTexts = question.displayedChoices.map { $0.label[language] }
+        let answersNeed = question.type.isTyped ? 3 : ChoiceList(choiceTexts, checked: question.type == .multipleChoice ? checked : nil).totalHeight(width: rest.width)
+        if let helpText = question.help?[language] {
             let paragraph = Paragraph(helpText, style: help)
-            let height = min(paragraph.height(width: rest.width), 3)
-            paragraph.render(rest.rows(0, height), &frame.buffer)
-            rest = rest.dropFirstRows(height)
+            let height = paragraph.height(width: rest.width)
+            if rest.height - height >= answersNeed {
+                paragraph.render(rest.rows(0, height), &frame.buffer)
+                rest = rest.dropFirstRows(height)
+            }
         }
-        rest = rest.dropFirstRows(rest.height >= 8 ? 1 : 0)
+        // Plain words for the terms of this screen (AME, CAF, foyer…), when there is room for all of them.
+        let glossary = state.content.texts.glossary(for: [question.label[language], question.help?[language] ?? ""] + choiceTexts, language)
+        if !glossary.isEmpty {
+            let text = glossary.map { "ⓘ " + $0 }.joined(separator: "\n")
+            let height = Paragraph(text).height(width: rest.width)
+            if rest.height - height - 1 >= answersNeed {
+                Paragraph(text, style: Style(foreground: .brightWhite)).render(rest.rows(rest.height - height, height), &frame.buffer)
+                rest = rest.rows(0, rest.height - height - 1)
+            }
+        }
+        rest = rest.dropFirstRows(rest.height >= answersNeed + 2 ? 1 : 0)
         switch question.type {
         case .singleChoice, .yesNo, .multipleChoice:
-            let choices = question.displayedChoices
-            let rowsPerItem = rest.height >= choices.count * 3 ? 3 : rest.height >= choices.count * 2 ? 2 : 1
-            let list = ChoiceList(choices.map { $0.label[language] }, selected: selection,
-                                  checked: question.type == .multipleChoice ? checked : nil, rowsPerItem: rowsPerItem)
+            let shownChecked = question.type == .multipleChoice ? checked : nil
+            let list = ChoiceList(choiceTexts, selected: selection, checked: shownChecked,
+                                  rowsPerItem: ChoiceList.rowsPerItem(choiceTexts, checked: shownChecked, fitting: rest))
             list.render(rest, &frame.buffer)
             for (index, rect) in list.itemRects(rest).enumerated() {
                 frame.regions.append((rect, question.type == .multipleChoice ? .toggle(index) : .choose(index)))
@@ -210,19 +239,20 @@ extension KioskApp {
             let matches = input.isEmpty ? [] : Array(state.content.communes.search(input).prefix(6))
             if !input.isEmpty {
                 if matches.isEmpty {
-                    Text(UIText.text(.noMatch, language), style: help).render(rest.rows(2, 1), &frame.buffer)
+                    Paragraph(state.ui("ui.no_match", in: language), style: help).render(rest.dropFirstRows(2), &frame.buffer)
                 } else {
                     let listArea = rest.dropFirstRows(2)
-                    let list = ChoiceList(matches.map(\.name), selected: selection, rowsPerItem: listArea.height >= matches.count * 2 ? 2 : 1)
+                    let names = matches.map(\.name)
+                    let list = ChoiceList(names, selected: selection, rowsPerItem: ChoiceList.rowsPerItem(names, fitting: listArea, most: 2))
                     list.render(listArea, &frame.buffer)
                     for (index, rect) in list.itemRects(listArea).enumerated() { frame.regions.append((rect, .choose(index))) }
                 }
             } else {
-                Text(UIText.text(.typeHint, language), style: help).render(rest.rows(2, 1), &frame.buffer)
+                Paragraph(state.ui("ui.type_hint", in: language), style: help).render(rest.dropFirstRows(2), &frame.buffer)
             }
         case .text, .number, .year, .date:
             TextField(input).render(rest.rows(0, 1), &frame.buffer)
-            Text(UIText.text(.typeHint, language), style: help).render(rest.rows(2, 1), &frame.buffer)
+            Paragraph(state.ui("ui.type_hint", in: language), style: help).render(rest.dropFirstRows(2), &frame.buffer)
         }
     }
 
@@ -242,7 +272,7 @@ extension KioskApp {
             [("1", .pinKey("1")), ("2", .pinKey("2")), ("3", .pinKey("3"))],
             [("4", .pinKey("4")), ("5", .pinKey("5")), ("6", .pinKey("6"))],
             [("7", .pinKey("7")), ("8", .pinKey("8")), ("9", .pinKey("9"))],
-            [("⌫", .pinErase), ("0", .pinKey("0")), ("OK", .pinSubmit)],
+            [("←", .pinErase), ("0", .pinKey("0")), ("OK", .pinSubmit)],
             [("Annuler", .pinCancel)],
         ]
         let rowHeight = max(1, min(3, area.height / keys.count))
@@ -289,7 +319,7 @@ extension KioskApp {
             for (index, rect) in table.rowRects(area).enumerated() { frame.regions.append((rect, .openVisit(index))) }
         case .visit:
             guard let visit = mediator.visit else { return }
-            headerBar("N° \(visit.ticket) — \(visit.name)", "\(KioskLanguages.names[visit.language] ?? visit.language) · \(statusText(visit.status))", &frame)
+            headerBar("N° \(visit.ticket) — \(visit.name)", "\(state.languageName(visit.language)) · \(statusText(visit.status))", &frame)
             var area = frame.buffer.area.dropFirstRows(1)
             let footer = "↑↓ Entrée modifier · Imprimer: C C2S, A AME, M médecin, U PUMa, K liste, O lettre · X clôturer · Échap file"
             let footerHeight = min(2, Paragraph(footer).height(width: area.width))
@@ -311,12 +341,12 @@ extension KioskApp {
             for right in mediator.evaluation?.rights ?? [] where row < rightsArea.height {
                 let verdictStyle: Style = right.verdict == .eligible ? Style(foreground: .brightGreen, bold: true)
                     : right.verdict == .needsReview ? Style(foreground: .brightYellow, bold: true) : Style(foreground: .brightRed, bold: true)
-                var heading = "\(shortName(right.right)) : \(right.verdict.text(.fr))"
-                if let participation = right.monthlyParticipation, participation > 0 { heading += " (\(MoneyFormat.euros(participation, .fr))/mois)" }
+                var heading = "\(state.ui("right.\(right.right.rawValue).short", in: "fr")) : \(state.content.texts.render(right.verdict.message, "fr"))"
+                if let participation = right.monthlyParticipation, participation > 0 { heading += " (\(MoneyFormat.frenchEuros(participation))/mois)" }
                 Text(heading, style: verdictStyle).render(rightsArea.rows(row, 1), &frame.buffer)
                 row += 1
                 for reason in right.reasons where row < rightsArea.height {
-                    let paragraph = Paragraph("  " + reason.text(.fr), style: dim)
+                    let paragraph = Paragraph("  " + state.content.texts.render(reason.message, "fr"), style: dim)
                     let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)
                     paragraph.render(rightsArea.rows(row, height), &frame.buffer)
                     row += height
@@ -329,7 +359,7 @@ extension KioskApp {
                 row += height
             }
             for warning in mediator.evaluation?.warnings ?? [] where row < rightsArea.height {
-                let paragraph = Paragraph("! " + warning.text(.fr), style: Style(foreground: .brightYellow))
+                let paragraph = Paragraph("! " + state.content.texts.render(warning.message, "fr"), style: Style(foreground: .brightYellow))
                 let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)
                 paragraph.render(rightsArea.rows(row, height), &frame.buffer)
                 row += height
@@ -359,13 +389,46 @@ extension KioskApp {
         Text(answer, style: selected ? style : Style(foreground: .brightGreen, bold: true), alignment: .right).render(answerRect, &frame.buffer)
     }
 
-    static func shortName(_ right: RightKind) -> String {
-        switch right {
-        case .puma: return "PUMa"
-        case .c2s: return "C2S"
-        case .ame: return "AME"
-        case .medecinTraitant: return "Médecin traitant"
+    /// Rows of label and answer that wrap (never cut): the answer on the right when both fit on one line, else
+    /// under the label. Scrolls to keep the selected row in view; ▲ / ▼ say that rows are hidden.
+    static func reviewRows(_ entries: [(String, String)], _ area: Rect, selected: Int, _ frame: inout Frame, action: (Int) -> Action) {
+        guard !area.isEmpty, !entries.isEmpty else { return }
+        func lines(_ entry: (String, String)) -> [(String, String)] {
+            let answerWidth = entry.1.displayWidth
+            if entry.0.displayWidth + 2 + answerWidth <= area.width { return [(entry.0, entry.1)] }
+            return wrap(entry.0, width: area.width).map { ($0, "") } + wrap(entry.1, width: max(1, area.width - 4)).map { ("", $0) }
         }
+        let blocks = entries.map(lines)
+        let heights = blocks.map(\.count)
+        var first = 0
+        let total = heights.reduce(0, +)
+        if total > area.height, heights.indices.contains(selected) {
+            while first < selected, heights[first...selected].reduce(0, +) + (first > 0 ? 1 : 0) + 1 > area.height { first += 1 }
+        }
+        let scrolled = total > area.height
+        var y = area.y + (scrolled && first > 0 ? 1 : 0)
+        let bottom = area.maxY - (scrolled ? 1 : 0)
+        var last = first - 1
+        for index in entries.indices.dropFirst(first) {
+            guard y + heights[index] <= bottom || (!scrolled && y < area.maxY) else { break }
+            let isSelected = index == selected
+            let style = isSelected ? notice : Style.plain
+            let rect = Rect(x: area.x, y: y, width: area.width, height: min(heights[index], area.maxY - y))
+            if isSelected { frame.buffer.fill(rect, style: style) }
+            for (offset, line) in blocks[index].enumerated() where y + offset < area.maxY {
+                let row = Rect(x: area.x, y: y + offset, width: area.width, height: 1)
+                if !line.0.isEmpty { Text(line.0, style: style).render(row, &frame.buffer) }
+                if !line.1.isEmpty {
+                    Text(line.1, style: isSelected ? style : Style(foreground: .brightGreen, bold: true), alignment: .right).render(row, &frame.buffer)
+                }
+            }
+            frame.regions.append((rect, action(index)))
+            y += heights[index]
+            last = index
+        }
+        let marker = Style(foreground: .brightYellow, bold: true)
+        if first > 0 { Text("▲", style: marker, alignment: .right).render(area.rows(0, 1), &frame.buffer) }
+        if last < entries.count - 1 { Text("▼", style: marker, alignment: .right).render(area.rows(area.height - 1, 1), &frame.buffer) }
     }
 
     static func statusText(_ status: VisitStatus) -> String {

@@ -64,53 +64,56 @@ public struct EvaluationDocument: Encodable, Sendable {
         try container.encode(warnings, forKey: .warnings)
     }
 
-    public init(_ evaluation: Evaluation, language: Language) {
+    /// `render` turns the engine's messages into sentences of `language` (the text catalogue does, at the edge).
+    public init(_ evaluation: Evaluation, language: String, render: (Message) -> String) {
         func euros(_ cents: Cents?) -> Double? { cents.map { Double($0) / 100 } }
         date = evaluation.date.description
-        self.language = language.rawValue
+        self.language = language
         rights = evaluation.rights.map { result in
-            Right(right: result.right.rawValue, name: result.right.name(language), verdict: result.verdict.rawValue,
+            Right(right: result.right.rawValue, name: render(result.right.message), verdict: result.verdict.rawValue,
                   variant: result.variant?.rawValue, monthlyParticipation: euros(result.monthlyParticipation),
                   threshold: result.threshold, resourcesCounted: euros(result.resourcesCounted),
                   housingFlatRate: euros(result.housingFlatRate),
-                  reasons: result.reasons.map { $0.text(language) }, form: result.form?.rawValue,
-                  documents: result.documents.map { $0.text(language) }, documentCodes: result.documents.map(\.rawValue),
+                  reasons: result.reasons.map { render($0.message) }, form: result.form?.rawValue,
+                  documents: result.documents.map { render($0.message) }, documentCodes: result.documents.map(\.rawValue),
                   missing: result.missing)
         }
-        orientations = evaluation.orientations.map { Coded(code: $0.rawValue, message: $0.text(language)) }
-        warnings = evaluation.warnings.map { Coded(code: $0.code, message: $0.text(language)) }
+        orientations = evaluation.orientations.map { Coded(code: $0.rawValue, message: render($0.message)) }
+        warnings = evaluation.warnings.map { Coded(code: $0.code, message: render($0.message)) }
     }
 }
 
-/// The evaluation as text for a person reading a terminal.
+/// The evaluation as text for a person reading a terminal; every word from the catalogue (`report.…` keys).
 public enum EvaluationReport {
-    public static func text(_ evaluation: Evaluation, language: Language) -> String {
-        let fr = language == .fr
+    public static func text(_ evaluation: Evaluation, render: (Message) -> String) -> String {
         var lines: [String] = []
-        lines.append(fr ? "Droits au \(evaluation.date)" : "Rights on \(evaluation.date)")
+        lines.append(render(Message("report.rights_on", ["date": .text(evaluation.date.description)])))
         for result in evaluation.rights {
-            var heading = "\n■ \(result.right.name(language))\(fr ? " : " : ": ")\(result.verdict.text(language))"
-            if let variant = result.variant { heading += " (\(variant.text(language)))" }
+            var heading = "\n■ " + render(Message("report.right_heading", ["right": .message(result.right.message), "verdict": .message(result.verdict.message)]))
+            if let variant = result.variant { heading += " (\(render(variant.message)))" }
             lines.append(heading)
             if let participation = result.monthlyParticipation, participation > 0 {
-                lines.append("  " + (fr ? "Participation : " : "Participation: ") + MoneyFormat.euros(participation, language) + (fr ? " par mois" : " a month"))
+                lines.append("  " + render(Message("report.participation", ["amount": .money(participation)])))
             }
-            for reason in result.reasons { lines.append("  - " + reason.text(language)) }
-            if let form = result.form { lines.append("  " + (fr ? "Formulaire : " : "Form: ") + form.rawValue) }
+            for reason in result.reasons { lines.append("  - " + render(reason.message)) }
+            if let form = result.form { lines.append("  " + render(Message("report.form", ["form": .text(form.rawValue)]))) }
             if !result.documents.isEmpty {
-                lines.append("  " + (fr ? "À apporter :" : "To bring:"))
-                for document in result.documents { lines.append("    □ " + document.text(language)) }
+                lines.append("  " + render(Message("report.to_bring")))
+                for document in result.documents { lines.append("    □ " + render(document.message)) }
             }
         }
         if !evaluation.orientations.isEmpty {
-            lines.append("\n" + (fr ? "Orientations :" : "Where to go next:"))
-            for orientation in evaluation.orientations { lines.append("  → " + orientation.text(language)) }
+            lines.append("\n" + render(Message("report.orientations")))
+            for orientation in evaluation.orientations { lines.append("  → " + render(orientation.message)) }
         }
         if !evaluation.warnings.isEmpty {
-            lines.append("\n" + (fr ? "Attention :" : "Warnings:"))
-            for warning in evaluation.warnings { lines.append("  ! " + warning.text(language)) }
+            lines.append("\n" + render(Message("report.warnings")))
+            for warning in evaluation.warnings { lines.append("  ! " + render(warning.message)) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
-}
 
+    /// The catalogue keys the report uses.
+    public static let keys = ["report.rights_on", "report.right_heading", "report.participation", "report.form", "report.to_bring",
+                              "report.orientations", "report.warnings"]
+}

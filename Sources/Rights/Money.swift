@@ -58,30 +58,35 @@ func divideRoundingHalfUp(_ numerator: Int128, _ denominator: Int128) -> Int128 
     return quotient
 }
 
-/// Writes amounts the way people read them in each language.
+/// Writes amounts the way people read them; each language's separators and pattern come from the catalogue.
 public enum MoneyFormat {
-    /// `18 299 €` / `€18,299`; cents shown only when there are some (`8,70 €`).
-    public static func euros(_ cents: Cents, _ language: Language) -> String {
+    /// `18 299 €` with `group: " ", decimal: ",", pattern: "{amount} €"`; `€18,299` with `",", ".", "€{amount}"`.
+    /// Cents are shown only when there are some (`8,70 €`).
+    public static func euros(_ cents: Cents, group: String, decimal: String, pattern: String) -> String {
         let negative = cents < 0
         let magnitude = cents.magnitude
         let whole = magnitude / 100
         let fraction = magnitude % 100
-        let groupSeparator = language == .fr ? " " : ","
-        let decimalSeparator = language == .fr ? "," : "."
         var digits = String(whole)
         var grouped = ""
         while digits.count > 3 {
-            grouped = groupSeparator + digits.suffix(3) + grouped
+            grouped = group + digits.suffix(3) + grouped
             digits.removeLast(3)
         }
         grouped = digits + grouped
         if fraction != 0 {
-            grouped += decimalSeparator + (fraction < 10 ? "0" : "") + String(fraction)
+            grouped += decimal + (fraction < 10 ? "0" : "") + String(fraction)
         }
-        let sign = negative ? "-" : ""
-        return language == .fr ? "\(sign)\(grouped) €" : "\(sign)€\(grouped)"
+        let amount = (negative ? "-" : "") + grouped
+        var result = ""
+        var rest = Substring(pattern)
+        while let range = rest.firstRange(of: "{amount}") {
+            result += rest[..<range.lowerBound] + amount
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
     }
 
-    /// `18299` euros as text.
-    public static func euros(whole: Int, _ language: Language) -> String { euros(Cents(whole) * 100, language) }
+    /// The French way (mediator screens and the French side of forms): `18 299 €`, `8,70 €`.
+    public static func frenchEuros(_ cents: Cents) -> String { euros(cents, group: " ", decimal: ",", pattern: "{amount} €") }
 }

@@ -95,7 +95,9 @@ public struct Button: Widget {
     }
 }
 
-/// Numbered choices, one per line (or per block of `rowsPerItem`): `1  Oui`. Selected and checked items are marked.
+/// Numbered choices: `1  Oui`. A long choice wraps under itself (never cut); each item takes at least
+/// `rowsPerItem` rows. When the items do not fit, the list scrolls to keep the selected one in view and
+/// shows ▲ / ▼ where items are hidden. Selected and checked items are marked.
 public struct ChoiceList: Widget {
     public var items: [String]
     public var selected: Int?
@@ -111,23 +113,84 @@ public struct ChoiceList: Widget {
         self.firstNumber = firstNumber
     }
 
-    /// The rectangle of each item in `area` (for taps).
+    func prefix(_ index: Int) -> String {
+        let number = index + firstNumber < 10 ? "\(index + firstNumber)" : " "
+        return " \(number)  " + (checked.map { $0.contains(index) ? "[x] " : "[ ] " } ?? "")
+    }
+
+    /// The item's lines at this width: the first after its number, the others indented under the text.
+    public func lines(_ index: Int, width: Int) -> [String] {
+        let head = prefix(index)
+        let textWidth = max(1, width - head.displayWidth - 1)
+        let wrapped = wrap(items[index], width: textWidth)
+        return wrapped.enumerated().map { $0.offset == 0 ? head + $0.element : String(repeating: " ", count: head.displayWidth) + $0.element }
+    }
+
+    func heights(width: Int) -> [Int] { items.indices.map { max(rowsPerItem, lines($0, width: width).count) } }
+
+    /// Rows all items need at this width.
+    public func totalHeight(width: Int) -> Int { heights(width: width).reduce(0, +) }
+
+    /// The most rows per item (3, 2 or 1) with which every item fits in `area`.
+    public static func rowsPerItem(_ items: [String], checked: Set<Int>? = nil, fitting area: Rect, most: Int = 3) -> Int {
+        for rows in stride(from: most, to: 1, by: -1) where ChoiceList(items, checked: checked, rowsPerItem: rows).totalHeight(width: area.width) <= area.height {
+            return rows
+        }
+        return 1
+    }
+
+    /// The first item shown: 0 when all fit, else what keeps the selected item in view (a row is kept for each marker).
+    func firstShown(_ area: Rect) -> Int {
+        let heights = heights(width: area.width)
+        guard heights.reduce(0, +) > area.height, let selected, heights.indices.contains(selected) else { return 0 }
+        var first = 0
+        while first < selected {
+            let shown = heights[first...selected].reduce(0, +) + (first > 0 ? 1 : 0) + 1
+            if shown <= area.height { break }
+            first += 1
+        }
+        return first
+    }
+
+    /// The rectangle of each item in `area` (for taps); items scrolled out have none (an empty rectangle).
     public func itemRects(_ area: Rect) -> [Rect] {
-        items.indices.map { area.rows($0 * rowsPerItem, rowsPerItem) }.filter { !$0.isEmpty }
+        guard !area.isEmpty else { return items.map { _ in Rect(x: 0, y: 0, width: 0, height: 0) } }
+        let heights = heights(width: area.width)
+        let scrolled = heights.reduce(0, +) > area.height
+        let first = firstShown(area)
+        var y = area.y + (scrolled && first > 0 ? 1 : 0)
+        let bottom = area.maxY - (scrolled ? 1 : 0)
+        return items.indices.map { index in
+            guard index >= first, y + heights[index] <= bottom || (!scrolled && y < area.maxY) else {
+                return Rect(x: 0, y: 0, width: 0, height: 0)
+            }
+            let rect = Rect(x: area.x, y: y, width: area.width, height: min(heights[index], area.maxY - y))
+            y += heights[index]
+            return rect
+        }
     }
 
     public func render(_ area: Rect, _ buffer: inout Buffer) {
         guard !area.isEmpty else { return }
-        for (index, rect) in itemRects(area).enumerated() {
+        let rects = itemRects(area)
+        var lastShown = -1
+        for (index, rect) in rects.enumerated() where !rect.isEmpty {
+            lastShown = index
             let isSelected = index == selected
             let style = isSelected ? Style(foreground: .black, background: .brightYellow, bold: true) : Style(foreground: .brightWhite, background: .blue)
-            // One coloured row per item; the others are spacing, so a move between items redraws little.
-            let line = rect.rows(rowsPerItem > 1 ? (rowsPerItem - 1) / 2 : 0, 1)
-            buffer.fill(line, style: style)
-            let number = index + firstNumber < 10 ? "\(index + firstNumber)" : " "
-            let box = checked.map { $0.contains(index) ? "[x] " : "[ ] " } ?? ""
-            Text(" \(number)  \(box)\(items[index])", style: style).render(line, &buffer)
+            let itemLines = lines(index, width: area.width)
+            // The coloured rows hold the text; extra rows of a tall item are spacing, so a move redraws little.
+            let top = rect.y + max(0, (rect.height - itemLines.count) / 2)
+            for (offset, line) in itemLines.enumerated() where top + offset < rect.maxY {
+                let row = Rect(x: rect.x, y: top + offset, width: rect.width, height: 1)
+                buffer.fill(row, style: style)
+                Text(line, style: style).render(row, &buffer)
+            }
         }
+        let first = firstShown(area)
+        let marker = Style(foreground: .brightYellow, bold: true)
+        if first > 0 { Text("▲", style: marker, alignment: .right).render(area.rows(0, 1), &buffer) }
+        if lastShown >= 0, lastShown < items.count - 1 { Text("▼", style: marker, alignment: .right).render(area.rows(area.height - 1, 1), &buffer) }
     }
 }
 
@@ -159,7 +222,7 @@ public struct TextField: Widget {
         let cursorColumn = line.x + 1 + String(characters[start..<min(cursor, characters.count)]).displayWidth
         if cursorColumn < line.maxX {
             var cell = buffer[cursorColumn, line.y]
-            if cell.symbol == " " || cell.isContinuation { cell.symbol = "▏" }
+            if cell.symbol == " " || cell.isContinuation { cell.symbol = "█" }
             cell.style = Style(foreground: .brightWhite, background: .black, bold: true)
             buffer[cursorColumn, line.y] = cell
         }

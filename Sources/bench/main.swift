@@ -80,9 +80,10 @@ let evaluations = evaluationsPerSecond(seconds: 2) {
 }
 report("rights_evaluations_per_second_4_persons", evaluations, "evaluations/s")
 
+let benchTexts = TextCatalogueLoader.load(directory: content.appendingPathComponent("texts")).catalogue ?? TextCatalogue()
 let rendered = evaluationsPerSecond(seconds: 2) {
     guard let evaluation = try? engine.evaluate(household) else { return 0 }
-    return EvaluationDocument(evaluation, language: .fr).rights.reduce(0) { $0 + $1.reasons.count }
+    return EvaluationDocument(evaluation, language: "fr") { benchTexts.render($0, "fr") }.rights.reduce(0) { $0 + $1.reasons.count }
 }
 report("rights_evaluations_with_french_reasons_per_second_4_persons", rendered, "evaluations/s")
 

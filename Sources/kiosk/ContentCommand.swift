@@ -69,7 +69,20 @@ struct ContentCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             let questions = content.questionnaires.reduce(0) { $0 + $1.questions.count }
-            let languages = Set(content.questionnaires.flatMap(\.languages)).sorted()
+            let languages = content.texts.languages.map(\.code)
+            // Each language's completeness (what a visitor reads: catalogue and questionnaires); unfinished ones say what they lack.
+            let here = FileManager.default.currentDirectoryPath + "/"
+            for var note in content.notes.sorted(by: { ($0.file, $0.line, $0.key) < ($1.file, $1.line, $1.key) }) {
+                if note.file.hasPrefix(here) { note.file.removeFirst(here.count) }
+                print("note: " + note.description)
+            }
+            for language in content.texts.languages {
+                let counted = content.texts.completeness(language.code, questionnaires: content.questionnaires)
+                let percent = counted.total == 0 ? 100 : counted.present * 100 / counted.total
+                let offered = content.visitorLanguages.contains(language.code)
+                print("\(language.code) (\(language.name)): \(percent) % (\(counted.present)/\(counted.total) visitor texts)"
+                    + (offered ? ", offered to visitors" : language.visitor ? "" : ", not offered to visitors (visitor: false)"))
+            }
             print("Content OK: \(content.questionnaires.count) questionnaires (\(questions) questions; \(languages.joined(separator: ", "))), "
                 + "\(parameterCount) dated parameters, \(content.services.count) partner services, "
                 + "\(content.calendar.permanences.count) permanences, \(content.communes.communes.count) communes.")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CentralClient
 import Foundation
+import Terminal
 import Sync
 import SyncProtocol
 import Intake
@@ -26,6 +27,36 @@ struct DoctorCommand: ParsableCommand {
         var check: String
         var status: Status
         var message: String
+    }
+
+    /// The visitor languages (complete ones offered, unfinished ones named) and the console font: on the installed box,
+    /// the font the kiosk unit loads must draw every character of every offered language.
+    func checkLanguages(_ content: KioskContent, _ configuration: BoxConfiguration?, _ add: (String, Check.Status, String) -> Void) {
+        let offered = KioskConfig.offeredLanguages(configured: configuration?.languages ?? [], content: content)
+        let unfinished = content.texts.languages.filter { !offered.contains($0.code) }.map { language in
+            let counted = content.texts.completeness(language.code, questionnaires: content.questionnaires)
+            return "\(language.code) \(counted.total == 0 ? 100 : counted.present * 100 / counted.total) %"
+        }
+        add("languages", .ok, "Langues proposées aux visiteurs : \(offered.joined(separator: ", "))"
+            + (unfinished.isEmpty ? "." : " ; pas encore proposées : \(unfinished.joined(separator: ", ")) (kiosk content check)."))
+        let units = ["/etc/systemd/system/permanence-kiosk.service", "/lib/systemd/system/permanence-kiosk.service"]
+        guard let unit = units.lazy.compactMap({ try? String(contentsOfFile: $0, encoding: .utf8) }).first else { return }
+        guard let path = ScreenCharacters.fontPath(inUnit: unit) else {
+            add("console font", .warning, "L'unité du kiosque ne charge aucune police de console — réinstallez (Provisioning/install.sh).")
+            return
+        }
+        do {
+            let font = try ConsoleFont(contentsOf: path)
+            let missing = ScreenCharacters.missing(font, content, languages: offered)
+            if missing.isEmpty {
+                add("console font", .ok, "La police de la console (\(path)) a tous les caractères des langues proposées.")
+            } else {
+                let detail = missing.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value.prefix(8).map { String($0) }.joined(separator: " "))" }
+                add("console font", .problem, "La police de la console (\(path)) n'a pas ces caractères : \(detail.joined(separator: " ; ")) — ces langues seront illisibles à l'écran ; installez console-setup-linux ou changez la police de l'unité.")
+            }
+        } catch {
+            add("console font", .problem, "La police de la console \(path) est absente ou illisible (\(error)) — installez console-setup-linux.")
+        }
     }
 
     func run() throws {
@@ -101,6 +132,9 @@ struct DoctorCommand: ParsableCommand {
                     add("content", .problem, "Le contenu a \(loaded.problems.count) problème(s) : \(loaded.problems.first!.description) — lancez kiosk content check.")
                 } else {
                     add("content", .ok, "Questionnaires, règles et annuaire sont valides (\(content.path)).")
+                }
+                if let kioskContent = loaded.content {
+                    checkLanguages(kioskContent, configuration, add)
                 }
                 let today = SituationInput.today()
                 let stale = ParameterKey.allCases.filter { parameters.revaluedYearly.contains($0) && today >= parameters.newestDate(of: $0).addingYears(1) }

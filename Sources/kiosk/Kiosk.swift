@@ -45,6 +45,34 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// Loads and validates the rules; on a broken set, prints every problem and exits 3.
+    /// The text catalogue: beside `--rules` when that directory has a `texts/` sibling, else the content in use.
+    /// A broken catalogue is a box problem (exit 3), like broken rules.
+    func loadTexts() throws -> TextCatalogue {
+        var directory = locator.contentDirectory()?.appendingPathComponent("texts")
+        if let rules {
+            let sibling = URL(fileURLWithPath: rules).deletingLastPathComponent().appendingPathComponent("texts")
+            if FileManager.default.fileExists(atPath: sibling.path) { directory = sibling }
+        }
+        guard let directory else {
+            Output.error("texts: no text catalogue found (content directory's texts/)")
+            throw ExitCode(3)
+        }
+        let loaded = TextCatalogueLoader.load(directory: directory)
+        guard let catalogue = loaded.catalogue, loaded.problems.isEmpty else {
+            for problem in loaded.problems { Output.standardError(problem.description) }
+            Output.error("the text catalogue has \(loaded.problems.count) problem(s); nothing was evaluated")
+            throw ExitCode(3)
+        }
+        return catalogue
+    }
+
+    /// Checks a `--lang` against the catalogue: one line naming the option and the languages there are, exit 2.
+    func checkLanguage(_ lang: String, _ texts: TextCatalogue) throws {
+        guard texts.language(lang) == nil else { return }
+        Output.error("lang: '\(lang)' is not a language of the text catalogue (\(texts.languages.map(\.code).joined(separator: ", ")))")
+        throw ExitCode(2)
+    }
+
     func loadEngine() throws -> RightsEngine {
         let directory: URL
         if let rules {
@@ -74,7 +102,6 @@ enum Output {
     static func error(_ line: String) { standardError("error: " + line) }
 }
 
-extension Language: ExpressibleByArgument {}
 
 struct RightsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -100,8 +127,8 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Read the situation from this file instead of standard input.")
     var input: String?
 
-    @Option(name: .long, help: "Language of the reasons: fr or en.")
-    var lang: Language = .fr
+    @Option(name: .long, help: "Language of the reasons, from the text catalogue (fr, en, …).")
+    var lang = "fr"
 
     @Flag(name: .long, help: "Print a readable report instead of JSON.")
     var text = false
@@ -125,6 +152,8 @@ struct Evaluate: ParsableCommand {
             throw ExitCode(2)
         }
         let engine = try common.loadEngine()
+        let texts = try common.loadTexts()
+        try common.checkLanguage(lang, texts)
         let evaluation: Evaluation
         do {
             evaluation = try engine.evaluate(situation)
@@ -133,11 +162,11 @@ struct Evaluate: ParsableCommand {
             throw ExitCode(2)
         }
         if text {
-            print(EvaluationReport.text(evaluation, language: lang), terminator: "")
+            print(EvaluationReport.text(evaluation) { texts.render($0, lang) }, terminator: "")
         } else {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let json = try encoder.encode(EvaluationDocument(evaluation, language: lang))
+            let json = try encoder.encode(EvaluationDocument(evaluation, language: lang) { texts.render($0, lang) })
             FileHandle.standardOutput.write(json + Data("\n".utf8))
         }
     }
@@ -203,8 +232,8 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Demo mode: temporary database, sample content, PIN 1234, Q quits.")
     var demo = false
 
-    @Option(name: .long, help: "Language of the report when not on a terminal: fr or en.")
-    var lang: Language = .fr
+    @Option(name: .long, help: "Language of the report when not on a terminal (fr, en, …).")
+    var lang = "fr"
 
     @Option(name: .long, help: "The place shown on screen (default: the box's setting, or the demo's).")
     var place: String?
@@ -243,7 +272,8 @@ struct Run: ParsableCommand {
         let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"))
         let box = demo ? nil : try common.loadConfiguration()
         var config = KioskConfig(placeName: place ?? box?.place ?? (try? database.setting("place")) ?? (demo ? "Couiza (démo)" : "Permanence santé"),
-                                 territory: box?.territory ?? .metropole, languages: box?.languages ?? ["fr", "en", "es", "ro", "uk"])
+                                 territory: box?.territory ?? .metropole,
+                                 languages: KioskConfig.offeredLanguages(configured: box?.languages ?? [], content: content))
         if let retention = box?.retention { try database.setSetting("retention", retention) }
         // Only a supervised kiosk (systemd's notify socket) may leave its loop to pick up new content.
         config.restartsForNewContent = !demo && ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
@@ -286,6 +316,7 @@ struct Run: ParsableCommand {
             Output.error("samples: no *situation.json file in \(samples.path)")
             throw ExitCode(3)
         }
+        let texts = try common.loadTexts()
         let rule = String(repeating: "═", count: 72)
         for name in names {
             let data = FileManager.default.contents(atPath: samples.appendingPathComponent(name).path) ?? Data()
@@ -294,7 +325,7 @@ struct Run: ParsableCommand {
             print(rule)
             do {
                 let situation = try SituationInput.decode(data, today: SituationInput.today())
-                print(EvaluationReport.text(try engine.evaluate(situation), language: lang))
+                print(EvaluationReport.text(try engine.evaluate(situation)) { texts.render($0, lang) })
             } catch let error as SituationError {
                 Output.error("\(name): \(error.description)")
             }

@@ -121,7 +121,9 @@ struct PrintCommand: ParsableCommand {
                 Output.error("number: a ticket number starts at 1")
                 throw ExitCode(2)
             }
-            let content = TicketContent(number: number, time: Date(), place: place, language: lang)
+            let texts = try common.loadTexts()
+            try common.checkLanguage(lang, texts)
+            let content = TicketContent(number: number, time: Date(), place: place, language: lang, texts: texts)
             let bytes = EscPos.ticket(number: content.number, dateTime: content.dateTime, place: content.place, line: content.line)
             if let output {
                 try Data(bytes).write(to: URL(fileURLWithPath: output))

@@ -26,7 +26,7 @@ struct VisitEvaluationTests {
     func familyEvaluation() throws {
         let visit = try DocumentFixtures.visit("family-visit.json")
         let evaluation = try #require(visit.evaluation(questionnaires: ContentFixtures.content.questionnaires, engine: Fixtures.engine))
-        #expect(evaluation[.c2s].verdict == .eligible, "\(evaluation[.c2s].reasons.map { $0.text(.en) })")
+        #expect(evaluation[.c2s].verdict == .eligible, "\(evaluation[.c2s].reasons.map(\.message.key))")
         #expect(evaluation[.c2s].variant == .free)
     }
 }

@@ -18,6 +18,11 @@ enum PDFTools {
         return try runProcess(URL(fileURLWithPath: "/usr/bin/pdftotext"), (layout ? ["-layout"] : []) + [url.path, "-"]).stdout
     }
 
+    /// `pdffonts` of the document.
+    static func fonts(_ data: Data) throws -> String {
+        try runProcess(URL(fileURLWithPath: "/usr/bin/pdffonts"), [try write(data).path]).stdout
+    }
+
     static func check(_ data: Data) throws -> ProcessResult {
         try runProcess(URL(fileURLWithPath: "/usr/bin/qpdf"), ["--check", try write(data).path])
     }
@@ -65,7 +70,7 @@ struct PDFTests {
         let layout = try #require(DocumentFixtures.printing.layouts["cerfa-12504"])
         let visit = try DocumentFixtures.visit("family-visit.json")
         let expectations: [(field: String, first: String)] = [
-            ("last_name", "S"), ("first_names", "O"), ("birth_date", "1"), ("nir", "1"), ("postcode", "1"),
+            ("last_name", "Ш"), ("first_names", "О"), ("birth_date", "1"), ("nir", "1"), ("postcode", "1"),
             ("address", "2"), ("city", "Couiza"), ("household_size", "4"), ("resources", "18"), ("housing", "Je"), ("c2s_free", "X"),
         ]
         #expect(visit.identity.lastName == "Шевченко")
@@ -83,20 +88,87 @@ struct PDFTests {
         }
     }
 
-    @Test("Accents print intact; other scripts are transliterated, never dropped")
-    func accentsAndTransliteration() throws {
+    @Test("Names keep their letters: Cyrillic, Romanian and accents print as they are written")
+    func namesKeepTheirLetters() throws {
         let form = try PDFTools.text(try render(.c2sRequest), layout: true)
         #expect(form.contains("Demande de Complémentaire santé solidaire"))
-        #expect(form.contains("S E V C E N K O"))
-        #expect(form.contains("O L E K S A N D R"))
-        #expect(form.contains("S T E F A N"))
+        #expect(form.contains("Ш Е В Ч Е Н К О"))
+        #expect(form.contains("О Л Е К С А Н Д Р"))
+        #expect(form.contains("Ș T E F A N"))
         #expect(form.contains("2 rue de l'Église"))
         #expect(form.contains("Élodie Martin"))
         let letter = try PDFTools.text(try render(.referralLetter))
-        #expect(letter.contains("Oleksandr Stefan Sevcenko"))
+        #expect(letter.contains("Олександр Ștefan Шевченко"))
         #expect(letter.contains("Équipe de médiation en santé"))
-        #expect(letter.contains("reçu·e"))
         #expect(!letter.contains("?"))
+    }
+
+    @Test("Without any font file, other scripts are transliterated and counted, never dropped")
+    func transliterationWithoutFonts() throws {
+        var renderer = DocumentFixtures.renderer
+        renderer.fontDirectories = []
+        let rendered = try renderer.render(.referralLetter, visit: try DocumentFixtures.visit("family-visit.json"))
+        let letter = try PDFTools.text(rendered.pdf)
+        #expect(letter.contains("Oleksandr Stefan Sevcenko"))
+        #expect(rendered.replaced.contains("Ш"))
+        #expect(try PDFTools.fonts(rendered.pdf).contains("Helvetica"))
+    }
+
+    @Test("Fonts are embedded subsets with a ToUnicode map; two renders are byte-identical", arguments: DocumentKind.allCases)
+    func embeddedSubsetsAndDeterminism(kind: DocumentKind) throws {
+        let first = try render(kind), second = try render(kind)
+        #expect(first == second)
+        let fonts = try PDFTools.fonts(first)
+        let rows = fonts.split(separator: "\n").dropFirst(2)
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let columns = row.split(separator: " ", omittingEmptySubsequences: true)
+            // name, "CID", "TrueType", encoding, emb, sub, uni, object, generation
+            #expect(row.contains("CID TrueType") && row.contains("Identity-H"), "\(row)")
+            #expect(columns.count >= 9 && columns[columns.count - 5] == "yes" && columns[columns.count - 4] == "yes" && columns[columns.count - 3] == "yes", "\(row)")
+            #expect(String(columns[0]).range(of: "^[A-Z]{6}\\+", options: .regularExpression) != nil, "\(row)")
+        }
+        #expect(try PDFTools.check(first).status == 0)
+    }
+
+    /// A visit of the family sample in another language, with names in that language's letters.
+    func visit(language: String, lastName: String, firstNames: String, firstName: String) throws -> PrintVisit {
+        var visit = try DocumentFixtures.visit("family-visit.json")
+        visit.language = language
+        visit.identity.lastName = lastName
+        visit.identity.firstNames = firstNames
+        visit.answers["first_name"] = .text(firstName)
+        return visit
+    }
+
+    static func flat(_ text: String) -> String { text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+
+    @Test("Ukrainian, Romanian and Spanish visitors take home the checklist and the form in their own letters", arguments: [
+        ("uk", "Шевченко", "Олександр Ștefan", "Олександр"), ("ro", "Țăranu", "Ștefan Ion", "Ștefan"), ("es", "Peña", "José Ángel", "José"),
+    ])
+    func checklistAndFormInTheirLanguage(language: String, lastName: String, firstNames: String, firstName: String) throws {
+        let visit = try visit(language: language, lastName: lastName, firstNames: firstNames, firstName: firstName)
+        let texts = ContentFixtures.content.texts
+        let checklist = try DocumentFixtures.renderer.render(.checklist, visit: visit)
+        #expect(checklist.replaced.isEmpty, "\(checklist.replaced)")
+        let sheet = Self.flat(try PDFTools.text(checklist.pdf))
+        #expect(sheet.contains(firstName))
+        #expect(sheet.contains(texts.text("doc.checklist.title", language)))
+        #expect(sheet.contains(texts.text("doc.checklist.title", "fr")))
+        let evaluation = try #require(visit.evaluation(questionnaires: ContentFixtures.content.questionnaires, engine: Fixtures.engine))
+        for right in evaluation.rights where right.verdict != .notEligible && right.form != nil {
+            for document in right.documents {
+                #expect(sheet.contains(Self.flat(texts.render(document.message, language))), "\(document.rawValue) in \(language)")
+                #expect(sheet.contains(Self.flat(texts.render(document.message, "fr"))), "\(document.rawValue) in French")
+            }
+        }
+        // The words of the sheet are explained in both languages.
+        #expect(sheet.contains(Self.flat(texts.text("glossary.caf", language))))
+        let form = try DocumentFixtures.renderer.render(.c2sRequest, visit: visit)
+        #expect(form.replaced.isEmpty)
+        let formText = try PDFTools.text(form.pdf, layout: true)
+        #expect(formText.contains(lastName.uppercased().map(String.init).joined(separator: " ")))
+        #expect(try PDFTools.check(checklist.pdf).status == 0)
     }
 
     @Test("A long form has numbered pages")
@@ -108,15 +180,15 @@ struct PDFTests {
 
     @Test("The checklist lists the papers of each right found, with the next permanence")
     func checklist() throws {
-        let french = try PDFTools.text(try render(.checklist))
+        let french = Self.flat(try PDFTools.text(try render(.checklist)))
         #expect(french.contains("Papiers à apporter"))
         #expect(french.contains("Complémentaire santé solidaire (C2S)"))
         #expect(french.contains("Les ressources des 12 derniers mois de chaque personne du foyer"))
         #expect(french.contains("Prochaine permanence"))
         #expect(french.contains("26/11/2026"))
-        // The family speaks Ukrainian: each line is also transliterated from Ukrainian (the fonts have no Cyrillic).
-        #expect(french.contains("Dokumenti, aki treba prinesti") || french.contains("Dokumenty"))
-        let english = try PDFTools.text(try render(.checklist, "newcomer-ame-visit.json"))
+        // The family speaks Ukrainian: each line is also in Ukrainian, in Cyrillic.
+        #expect(french.contains("Документи, які треба принести"))
+        let english = Self.flat(try PDFTools.text(try render(.checklist, "newcomer-ame-visit.json")))
         #expect(english.contains("Papers to bring"))
         #expect(english.contains("Aide médicale de l'État (AME)"))
         #expect(english.contains("Proof that you have lived in France for more than 3 months"))

@@ -107,7 +107,10 @@ struct FlowTests {
             try flow.answer(.number(Fixed4(integer: 40)))
         }
         #expect(throws: AnswerProblem.notANumber) { _ = try Flow.parse("plenty", for: question, context: context) }
-        #expect(AnswerProblem.notANumber.text("ro") == "Scrieți un număr, cu cifre.")
+        #expect(ContentFixtures.content.texts.render(AnswerProblem.notANumber.message, "ro") == "Scrieți un număr, cu cifre.")
+        // The message names both bounds (it lost the upper one of a year "not in the future" before).
+        #expect(ContentFixtures.content.texts.render(AnswerProblem.outOfRange(min: Fixed4(integer: 1900), max: Fixed4(integer: 2026)).message, "fr")
+            == "Écrivez un nombre entre 1900 et 2026.")
         #expect(flow.answers == before)
         #expect(flow.current?.id == "children_under_25")
     }

@@ -166,7 +166,7 @@ struct UpdateTests {
         var state = makeState()
         type(&state, "3"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
         type(&state, "19x0"); send(&state, .enter)
-        #expect(state.visitor.error == AnswerProblem.notANumber.text("es"))
+        #expect(state.visitor.error == ContentFixtures.content.texts.render(AnswerProblem.notANumber.message, "es"))
         #expect(state.visitor.flow?.current?.id == "birth_year")
         #expect(screen(state).contains("Escriba un número"))
     }

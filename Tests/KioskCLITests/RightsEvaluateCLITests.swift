@@ -143,7 +143,7 @@ struct RightsEvaluateCLITests {
     func textReport() throws {
         let result = try evaluate(Self.contractExample, ["--text", "--lang", "en"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("Free or low-cost complementary coverage (C2S): probably entitled (free)"))
+        #expect(result.stdout.contains("Free or low-cost top-up health coverage (C2S): probably entitled (free)"))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Intake
 import Rights
 import Testing
 import TestSupport
@@ -101,8 +102,10 @@ struct ReasonTextTests {
             for result in evaluation.rights {
                 #expect(!result.reasons.isEmpty, "\(name) \(result.right)")
                 for reason in result.reasons {
-                    #expect(!reason.text(.fr).isEmpty)
-                    #expect(reason.text(.fr) != reason.text(.en))
+                    let texts = ContentFixtures.content.texts
+                    #expect(texts.has(reason.message.key, "fr") && texts.has(reason.message.key, "en"), "\(reason.message.key)")
+                    #expect(!texts.render(reason.message, "fr").contains("{"))
+                    #expect(texts.render(reason.message, "fr") != texts.render(reason.message, "en"))
                 }
             }
         }
@@ -110,16 +113,19 @@ struct ReasonTextTests {
 
     @Test("Amounts are written as people read them in each language")
     func moneyFormat() {
-        #expect(MoneyFormat.euros(1_829_900, .fr) == "18 299 €")
-        #expect(MoneyFormat.euros(1_829_900, .en) == "€18,299")
-        #expect(MoneyFormat.euros(870, .fr) == "8,70 €")
-        #expect(MoneyFormat.euros(91_542, .en) == "€915.42")
+        let texts = ContentFixtures.content.texts
+        #expect(texts.euros(1_829_900, "fr") == "18 299 €")
+        #expect(texts.euros(1_829_900, "en") == "€18,299")
+        #expect(texts.euros(870, "fr") == "8,70 €")
+        #expect(texts.euros(91_542, "en") == "€915.42")
+        #expect(MoneyFormat.frenchEuros(870) == "8,70 €")
     }
 
     @Test("A missing field is named in plain words")
     func missingInPlainWords() {
-        #expect(Reason.missing(["household[2].age"]).text(.en).contains("the age of person 3"))
-        #expect(Reason.missing(["housing"]).text(.fr).contains("logement"))
+        let texts = ContentFixtures.content.texts
+        #expect(texts.render(Reason.missing(["household[2].age"]).message, "en").contains("the age of person 3"))
+        #expect(texts.render(Reason.missing(["housing"]).message, "fr").contains("logement"))
     }
 }
 

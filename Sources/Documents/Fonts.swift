@@ -1,0 +1,194 @@
+import CHarfBuzz
+import CZlib
+import Foundation
+
+/// The TrueType fonts a document embeds: for each style, faces tried in order for each character
+/// (Noto Sans for Latin, Romanian and Cyrillic first; later faces for other scripts).
+///
+/// Font files are read by `FontSet.read(directories:)` when a document is rendered and dropped after,
+/// so the kiosk does not keep them in memory between prints.
+public struct FontSet: Sendable {
+    public struct Face: Sendable {
+        public var name: String
+        public var data: Data
+        public init(name: String, data: Data) {
+            self.name = name
+            self.data = data
+        }
+    }
+    public var regular: [Face]
+    public var bold: [Face]
+
+    public init(regular: [Face], bold: [Face]) {
+        self.regular = regular
+        self.bold = bold
+    }
+
+    /// The files of each style, in fallback order (names under a fonts directory).
+    public static let files: (regular: [String], bold: [String]) = (
+        ["NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf"],
+        ["NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf"]
+    )
+
+    /// Where fonts are looked for: `PERMANENCE_FONTS`, the installed box's copy, then Debian's fonts-noto-core.
+    public static var defaultDirectories: [String] {
+        var directories: [String] = []
+        if let custom = ProcessInfo.processInfo.environment["PERMANENCE_FONTS"], !custom.isEmpty { directories.append(custom) }
+        return directories + ["/usr/share/permanence/fonts", "/usr/share/fonts/truetype/noto"]
+    }
+
+    /// Reads the fonts (nil when no regular face is found: documents then fall back to Helvetica and transliterate).
+    public static func read(directories: [String] = defaultDirectories) -> FontSet? {
+        func faces(_ names: [String]) -> [Face] {
+            names.compactMap { name in
+                for directory in directories {
+                    if let data = FileManager.default.contents(atPath: directory + "/" + name) {
+                        return Face(name: String(name.dropLast(4)), data: data)
+                    }
+                }
+                return nil
+            }
+        }
+        let regular = faces(files.regular)
+        guard !regular.isEmpty else { return nil }
+        let bold = faces(files.bold)
+        return FontSet(regular: regular, bold: bold.isEmpty ? regular : bold)
+    }
+}
+
+/// One font face opened with HarfBuzz for shaping and subsetting. Lives for one document.
+final class ShapingFace: @unchecked Sendable {
+    let name: String
+    let blob: OpaquePointer
+    let face: OpaquePointer
+    let font: OpaquePointer
+    let unitsPerEm: Int32
+    let original: Data
+    /// Glyph → the text it stands for (for the ToUnicode map); every glyph used by the document.
+    var used: [UInt32: String] = [:]
+
+    init?(_ source: FontSet.Face) {
+        name = source.name
+        original = source.data
+        // HarfBuzz copies the bytes (HB_MEMORY_MODE_DUPLICATE): the blob owns them.
+        guard let blob = source.data.withUnsafeBytes({ raw -> OpaquePointer? in
+            guard let base = raw.baseAddress else { return nil }
+            return hb_blob_create(base.assumingMemoryBound(to: CChar.self), UInt32(raw.count), HB_MEMORY_MODE_DUPLICATE, nil, nil)
+        }) else { return nil }
+        self.blob = blob
+        face = hb_face_create(blob, 0)
+        font = hb_font_create(face)
+        unitsPerEm = Int32(hb_face_get_upem(face))
+        hb_font_set_scale(font, unitsPerEm, unitsPerEm)
+        hb_ot_font_set_funcs(font)
+        if unitsPerEm <= 16 { return nil }
+    }
+
+    deinit {
+        hb_font_destroy(font)
+        hb_face_destroy(face)
+        hb_blob_destroy(blob)
+    }
+
+    func has(_ scalar: Unicode.Scalar) -> Bool {
+        var glyph: hb_codepoint_t = 0
+        return hb_font_get_nominal_glyph(font, scalar.value, &glyph) != 0 && glyph != 0
+    }
+
+    /// A glyph of a shaped run: its id, advance and offset in 1/1000 em, and the text it stands for.
+    struct Glyph {
+        var id: UInt32
+        var advance: Double
+        var xOffset: Double
+        var text: String
+    }
+
+    /// Shapes a run (one script, one direction) into glyphs in visual order.
+    func shape(_ text: String, rightToLeft: Bool = false) -> [Glyph] {
+        let scalars = Array(text.unicodeScalars)
+        guard !scalars.isEmpty, let buffer = hb_buffer_create() else { return [] }
+        defer { hb_buffer_destroy(buffer) }
+        let codepoints = scalars.map(\.value)
+        hb_buffer_add_utf32(buffer, codepoints, Int32(codepoints.count), 0, Int32(codepoints.count))
+        hb_buffer_guess_segment_properties(buffer)
+        if rightToLeft { hb_buffer_set_direction(buffer, HB_DIRECTION_RTL) }
+        hb_shape(font, buffer, nil, 0)
+        var count: UInt32 = 0
+        guard let infos = hb_buffer_get_glyph_infos(buffer, &count), let positions = hb_buffer_get_glyph_positions(buffer, &count) else { return [] }
+        let scale = 1000.0 / Double(unitsPerEm)
+        // Each glyph stands for the characters from its cluster to the next cluster (in logical order).
+        let clusters = (0..<Int(count)).map { Int(infos[$0].cluster) }
+        let sortedStarts = Array(Set(clusters)).sorted()
+        var glyphs: [Glyph] = []
+        var seenClusters = Set<Int>()
+        for index in 0..<Int(count) {
+            let cluster = clusters[index]
+            var text = ""
+            if seenClusters.insert(cluster).inserted {
+                let end = sortedStarts.first { $0 > cluster } ?? scalars.count
+                text = String(String.UnicodeScalarView(scalars[cluster..<end]))
+            }
+            glyphs.append(Glyph(id: infos[index].codepoint, advance: Double(positions[index].x_advance) * scale,
+                                xOffset: Double(positions[index].x_offset) * scale, text: text))
+        }
+        return glyphs
+    }
+
+    /// The nominal advance of a glyph, 1/1000 em (what the PDF's /W array says).
+    func advance(_ glyph: UInt32) -> Int {
+        Int((Double(hb_font_get_glyph_h_advance(font, glyph)) * 1000.0 / Double(unitsPerEm)).rounded())
+    }
+
+    /// Font-wide metrics in 1/1000 em: ascender, descender, cap height, bounding box.
+    var metrics: (ascent: Int, descent: Int, capHeight: Int, bbox: [Int]) {
+        var extents = hb_font_extents_t()
+        hb_font_get_h_extents(font, &extents)
+        let scale = 1000.0 / Double(unitsPerEm)
+        var cap: hb_position_t = 0
+        _ = hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap)
+        let ascent = Int(Double(extents.ascender) * scale)
+        let descent = Int(Double(extents.descender) * scale)
+        return (ascent, descent, Int(Double(cap) * scale), [-600, descent - 100, 1800, ascent + 200])
+    }
+
+    /// The font reduced to the glyphs used, keeping glyph ids (so CID = GID), without hinting or layout tables.
+    func subset() -> Data? {
+        guard let input = hb_subset_input_create_or_fail() else { return nil }
+        defer { hb_subset_input_destroy(input) }
+        let glyphs = hb_subset_input_set(input, HB_SUBSET_SETS_GLYPH_INDEX)
+        hb_set_add(glyphs, 0)
+        for glyph in used.keys { hb_set_add(glyphs, glyph) }
+        // No character map needed: the PDF addresses glyphs by id.
+        hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_UNICODE))
+        let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
+        for tag in ["GSUB", "GPOS", "GDEF", "DSIG", "BASE", "JSTF", "MATH", "kern", "morx", "STAT", "MVAR", "HVAR", "vhea", "vmtx"] {
+            hb_set_add(drop, Self.tag(tag))
+        }
+        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS.rawValue | HB_SUBSET_FLAGS_NO_HINTING.rawValue)
+        guard let subsetFace = hb_subset_or_fail(face, input) else { return nil }
+        defer { hb_face_destroy(subsetFace) }
+        let blob = hb_face_reference_blob(subsetFace)
+        defer { hb_blob_destroy(blob) }
+        var length: UInt32 = 0
+        guard let bytes = hb_blob_get_data(blob, &length), length > 0 else { return nil }
+        return Data(bytes: bytes, count: Int(length))
+    }
+
+    static func tag(_ text: String) -> hb_tag_t {
+        text.utf8.reduce(0) { ($0 << 8) | hb_tag_t($1) }
+    }
+}
+
+/// zlib compression for PDF streams (FlateDecode); the same bytes in give the same bytes out.
+enum Deflate {
+    /// Nil only if zlib fails (then the stream is written uncompressed).
+    static func compress(_ data: Data) -> Data? {
+        var length = compressBound(uLong(data.count))
+        var output = [UInt8](repeating: 0, count: Int(length))
+        let status = data.withUnsafeBytes { raw -> Int32 in
+            compress2(&output, &length, raw.bindMemory(to: UInt8.self).baseAddress, uLong(data.count), 9)
+        }
+        guard status == Z_OK else { return nil }
+        return Data(output.prefix(Int(length)))
+    }
+}

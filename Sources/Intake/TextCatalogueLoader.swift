@@ -1,0 +1,240 @@
+import Foundation
+import Rights
+import Yams
+
+/// The keys the code asks the catalogue for. Every one must be in French; a test checks that each
+/// `"ui.…"`, `"doc.…"`, `"ticket.…"`, `"answer.…"` literal of the sources is listed here.
+public enum TextKeys {
+    public static let ui = [
+        "ui.choose_language", "ui.back", "ui.dont_know", "ui.skip", "ui.next", "ui.confirm", "ui.review_title", "ui.review_help",
+        "ui.question_of", "ui.your_number", "ui.please_wait", "ui.to_bring", "ui.finish", "ui.still_there", "ui.touch_to_continue",
+        "ui.multiple_hint", "ui.type_hint", "ui.no_match", "ui.saving", "ui.next_permanence", "ui.nothing_to_bring",
+        "ui.commune_matches", "ui.title", "ui.screen_too_small", "ui.more_below", "ui.glossary_heading", "ui.yes", "ui.no",
+        "ui.next_permanence_at",
+    ]
+    public static let documents = [
+        "doc.checklist.title", "doc.checklist.mediator_will_tell", "doc.checklist.place_and_date", "doc.checklist.words",
+        "doc.checklist.next_permanence",
+    ]
+    public static let ticket = ["ticket.please_wait"]
+    public static let answers = [
+        "answer.empty", "answer.not_a_number", "answer.not_a_whole_number", "answer.out_of_range", "answer.at_least", "answer.at_most",
+        "answer.not_a_date", "answer.in_the_future", "answer.too_short", "answer.too_long", "answer.does_not_match",
+        "answer.not_a_choice", "answer.unknown_commune",
+    ]
+    public static let general = ["list.separator"]
+
+    /// Every key the code uses.
+    public static var required: Set<String> {
+        Set(ui + documents + ticket + answers + general + RightsMessages.keys + EvaluationReport.keys)
+    }
+
+    /// Key prefixes that content may add freely (their users find them by id).
+    public static let freePrefixes = ["glossary.", "question.", "section.", "questionnaire."]
+}
+
+/// Reads `texts/*.yaml`: one file (or more) per language. Every problem with its file and line.
+///
+/// ```yaml
+/// language: {code: uk, name: Українська, plural: east_slavic, numbers: {group: " ", decimal: ",", currency: "{amount} €"}}
+/// texts:
+///   ui.back: "← Назад"
+///   reason.resources_above: {count: size, one: "…", few: "…", many: "…", other: "…"}
+/// ```
+public enum TextCatalogueLoader {
+    public struct Result: Sendable {
+        public var catalogue: TextCatalogue?
+        /// What makes the content invalid.
+        public var problems: [ContentProblem]
+        /// What an unfinished language (not offered to visitors) still lacks.
+        public var notes: [ContentProblem]
+    }
+
+    public static func load(directory: URL, required: Set<String> = TextKeys.required) -> Result {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        var files: [(String, String)] = []
+        var problems: [ContentProblem] = []
+        for name in names {
+            let path = directory.appendingPathComponent(name).path
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                problems.append(ContentProblem(file: path, line: 0, key: "file", message: "missing, unreadable or not UTF-8"))
+                continue
+            }
+            files.append((path, text))
+        }
+        if names.isEmpty {
+            problems.append(ContentProblem(file: directory.path, line: 0, key: "texts", message: "no text catalogue (.yaml) found"))
+        }
+        var result = load(files: files, required: required)
+        result.problems = problems + result.problems
+        return result
+    }
+
+    static let languageFields: Set<String> = ["code", "name", "direction", "plural", "numbers", "visitor"]
+
+    /// Loads catalogue files given as (path, text).
+    public static func load(files: [(String, String)], required: Set<String> = TextKeys.required) -> Result {
+        var problems: [ContentProblem] = []
+        var languages: [LanguageInfo] = []
+        var entries: [String: [String: TextValue]] = [:]
+        var mediatorPrefixes: [String] = []
+        var glossaryTerms: [String: [String: [String]]] = [:]
+        var pendingTexts: [(file: String, language: String, node: Node)] = []
+
+        for (file, text) in files {
+            func problem(_ line: Int, _ key: String, _ message: String) { problems.append(ContentProblem(file: file, line: line, key: key, message: message)) }
+            let root: Node
+            switch YAMLSupport.compose(file: file, text: text) {
+            case .success(let node): root = node
+            case .failure(let found): problems.append(found); continue
+            }
+            guard let top = root.mapping else { problem(1, "texts", "must be a mapping with `language` and `texts`"); continue }
+            YAMLSupport.checkKeys(top, allowed: ["language", "texts", "mediator_only", "glossary_terms"], key: "file", problem: problem)
+            var code = ""
+            switch top["language"] {
+            case let node? where node.mapping != nil:
+                let mapping = node.mapping!
+                YAMLSupport.checkKeys(mapping, allowed: languageFields, key: "language", problem: problem)
+                code = mapping["code"]?.scalar?.string ?? ""
+                guard code.range(of: "^[a-z]{2,3}$", options: .regularExpression) != nil else {
+                    problem(YAMLSupport.line(node), "language.code", "must be an ISO 639 code of 2 or 3 lower-case letters")
+                    continue
+                }
+                var info = LanguageInfo(code: code, name: mapping["name"]?.scalar?.string ?? "", file: file, line: YAMLSupport.line(node))
+                if info.name.isEmpty { problem(YAMLSupport.line(node), "language.name", "missing: the language's name in itself") }
+                switch mapping["direction"]?.scalar?.string ?? "ltr" {
+                case "ltr": info.rightToLeft = false
+                case "rtl": info.rightToLeft = true
+                case let other: problem(YAMLSupport.line(mapping["direction"]!), "language.direction", "'\(other)' is not ltr or rtl")
+                }
+                if let plural = mapping["plural"]?.scalar?.string {
+                    if let rule = PluralRule(rawValue: plural) { info.plural = rule } else {
+                        problem(YAMLSupport.line(mapping["plural"]!), "language.plural", "unknown plural rule '\(plural)' (known: \(PluralRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                } else {
+                    problem(YAMLSupport.line(node), "language.plural", "missing (one of \(PluralRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                if let numbers = mapping["numbers"]?.mapping {
+                    YAMLSupport.checkKeys(numbers, allowed: ["group", "decimal", "currency"], key: "language.numbers", problem: problem)
+                    info.groupSeparator = numbers["group"]?.scalar?.string ?? info.groupSeparator
+                    info.decimalSeparator = numbers["decimal"]?.scalar?.string ?? info.decimalSeparator
+                    info.currency = numbers["currency"]?.scalar?.string ?? info.currency
+                    if !info.currency.contains("{amount}") { problem(YAMLSupport.line(mapping["numbers"]!), "language.numbers.currency", "must contain {amount}") }
+                }
+                if let visitor = mapping["visitor"]?.scalar?.string {
+                    switch visitor {
+                    case "true": info.visitor = true
+                    case "false": info.visitor = false
+                    default: problem(YAMLSupport.line(mapping["visitor"]!), "language.visitor", "must be true or false")
+                    }
+                }
+                if languages.contains(where: { $0.code == code }) {
+                    problem(YAMLSupport.line(node), "language.code", "'\(code)' is declared twice")
+                } else {
+                    languages.append(info)
+                }
+            case let node?:
+                code = node.scalar?.string ?? ""
+            case nil:
+                problem(1, "language", "missing: which language this file holds")
+                continue
+            }
+            if let prefixes = top["mediator_only"] {
+                mediatorPrefixes += prefixes.sequence?.compactMap { $0.scalar?.string } ?? []
+            }
+            for (idNode, termsNode) in top["glossary_terms"]?.mapping ?? [:] {
+                let id = idNode.scalar?.string ?? ""
+                glossaryTerms[id, default: [:]][code, default: []] += termsNode.sequence?.compactMap { $0.scalar?.string } ?? []
+            }
+            if let texts = top["texts"] {
+                pendingTexts.append((file, code, texts))
+            } else {
+                problem(1, "texts", "missing")
+            }
+        }
+
+        let declared = Set(languages.map(\.code))
+        if !declared.contains("fr") {
+            problems.append(ContentProblem(file: files.first?.0 ?? "texts", line: 1, key: "language", message: "no French file: French is the source"))
+        }
+        for pending in pendingTexts {
+            func problem(_ line: Int, _ key: String, _ message: String) { problems.append(ContentProblem(file: pending.file, line: line, key: key, message: message)) }
+            guard declared.contains(pending.language) else {
+                problem(YAMLSupport.line(pending.node), "language", "'\(pending.language)' is not declared by any file (`language: {code: …}`)")
+                continue
+            }
+            guard let mapping = pending.node.mapping else { problem(YAMLSupport.line(pending.node), "texts", "must map keys to texts"); continue }
+            for (keyNode, valueNode) in mapping {
+                let key = keyNode.scalar?.string ?? ""
+                let line = YAMLSupport.line(keyNode)
+                var value = TextValue(forms: [:], count: nil, file: pending.file, line: line)
+                if let scalar = valueNode.scalar {
+                    value.forms["other"] = scalar.string
+                } else if let forms = valueNode.mapping {
+                    for (formKey, formValue) in forms {
+                        let name = formKey.scalar?.string ?? ""
+                        if name == "count" { value.count = formValue.scalar?.string; continue }
+                        guard ["zero", "one", "two", "few", "many", "other"].contains(name) else {
+                            problem(YAMLSupport.line(formKey), key, "unknown plural form `\(name)` (zero, one, two, few, many, other; or count)")
+                            continue
+                        }
+                        value.forms[name] = formValue.scalar?.string ?? ""
+                    }
+                } else {
+                    problem(line, key, "must be a text or plural forms")
+                    continue
+                }
+                if value.forms.values.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    problem(line, key, "empty text in \(pending.language)")
+                }
+                if entries[key]?[pending.language] != nil {
+                    problem(line, key, "given twice in \(pending.language)")
+                }
+                entries[key, default: [:]][pending.language] = value
+            }
+        }
+
+        let catalogue = TextCatalogue(languages: languages.sorted { ($0.code == "fr" ? 0 : 1) < ($1.code == "fr" ? 0 : 1) },
+                                      entries: entries, mediatorPrefixes: mediatorPrefixes, glossaryTerms: glossaryTerms)
+        let frenchFile = languages.first { $0.code == "fr" }?.file ?? (files.first?.0 ?? "texts")
+        for key in required.sorted() where entries[key]?["fr"] == nil {
+            problems.append(ContentProblem(file: frenchFile, line: 1, key: key, message: "missing in French (the kiosk uses this text)"))
+        }
+        var notes: [ContentProblem] = []
+        for key in entries.keys.sorted() {
+            guard let byLanguage = entries[key] else { continue }
+            guard let french = byLanguage["fr"] else {
+                // Questionnaire texts given in a language file: their French is in the questionnaire (checked by ContentLoader).
+                if ["question.", "section.", "questionnaire."].contains(where: { key.hasPrefix($0) }) { continue }
+                for (language, value) in byLanguage.sorted(by: { $0.key < $1.key }) {
+                    problems.append(ContentProblem(file: value.file, line: value.line, key: key, message: "extra key in \(language): French has no such text"))
+                }
+                continue
+            }
+            if !required.contains(key), !TextKeys.freePrefixes.contains(where: { key.hasPrefix($0) }) {
+                problems.append(ContentProblem(file: french.file, line: french.line, key: key, message: "extra key: nothing uses this text"))
+            }
+            for (language, value) in byLanguage.sorted(by: { $0.key < $1.key }) {
+                if value.placeholders != french.placeholders {
+                    func list(_ names: Set<String>) -> String { names.isEmpty ? "none" : names.sorted().map { "{\($0)}" }.joined(separator: ", ") }
+                    problems.append(ContentProblem(file: value.file, line: value.line, key: key,
+                                                   message: "placeholders in \(language) (\(list(value.placeholders))) differ from French (\(list(french.placeholders)))"))
+                }
+                if value.isPlural, let rule = catalogue.language(language)?.plural {
+                    let absent = rule.categories.filter { value.forms[$0] == nil }
+                    if !absent.isEmpty {
+                        problems.append(ContentProblem(file: value.file, line: value.line, key: key,
+                                                       message: "plural forms missing in \(language): \(absent.joined(separator: ", "))"))
+                    }
+                }
+            }
+        }
+        for language in catalogue.languages where language.code != "fr" {
+            for key in catalogue.visitorKeys where !catalogue.has(key, language.code) {
+                let problem = ContentProblem(file: language.file, line: language.line, key: key, message: "missing in \(language.code)")
+                if language.visitor { problems.append(problem) } else { notes.append(problem) }
+            }
+        }
+        return Result(catalogue: catalogue, problems: problems, notes: notes)
+    }
+}

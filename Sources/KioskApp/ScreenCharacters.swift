@@ -1,0 +1,43 @@
+import Intake
+import Terminal
+
+/// Every character the kiosk can put on a visitor's screen: the catalogue's visitor texts and the questionnaires
+/// in each offered language, the languages' names, and the signs the screens draw themselves (frames, arrows,
+/// marks, the big digits). The console font of the box must have a glyph for each (`kiosk doctor`, tests).
+public enum ScreenCharacters {
+    /// The signs the widgets and screens draw besides text.
+    public static let drawn = "┌─┐│└┘▲▼☐●█ⓘ←→·—…[]x0123456789:"
+
+    public static func all(_ content: KioskContent, languages: [String]) -> [String: String] {
+        var byLanguage: [String: String] = [:]
+        let texts = content.texts
+        let questionnaireTexts = TextCatalogue.questionnaireTexts(content.questionnaires)
+        for language in languages {
+            var text = drawn + (texts.language(language)?.name ?? "")
+            for key in texts.visitorKeys {
+                for form in (texts.entries[key]?[language] ?? texts.entries[key]?["fr"])?.forms.values ?? [:].values { text += form }
+            }
+            for (_, localized) in questionnaireTexts { text += localized[language] }
+            for commune in content.communes.communes { text += commune.name }
+            byLanguage[language] = text
+        }
+        return byLanguage
+    }
+
+    /// What a console font lacks for each language: language → missing characters (only languages that lack something).
+    public static func missing(_ font: ConsoleFont, _ content: KioskContent, languages: [String]) -> [String: [Unicode.Scalar]] {
+        all(content, languages: languages).compactMapValues { text in
+            let missing = font.missing(in: text)
+            return missing.isEmpty ? nil : missing
+        }
+    }
+
+    /// The console font a kiosk unit sets (`setfont PATH` in its ExecStartPre), if any.
+    public static func fontPath(inUnit text: String) -> String? {
+        for line in text.split(separator: "\n") where line.hasPrefix("ExecStartPre") && line.contains("setfont") {
+            let words = line.split(separator: " ")
+            if let path = words.first(where: { $0.hasPrefix("/") && $0.contains("consolefonts") }) { return String(path) }
+        }
+        return nil
+    }
+}
