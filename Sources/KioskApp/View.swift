@@ -41,11 +41,22 @@ extension KioskApp {
         return frame
     }
 
+    /// The top bar: a title on the left, a status on the right. The status is kept whole; a title that does not fit
+    /// beside it loses whole words from its end (shown "…"), never letters.
     static func headerBar(_ left: String, _ right: String, _ frame: inout Frame) {
         let row = frame.buffer.area.rows(0, 1)
         frame.buffer.fill(row, style: header)
-        Text(" " + left, style: header).render(row, &frame.buffer)
-        Text(right + " ", style: header, alignment: .right).render(Rect(x: row.x + row.width / 2, y: row.y, width: row.width - row.width / 2, height: 1), &frame.buffer)
+        let rightText = right.isEmpty ? "" : right + " "
+        let rightWidth = min(rightText.displayWidth, row.width)
+        Text(rightText, style: header, alignment: .right).render(Rect(x: row.maxX - rightWidth, y: row.y, width: rightWidth, height: 1), &frame.buffer)
+        let room = row.width - rightWidth - (rightWidth > 0 ? 2 : 0)
+        var words = left.split(separator: " ").map(String.init)
+        var title = " " + words.joined(separator: " ")
+        while title.displayWidth > room, !words.isEmpty {
+            words.removeLast()
+            title = words.isEmpty ? "" : " " + words.joined(separator: " ") + " …"
+        }
+        if title.displayWidth <= room { Text(title, style: header).render(Rect(x: row.x, y: row.y, width: room, height: 1), &frame.buffer) }
     }
 
     /// A row of buttons at the bottom; returns the area above it. When the labels do not fit side by side on a
@@ -76,8 +87,17 @@ extension KioskApp {
 
     // MARK: Visitor
 
+    /// Below this size a visitor screen cannot show a question with its answers and buttons.
+    static let smallest = (width: 30, height: 10)
+
     static func visitorView(_ state: AppState, _ frame: inout Frame) {
         let language = state.language
+        if state.width < smallest.width || state.height < smallest.height {
+            // Said plainly, in the visitor's language (and French), rather than a screen with pieces missing.
+            let message = state.ui("ui.screen_too_small", in: language) + (language == "fr" ? "" : "\n" + state.ui("ui.screen_too_small", in: "fr"))
+            Paragraph(message, style: title, alignment: .center).render(frame.buffer.area, &frame.buffer)
+            return
+        }
         switch state.visitor.phase {
         case .welcome:
             headerBar("\(state.ui("ui.title", in: "fr")) — \(state.config.placeName)", "", &frame)

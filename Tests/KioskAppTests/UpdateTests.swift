@@ -189,6 +189,16 @@ struct UpdateTests {
             _ = KioskApp.view(state)
         }
     }
+
+    @Test("A screen too small for a question says so in the visitor's language, instead of showing pieces")
+    func screenTooSmall() {
+        var state = makeState()
+        throughCheckIn(&state)
+        _ = KioskApp.update(&state, .resized(width: 24, height: 8))
+        let text = screen(state).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let expected = ContentFixtures.content.texts.text("ui.screen_too_small", state.language)
+        #expect(text.split(separator: " ").joined(separator: " ").contains(expected.split(separator: " ").prefix(2).joined(separator: " ")))
+    }
 }
 
 @Suite("Kiosk runtime over the store")

@@ -1,0 +1,134 @@
+import Foundation
+import Intake
+import Terminal
+import Testing
+import TestSupport
+
+/// A Ukrainian and a Romanian visitor go from the language screen to the ticket in a real terminal (tmux), at
+/// 80×24 and 40×12: every screen is read back, and every line must be made of whole words of that language's texts
+/// (so nothing is cut mid-word), and the ticket lists the papers in that language, never in French.
+@Suite("Visitors in their own language, in a real terminal", .serialized)
+struct VisitorLanguageTerminalTests {
+    static let content = ContentFixtures.content
+
+    /// What a visitor types for each question (keys only: digits choose).
+    static let answers: [String: [String]] = [
+        "consent": ["1"], "birth_year": ["1990", "Enter"], "commune": ["rennes", "Enter"], "reasons": ["1", "Enter"],
+        "interpreter": ["2"], "base_coverage": ["3"], "complementary": ["3"], "has_partner": ["2"], "children_under_25": ["0", "Enter"],
+        "resources_12_months": ["9000", "Enter"], "benefits": ["5", "Enter"], "housing": ["1"], "housing_allowance": ["2"],
+        "residence_status": ["1"], "arrived_within_a_year": ["2"], "has_medecin_traitant": ["2"], "gave_up_care": ["2"],
+        "prevention_interest": ["4", "Enter"],
+    ]
+
+    static func flat(_ text: String) -> String { text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+
+    /// Every word a screen in `language` may show: its texts, the French ones the box also shows, names and numbers typed.
+    static func words(_ language: String, typed: [String]) -> Set<String> {
+        var texts: [String] = typed + ["Couiza", "(démo)", "Rennes-les-Bains"]
+        let catalogue = content.texts
+        for key in catalogue.entries.keys {
+            for lang in [language, "fr"] { texts += catalogue.entries[key]?[lang]?.forms.values.map { $0 } ?? [] }
+        }
+        for (_, text) in TextCatalogue.questionnaireTexts(content.questionnaires) { texts += [text[language], text["fr"]] }
+        texts += content.communes.communes.map(\.name) + catalogue.languages.map(\.name)
+        for permanence in content.calendar.permanences { texts += [permanence.place, permanence.commune, permanence.start] }
+        var words: Set<String> = ["[", "]", "[x]"]
+        for text in texts { for word in text.split(whereSeparator: { $0.isWhitespace }) { words.insert(String(word)) } }
+        return words
+    }
+
+    /// The words of a screen line that are not whole words of the texts (frames, marks and numbers aside).
+    static func cutWords(_ line: String, _ words: Set<String>) -> [String] {
+        let signs = CharacterSet(charactersIn: "┌─┐│└┘▲▼☐●█ⓘ·—…")
+        return line.split(whereSeparator: { $0.isWhitespace }).map(String.init).compactMap { token in
+            let word = token.trimmingCharacters(in: signs)
+            if word.isEmpty || word.allSatisfy({ $0.isNumber || $0 == "/" || $0 == ":" || $0 == "%" }) { return nil }
+            if words.contains(word) || words.contains(token) { return nil }
+            // A date and time of the next permanence ("26/11,") or a count ("1990").
+            if word.trimmingCharacters(in: CharacterSet(charactersIn: ",.")).allSatisfy({ $0.isNumber || $0 == "/" || $0 == ":" }) { return nil }
+            return token
+        }
+    }
+
+    func visit(language: String, digit: String, name: String, width: Int, height: Int) throws {
+        let kiosk = try TmuxKiosk(width: width, height: height)
+        let questions = Self.content.questionnaires.flatMap(\.questions)
+        let texts = Self.content.texts
+        let allowed = Self.words(language, typed: [name, "rennes", "1990", "9000", "0"])
+        var screens: [String] = []
+        try kiosk.waitFor("Choisissez")
+        try kiosk.type(digit)
+        var answered = Set<String>()
+        var ticket = ""
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            usleep(150_000)
+            let screen = try kiosk.screen()
+            let flat = Self.flat(screen)
+            if flat.contains(Self.flat(texts.text("ui.your_number", language))) { ticket = screen; break }
+            screens.append(screen)
+            if flat.contains(Self.flat(texts.text("ui.review_help", language))) {
+                try kiosk.key("Enter")
+                try waitUntilGone(kiosk, texts.text("ui.review_help", language))
+                continue
+            }
+            // The question on screen: the longest label found (labels wrap, so the screen is compared as flat text).
+            let shown = questions.filter { flat.contains(Self.flat($0.label[language])) }.max { $0.label[language].count < $1.label[language].count }
+            guard let question = shown else { continue }
+            #expect(!answered.contains(question.id) || question.id == "reasons", "\(question.id) asked twice")
+            answered.insert(question.id)
+            let keys = question.id == "first_name" ? [name, "Enter"] : (Self.answers[question.id] ?? ["0"])
+            for key in keys {
+                if key == "Enter" { try kiosk.key("Enter") } else { try kiosk.type(key) }
+                usleep(60_000)
+            }
+            try waitUntilGone(kiosk, question.label[language])
+        }
+        #expect(!ticket.isEmpty, "never reached the ticket; last screen:\n\(screens.last ?? "")")
+        // Scroll the ticket to read all of it.
+        var ticketLines = ticket.split(separator: "\n").map(String.init)
+        for _ in 0..<30 {
+            try kiosk.key("Down")
+            usleep(80_000)
+            let next = try kiosk.screen()
+            ticketLines += next.split(separator: "\n").map(String.init)
+            if !next.contains(texts.text("ui.more_below", language)) { screens.append(next); break }
+        }
+        screens.append(ticket)
+        for screen in screens {
+            for line in screen.split(separator: "\n") {
+                let cut = Self.cutWords(String(line), allowed)
+                #expect(cut.isEmpty, "\(language) \(width)×\(height): cut or unknown words \(cut) in line «\(line)»")
+            }
+        }
+        // The papers on the ticket are in the visitor's language, never in French.
+        let ticketText = Self.flat(Array(NSOrderedSet(array: ticketLines)).compactMap { $0 as? String }.joined(separator: "\n"))
+        let documents = DocumentToBringList.all
+        var shownDocuments = 0
+        for document in documents {
+            let mine = Self.flat(texts.text("document.\(document)", language)), french = Self.flat(texts.text("document.\(document)", "fr"))
+            let firstWords = mine.split(separator: " ").prefix(4).joined(separator: " ")
+            if ticketText.contains(firstWords) { shownDocuments += 1 }
+            #expect(!ticketText.contains(french.split(separator: " ").prefix(5).joined(separator: " ")), "French paper on the \(language) ticket: \(document)")
+        }
+        #expect(shownDocuments >= 2, "\(language): papers to bring not shown\n\(ticketText)")
+        #expect(ticketText.contains(Self.flat(texts.text("ui.to_bring", language))))
+    }
+
+    func waitUntilGone(_ kiosk: TmuxKiosk, _ text: String) throws {
+        let target = Self.flat(text)
+        for _ in 0..<50 where Self.flat(try kiosk.screen()).contains(target) { usleep(100_000) }
+    }
+
+    @Test("A Ukrainian and a Romanian visitor reach the ticket at 80×24 and 40×12, every line whole, papers in their language",
+          arguments: [("uk", "5", "Олена", 80, 24), ("uk", "5", "Олена", 40, 12), ("ro", "4", "Ștefan", 80, 24), ("ro", "4", "Ștefan", 40, 12)])
+    func visitorReachesTicket(language: String, digit: String, name: String, width: Int, height: Int) throws {
+        try visit(language: language, digit: digit, name: name, width: width, height: height)
+    }
+}
+
+/// The document codes of the engine (as the catalogue names them: `document.CODE`).
+enum DocumentToBringList {
+    static let all = ["identity", "identity_ame", "proof_of_address", "resources_12_months", "bank_details", "proof_of_presence_3_months",
+                      "residence_permit", "birth_certificate_with_parents", "asylum_certificate", "carte_vitale"]
+}
