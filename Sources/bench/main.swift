@@ -242,6 +242,21 @@ if let kioskContent = ContentLoader.load(directory: content).content,
     report("two_page_form_render_p50", percentile(renderTimes, 0.5) * 1000, "ms")
     report("two_page_form_render_p99", percentile(renderTimes, 0.99) * 1000, "ms")
     report("two_page_form_size", Double(size) / 1024, "KiB")
+    // The checklist of a Ukrainian visitor: French and Ukrainian side by side, fonts read, shaped, subset, embedded.
+    var checklistTimes: [Double] = []
+    var checklistSize = 0
+    var checklistPages = 0
+    for _ in 0..<100 {
+        let start = now()
+        let pdf = try renderer.render(.checklist, visit: visit).pdf
+        checklistTimes.append(now() - start)
+        checklistSize = pdf.count
+        checklistPages = String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1
+    }
+    report("checklist_fr_uk_render_p50", percentile(checklistTimes, 0.5) * 1000, "ms")
+    report("checklist_fr_uk_render_p99", percentile(checklistTimes, 0.99) * 1000, "ms")
+    report("checklist_fr_uk_size", Double(checklistSize) / 1024, "KiB")
+    report("checklist_fr_uk_pages", Double(checklistPages), "pages")
     if FileManager.default.isExecutableFile(atPath: "/usr/sbin/ippeveprinter"), let printer = try? IPPPrinterSimulator(), (try? printer.start()) != nil {
         let pdf = try renderer.render(.checklist, visit: visit).pdf
         var acceptTimes: [Double] = []
