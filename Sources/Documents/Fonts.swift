@@ -42,7 +42,8 @@ public struct FontSet: Sendable {
         func faces(_ names: [String]) -> [Face] {
             names.compactMap { name in
                 for directory in directories {
-                    if let data = FileManager.default.contents(atPath: directory + "/" + name) {
+                    // Mapped, not read: only the pages HarfBuzz touches (the glyphs used) come into memory.
+                    if let data = try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name), options: .alwaysMapped) {
                         return Face(name: String(name.dropLast(4)), data: data)
                     }
                 }
@@ -70,10 +71,10 @@ final class ShapingFace: @unchecked Sendable {
     init?(_ source: FontSet.Face) {
         name = source.name
         original = source.data
-        // HarfBuzz copies the bytes (HB_MEMORY_MODE_DUPLICATE): the blob owns them.
-        guard let blob = source.data.withUnsafeBytes({ raw -> OpaquePointer? in
+        // The face reads the font's bytes where they are (a mapped file, kept alive by `original` for the face's life).
+        guard let blob = original.withUnsafeBytes({ raw -> OpaquePointer? in
             guard let base = raw.baseAddress else { return nil }
-            return hb_blob_create(base.assumingMemoryBound(to: CChar.self), UInt32(raw.count), HB_MEMORY_MODE_DUPLICATE, nil, nil)
+            return hb_blob_create(base.assumingMemoryBound(to: CChar.self), UInt32(raw.count), HB_MEMORY_MODE_READONLY, nil, nil)
         }) else { return nil }
         self.blob = blob
         face = hb_face_create(blob, 0)

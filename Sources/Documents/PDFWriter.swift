@@ -227,17 +227,25 @@ public struct PDFWriter: Sendable {
     }
 
     /// Splits text into lines no wider than `width` mm, at spaces (a word longer than a line stays whole).
+    /// Each word is measured once (kerning across a space is ignored, which errs by far less than a margin).
     public mutating func wrap(_ text: String, width: Double, size: Double, font: Font = .regular) -> [String] {
         var lines: [String] = []
+        let space = self.width(" ", size: size, font: font)
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
+            var lineWidth = 0.0
             for word in paragraph.split(separator: " ") {
-                let candidate = line.isEmpty ? String(word) : line + " " + word
-                if line.isEmpty || self.width(candidate, size: size, font: font) <= width {
-                    line = candidate
+                let wordWidth = self.width(String(word), size: size, font: font)
+                if line.isEmpty {
+                    line = String(word)
+                    lineWidth = wordWidth
+                } else if lineWidth + space + wordWidth <= width {
+                    line += " " + word
+                    lineWidth += space + wordWidth
                 } else {
                     lines.append(line)
                     line = String(word)
+                    lineWidth = wordWidth
                 }
             }
             lines.append(line)
