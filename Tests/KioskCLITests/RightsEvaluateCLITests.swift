@@ -158,3 +158,43 @@ struct RunCLITests {
         #expect(result.stderr == "kiosk run: standard input is not a terminal; printing the sample evaluations instead.\n")
     }
 }
+
+@Suite("kiosk content check and the text catalogue")
+struct ContentCheckLanguagesCLITests {
+    static let kiosk = Repository.builtProduct("kiosk")
+
+    @Test("The check gives each language's completeness; an unfinished language's missing texts are notes, and a broken text is a problem with its line")
+    func completenessPerLanguage() throws {
+        let root = temporaryDirectory("content-check")
+        let copy = root.appendingPathComponent("Kiosk")
+        try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Kiosk"), to: copy)
+        let ok = try runProcess(Self.kiosk, ["content", "check", copy.path])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("uk (Українська): 100 %"))
+        // A draft Italian, not offered yet, with two texts.
+        try "language: {code: it, name: Italiano, plural: english, visitor: false}\ntexts:\n  ui.back: ← Indietro\n  ui.next: Continua →\n"
+            .write(to: copy.appendingPathComponent("texts/it.yaml"), atomically: true, encoding: .utf8)
+        let draft = try runProcess(Self.kiosk, ["content", "check", copy.path])
+        #expect(draft.status == 0)
+        #expect(draft.stdout.contains("note: ") && draft.stdout.contains(": ui.finish: missing in it"))
+        #expect(draft.stdout.contains("it (Italiano): 1 %") || draft.stdout.contains("it (Italiano): 0 %"), "\(draft.stdout.suffix(400))")
+        #expect(draft.stdout.contains("not offered to visitors"))
+        // A placeholder renamed in Spanish: refused, with the file and line.
+        let spanish = copy.appendingPathComponent("texts/es.yaml")
+        let text = try String(contentsOf: spanish, encoding: .utf8)
+        try text.replacingOccurrences(of: "Pregunta {position} de {total}", with: "Pregunta {posicion} de {total}").write(to: spanish, atomically: true, encoding: .utf8)
+        let broken = try runProcess(Self.kiosk, ["content", "check", copy.path])
+        #expect(broken.status == 2)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("ui.question_of") }! + 1
+        #expect(broken.stdout.contains("es.yaml:\(line): ui.question_of: placeholders in es ({posicion}, {total}) differ from French ({position}, {total})"), "\(broken.stdout)")
+    }
+
+    @Test("--lang names a language of the catalogue; another is refused with the list")
+    func unknownLanguage() throws {
+        let result = try runProcess(Self.kiosk, ["rights", "evaluate", "--lang", "xx", "--input", Repository.samplesDirectory.appendingPathComponent("family-c2s-free-situation.json").path],
+                                    currentDirectory: Repository.root)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("lang: 'xx' is not a language of the text catalogue (fr, en, es, ro, uk)"))
+        #expect(result.stdout.isEmpty)
+    }
+}
