@@ -23,10 +23,18 @@ public enum TextKeys {
         "answer.not_a_choice", "answer.unknown_commune",
     ]
     public static let general = ["list.separator"]
+    /// The mediator's screens (French; `mediator_only`).
+    public static let mediator = [
+        "mediator.pin_title", "mediator.pin_prompt", "mediator.cancel", "mediator.editing", "mediator.queue_title", "mediator.queue_keys",
+        "mediator.queue_quit_key", "mediator.queue_empty", "mediator.column.number", "mediator.column.name", "mediator.column.reasons",
+        "mediator.column.waiting", "mediator.column.status", "mediator.visit_keys", "mediator.prints", "mediator.sync_title",
+        "mediator.printers_title", "mediator.back", "mediator.sync_now", "mediator.status.open", "mediator.status.waiting",
+        "mediator.status.with_mediator", "mediator.status.closed",
+    ]
 
     /// Every key the code uses.
     public static var required: Set<String> {
-        Set(ui + documents + ticket + answers + general + RightsMessages.keys + EvaluationReport.keys)
+        Set(ui + documents + ticket + answers + general + mediator + RightsMessages.keys + EvaluationReport.keys)
     }
 
     /// Key prefixes that content may add freely (their users find them by id).

@@ -279,9 +279,9 @@ extension KioskApp {
     // MARK: PIN
 
     static func pinView(_ state: AppState, _ frame: inout Frame) {
-        headerBar("Mode médiateur", state.config.placeName, &frame)
+        headerBar(state.ui("mediator.pin_title", in: "fr"), state.config.placeName, &frame)
         var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: 1)
-        Text("Code du médiateur :", style: title, alignment: .center).render(area.rows(1, 1), &frame.buffer)
+        Text(state.ui("mediator.pin_prompt", in: "fr"), style: title, alignment: .center).render(area.rows(1, 1), &frame.buffer)
         Text(String(repeating: "● ", count: state.pin.entered.count), style: Style(foreground: .brightYellow, bold: true), alignment: .center)
             .render(area.rows(2, 1), &frame.buffer)
         if let message = state.pin.message {
@@ -293,7 +293,7 @@ extension KioskApp {
             [("4", .pinKey("4")), ("5", .pinKey("5")), ("6", .pinKey("6"))],
             [("7", .pinKey("7")), ("8", .pinKey("8")), ("9", .pinKey("9"))],
             [("←", .pinErase), ("0", .pinKey("0")), ("OK", .pinSubmit)],
-            [("Annuler", .pinCancel)],
+            [(state.ui("mediator.cancel", in: "fr"), .pinCancel)],
         ]
         let rowHeight = max(1, min(3, area.height / keys.count))
         let width = min(area.width, 36)
@@ -316,32 +316,32 @@ extension KioskApp {
         let mediator = state.mediator
         if let editing = mediator.editing {
             flowView(editing, input: mediator.input, selection: mediator.editSelection, checked: mediator.editChecked, error: mediator.error,
-                     language: "fr", state: state, headerRight: "Modifier — Échap annule", &frame)
+                     language: "fr", state: state, headerRight: state.ui("mediator.editing", in: "fr"), &frame)
             return
         }
         switch mediator.tab {
         case .queue:
-            headerBar("Médiateur — file du jour", state.config.placeName, &frame)
+            headerBar(state.ui("mediator.queue_title", in: "fr"), state.config.placeName, &frame)
             var area = frame.buffer.area.dropFirstRows(1)
-            let footer = "Entrée ouvrir · R actualiser · S synchro · P imprimante · L verrouiller" + (state.config.allowQuit ? " · Q quitter" : "")
+            let footer = state.ui("mediator.queue_keys", in: "fr") + (state.config.allowQuit ? state.ui("mediator.queue_quit_key", in: "fr") : "")
             Paragraph(footer, style: dim).render(area.rows(area.height - 1, 1), &frame.buffer)
             area = area.rows(0, area.height - 1)
             let rows = mediator.queue.map { row -> [String] in
                 let minutes = max(0, Int(state.now.timeIntervalSince(row.createdAt) / 60))
-                return ["\(row.ticket)", row.name, row.reasons.joined(separator: ", "), "\(minutes) min", statusText(row.status)]
+                return ["\(row.ticket)", row.name, row.reasons.joined(separator: ", "), "\(minutes) min", statusText(row.status, state)]
             }
             if rows.isEmpty {
-                Text("Personne dans la file pour l'instant.", style: help, alignment: .center).render(area.rows(area.height / 2, 1), &frame.buffer)
+                Text(state.ui("mediator.queue_empty", in: "fr"), style: help, alignment: .center).render(area.rows(area.height / 2, 1), &frame.buffer)
             }
             let widths = state.width >= 60 ? [4, 14, 30, 8, 12] : [4, 10, 12, 6, 0]
-            let table = Table(headers: ["N°", "Prénom", "Motifs", "Attente", "Statut"], rows: rows, widths: widths, selected: mediator.selected)
+            let table = Table(headers: ["number", "name", "reasons", "waiting", "status"].map { state.ui("mediator.column.\($0)", in: "fr") }, rows: rows, widths: widths, selected: mediator.selected)
             table.render(area, &frame.buffer)
             for (index, rect) in table.rowRects(area).enumerated() { frame.regions.append((rect, .openVisit(index))) }
         case .visit:
             guard let visit = mediator.visit else { return }
-            headerBar("N° \(visit.ticket) — \(visit.name)", "\(state.languageName(visit.language)) · \(statusText(visit.status))", &frame)
+            headerBar("N° \(visit.ticket) — \(visit.name)", "\(state.languageName(visit.language)) · \(statusText(visit.status, state))", &frame)
             var area = frame.buffer.area.dropFirstRows(1)
-            let footer = "↑↓ Entrée modifier · Imprimer: C C2S, A AME, M médecin, U PUMa, K liste, O lettre · X clôturer · Échap file"
+            let footer = state.ui("mediator.visit_keys", in: "fr")
             let footerHeight = min(2, Paragraph(footer).height(width: area.width))
             Paragraph(footer, style: dim).render(area.rows(area.height - footerHeight, footerHeight), &frame.buffer)
             area = area.rows(0, area.height - footerHeight)
@@ -373,7 +373,7 @@ extension KioskApp {
                 }
             }
             if !visit.printJobs.isEmpty, row < rightsArea.height {
-                let paragraph = Paragraph("Impressions : " + visit.printJobs.joined(separator: " · "), style: Style(foreground: .brightCyan))
+                let paragraph = Paragraph(state.ui("mediator.prints", in: "fr", ["prints": .text(visit.printJobs.joined(separator: " · "))]), style: Style(foreground: .brightCyan))
                 let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)
                 paragraph.render(rightsArea.rows(row, height), &frame.buffer)
                 row += height
@@ -386,10 +386,11 @@ extension KioskApp {
             }
         case .sync, .printer:
             let isSync = mediator.tab == .sync
-            headerBar(isSync ? "Médiateur — synchronisation" : "Médiateur — imprimantes", state.config.placeName, &frame)
+            headerBar(state.ui(isSync ? "mediator.sync_title" : "mediator.printers_title", in: "fr"), state.config.placeName, &frame)
             var area = frame.buffer.area.dropFirstRows(2).inset(horizontal: 1)
-            area = bottomButtons(isSync ? [("Échap retour", .mediatorScreen(.queue), false), ("N Synchroniser maintenant", .syncNow, true)]
-                                        : [("Échap retour", .mediatorScreen(.queue), false)], area, &frame)
+            let back = state.ui("mediator.back", in: "fr")
+            area = bottomButtons(isSync ? [(back, .mediatorScreen(.queue), false), (state.ui("mediator.sync_now", in: "fr"), .syncNow, true)]
+                                        : [(back, .mediatorScreen(.queue), false)], area, &frame)
             var row = 0
             for line in isSync ? mediator.syncInfo : mediator.printerInfo where row < area.height {
                 let height = min(Paragraph(line).height(width: area.width), area.height - row)
@@ -451,12 +452,12 @@ extension KioskApp {
         if last < entries.count - 1 { Text("▼", style: marker, alignment: .right).render(area.rows(area.height - 1, 1), &frame.buffer) }
     }
 
-    static func statusText(_ status: VisitStatus) -> String {
+    static func statusText(_ status: VisitStatus, _ state: AppState) -> String {
         switch status {
-        case .open: return "au kiosque"
-        case .waiting: return "attend"
-        case .withMediator: return "avec médiateur"
-        case .closed: return "terminé"
+        case .open: return state.ui("mediator.status.open", in: "fr")
+        case .waiting: return state.ui("mediator.status.waiting", in: "fr")
+        case .withMediator: return state.ui("mediator.status.with_mediator", in: "fr")
+        case .closed: return state.ui("mediator.status.closed", in: "fr")
         }
     }
 }
