@@ -231,32 +231,23 @@ if let kioskContent = ContentLoader.load(directory: content).content,
    let visitData = FileManager.default.contents(atPath: content.appendingPathComponent("samples/family-visit.json").path),
    let visit = try? PrintVisit.decode(visitData) {
     let renderer = DocumentRenderer(printing: printing, content: kioskContent, engine: engine, placeName: "Couiza")
-    var renderTimes: [Double] = []
-    var size = 0
-    for _ in 0..<200 {
-        let start = now()
-        let pdf = try renderer.render(.c2sRequest, visit: visit).pdf
-        renderTimes.append(now() - start)
-        size = pdf.count
+    /// Renders a document `runs` times (fonts read, shaped, subset and embedded each time): p50, p99, size, pages.
+    func timeRender(_ kind: DocumentKind, runs: Int, as name: String) throws {
+        var times: [Double] = []
+        var pdf = Data()
+        for _ in 0..<runs {
+            let start = now()
+            pdf = try renderer.render(kind, visit: visit).pdf
+            times.append(now() - start)
+        }
+        report("\(name)_render_p50", percentile(times, 0.5) * 1000, "ms")
+        report("\(name)_render_p99", percentile(times, 0.99) * 1000, "ms")
+        report("\(name)_size", Double(pdf.count) / 1024, "KiB")
+        report("\(name)_pages", Double(String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1), "pages")
     }
-    report("two_page_form_render_p50", percentile(renderTimes, 0.5) * 1000, "ms")
-    report("two_page_form_render_p99", percentile(renderTimes, 0.99) * 1000, "ms")
-    report("two_page_form_size", Double(size) / 1024, "KiB")
-    // The checklist of a Ukrainian visitor: French and Ukrainian side by side, fonts read, shaped, subset, embedded.
-    var checklistTimes: [Double] = []
-    var checklistSize = 0
-    var checklistPages = 0
-    for _ in 0..<100 {
-        let start = now()
-        let pdf = try renderer.render(.checklist, visit: visit).pdf
-        checklistTimes.append(now() - start)
-        checklistSize = pdf.count
-        checklistPages = String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1
-    }
-    report("checklist_fr_uk_render_p50", percentile(checklistTimes, 0.5) * 1000, "ms")
-    report("checklist_fr_uk_render_p99", percentile(checklistTimes, 0.99) * 1000, "ms")
-    report("checklist_fr_uk_size", Double(checklistSize) / 1024, "KiB")
-    report("checklist_fr_uk_pages", Double(checklistPages), "pages")
+    try timeRender(.c2sRequest, runs: 200, as: "two_page_form")
+    // The sample visitor is Ukrainian: the checklist has French and Ukrainian side by side.
+    try timeRender(.checklist, runs: 100, as: "checklist_fr_uk")
     if FileManager.default.isExecutableFile(atPath: "/usr/sbin/ippeveprinter"), let printer = try? IPPPrinterSimulator(), (try? printer.start()) != nil {
         let pdf = try renderer.render(.checklist, visit: visit).pdf
         var acceptTimes: [Double] = []
