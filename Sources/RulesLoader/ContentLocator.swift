@@ -40,9 +40,13 @@ public struct ContentLocator: Sendable {
         return home.appendingPathComponent("kiosk.yaml")
     }
 
-    /// The directory holding `rules/`, `samples/`, … or nil when none is found.
+    /// The directory holding `rules/`, `texts/`, … or nil when none is found. Content made before the text catalogue
+    /// (no `texts/`, e.g. synced from an older central store) is passed over for the installed one.
     public func contentDirectory() -> URL? {
-        candidates().first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("rules").path) }
+        candidates().first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("rules").path)
+                && FileManager.default.fileExists(atPath: $0.appendingPathComponent("texts").path)
+        }
     }
 
     /// Every place looked at, in order (for error messages).
