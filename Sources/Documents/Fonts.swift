@@ -65,8 +65,22 @@ final class ShapingFace: @unchecked Sendable {
     let font: OpaquePointer
     let unitsPerEm: Int32
     let original: Data
-    /// Glyph → the text it stands for (for the ToUnicode map); every glyph used by the document.
-    var used: [UInt32: String] = [:]
+
+    /// Faces opened once per process and file: HarfBuzz builds its layout tables and shape plans once, and the
+    /// mapped file's pages stay the kernel's (clean, shared, dropped under pressure). What a document uses is
+    /// recorded by the document, not here.
+    nonisolated(unsafe) static var opened: [String: ShapingFace] = [:]
+    static let lock = NSLock()
+
+    static func shared(_ source: FontSet.Face) -> ShapingFace? {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = source.name + "#" + String(source.data.count)
+        if let face = opened[key] { return face }
+        let face = ShapingFace(source)
+        opened[key] = face
+        return face
+    }
 
     init?(_ source: FontSet.Face) {
         name = source.name
@@ -153,12 +167,12 @@ final class ShapingFace: @unchecked Sendable {
     }
 
     /// The font reduced to the glyphs used, keeping glyph ids (so CID = GID), without hinting or layout tables.
-    func subset() -> Data? {
+    func subset(_ used: Set<UInt32>) -> Data? {
         guard let input = hb_subset_input_create_or_fail() else { return nil }
         defer { hb_subset_input_destroy(input) }
         let glyphs = hb_subset_input_set(input, HB_SUBSET_SETS_GLYPH_INDEX)
         hb_set_add(glyphs, 0)
-        for glyph in used.keys { hb_set_add(glyphs, glyph) }
+        for glyph in used { hb_set_add(glyphs, glyph) }
         // No character map needed: the PDF addresses glyphs by id.
         hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_UNICODE))
         let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
@@ -187,7 +201,7 @@ enum Deflate {
         var length = compressBound(uLong(data.count))
         var output = [UInt8](repeating: 0, count: Int(length))
         let status = data.withUnsafeBytes { raw -> Int32 in
-            compress2(&output, &length, raw.bindMemory(to: UInt8.self).baseAddress, uLong(data.count), 9)
+            compress2(&output, &length, raw.bindMemory(to: UInt8.self).baseAddress, uLong(data.count), 6)
         }
         guard status == Z_OK else { return nil }
         return Data(output.prefix(Int(length)))

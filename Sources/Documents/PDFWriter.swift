@@ -30,13 +30,15 @@ public struct PDFWriter: Sendable {
     public var pageNumbers = true
     /// The embedded faces of each style, in fallback order (empty: Helvetica only).
     let faces: [Font: [ShapingFace]]
+    /// Shaped text of this document (shared by copies of the writer, like the faces).
+    let cache = ShapeCache()
 
     public init(title: String, fonts: FontSet? = nil) {
         self.title = title
         var faces: [Font: [ShapingFace]] = [:]
         if let fonts {
-            faces[.regular] = fonts.regular.compactMap(ShapingFace.init)
-            faces[.bold] = fonts.bold.compactMap(ShapingFace.init)
+            faces[.regular] = fonts.regular.compactMap(ShapingFace.shared)
+            faces[.bold] = fonts.bold.compactMap(ShapingFace.shared)
             if faces[.bold]!.isEmpty { faces[.bold] = faces[.regular] }
         }
         self.faces = faces
@@ -58,7 +60,11 @@ public struct PDFWriter: Sendable {
     static func ptY(_ millimetres: Double) -> String { format((pageHeight - millimetres) * pointsPerMillimetre) }
     static func format(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
+        if rounded == rounded.rounded() { return String(Int(rounded)) }
+        // Two decimals, without Foundation's formatter (called for every coordinate).
+        let hundredths = Int((abs(rounded) * 100).rounded())
+        let fraction = hundredths % 100
+        return (rounded < 0 ? "-" : "") + String(hundredths / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
     }
 
     /// A PDF string literal of WinAnsi bytes: ( ) \ escaped, bytes above 126 in octal.
@@ -91,6 +97,19 @@ public struct PDFWriter: Sendable {
     /// Splits text into runs of the first face that has each character, shaped. A character no face has is
     /// transliterated (and counted) into what the first face can show.
     mutating func runs(_ text: String, _ font: Font, rightToLeft: Bool = false) -> [Run] {
+        // A document measures and draws the same words and lines again and again: each is shaped once.
+        let key = ShapeCache.Key(text: text, bold: font == .bold, rightToLeft: rightToLeft)
+        if let cached = cache.entries[key] {
+            replacedCharacters += cached.replaced
+            return cached.runs
+        }
+        let before = replacedCharacters.count
+        let shaped = shapeRuns(text, font, rightToLeft: rightToLeft)
+        cache.entries[key] = (shaped, Array(replacedCharacters[before...]))
+        return shaped
+    }
+
+    mutating func shapeRuns(_ text: String, _ font: Font, rightToLeft: Bool) -> [Run] {
         guard let styleFaces = faces[font], !styleFaces.isEmpty else { return [] }
         var pieces: [(Int, String)] = []
         for character in text {
@@ -143,14 +162,15 @@ public struct PDFWriter: Sendable {
                 if !hex.isEmpty { operations += "<\(hex)>"; hex = "" }
             }
             for glyph in run.glyphs {
-                if face.used[glyph.id] == nil || face.used[glyph.id] == "" && !glyph.text.isEmpty { face.used[glyph.id] = glyph.text }
+                let name = Self.resourceName(font, run.face)
+                if cache.used[name]?[glyph.id] == nil || cache.used[name]?[glyph.id] == "" && !glyph.text.isEmpty { cache.used[name, default: [:]][glyph.id] = glyph.text }
                 pending -= glyph.xOffset
                 if pending.rounded() != 0 {
                     flushHex()
                     operations += " \(Int(pending.rounded())) "
                 }
                 pending = 0
-                hex += String(format: "%04X", glyph.id)
+                hex += Self.hex4(glyph.id)
                 pending += Double(face.advance(glyph.id)) - glyph.advance + glyph.xOffset
             }
             flushHex()
@@ -158,6 +178,12 @@ public struct PDFWriter: Sendable {
             advanced = run.width
         }
         return operations + " ET"
+    }
+
+    /// Four upper-case hexadecimal digits (a glyph id, a UTF-16 unit), without Foundation's formatter.
+    static func hex4(_ value: UInt32) -> String {
+        let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
+        return String([digits[Int(value >> 12 & 0xF)], digits[Int(value >> 8 & 0xF)], digits[Int(value >> 4 & 0xF)], digits[Int(value & 0xF)]])
     }
 
     static func resourceName(_ font: Font, _ face: Int) -> String { (font == .bold ? "B" : "R") + String(face + 1) }
@@ -298,10 +324,11 @@ public struct PDFWriter: Sendable {
         var fontResources: [String] = []
         if embedsFonts {
             for style in [Font.regular, Font.bold] {
-                for (index, face) in (faces[style] ?? []).enumerated() where !face.used.isEmpty {
+                for (index, face) in (faces[style] ?? []).enumerated() {
                     // The same face may serve both styles (no bold file): embed it once per style, each with its own glyphs.
                     let name = Self.resourceName(style, index)
-                    let object = embed(face, &objects, stream)
+                    guard let used = cache.used[name], !used.isEmpty else { continue }
+                    let object = embed(face, used, &objects, stream)
                     fontResources.append("/\(name) \(object) 0 R")
                 }
             }
@@ -335,15 +362,15 @@ public struct PDFWriter: Sendable {
     }
 
     /// Adds the objects of one embedded face (Type0 → CIDFontType2 → descriptor → subset file, ToUnicode); returns the Type0's number.
-    func embed(_ face: ShapingFace, _ objects: inout [Data], _ stream: (Data, String) -> Data) -> Int {
-        let glyphs = face.used.keys.sorted()
+    func embed(_ face: ShapingFace, _ used: [UInt32: String], _ objects: inout [Data], _ stream: (Data, String) -> Data) -> Int {
+        let glyphs = used.keys.sorted()
         // A subset tag from the glyphs used: deterministic, and different subsets get different names.
         var hash: UInt64 = 0xcbf29ce484222325
         for glyph in glyphs { hash = (hash ^ UInt64(glyph)) &* 0x100000001b3 }
         for byte in face.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
         let tag = String((0..<6).map { Character(UnicodeScalar(UInt8(65 + (hash >> (UInt64($0) * 5)) % 26))) })
         let baseFont = "\(tag)+\(face.name.filter { $0.isLetter || $0.isNumber || $0 == "-" })"
-        let subset = face.subset() ?? face.original
+        let subset = face.subset(Set(glyphs)) ?? face.original
         objects.append(stream(subset, " /Length1 \(subset.count)"))
         let file = objects.count
         let metrics = face.metrics
@@ -354,7 +381,7 @@ public struct PDFWriter: Sendable {
         objects.append(Data(("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(baseFont) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
             + "/FontDescriptor \(descriptor) 0 R /DW 1000 /W [\(widths)] /CIDToGIDMap /Identity >>").utf8))
         let cidFont = objects.count
-        objects.append(stream(Data(Self.toUnicode(face.used).utf8), ""))
+        objects.append(stream(Data(Self.toUnicode(used).utf8), ""))
         let toUnicode = objects.count
         objects.append(Data("<< /Type /Font /Subtype /Type0 /BaseFont /\(baseFont) /Encoding /Identity-H /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>".utf8))
         return objects.count
@@ -370,8 +397,8 @@ public struct PDFWriter: Sendable {
             let chunk = entries[start..<min(start + 100, entries.count)]
             lines.append("\(chunk.count) beginbfchar")
             for (glyph, text) in chunk {
-                let utf16 = text.utf16.map { String(format: "%04X", $0) }.joined()
-                lines.append("<\(String(format: "%04X", glyph))> <\(utf16)>")
+                let utf16 = text.utf16.map { Self.hex4(UInt32($0)) }.joined()
+                lines.append("<\(Self.hex4(glyph))> <\(utf16)>")
             }
             lines.append("endbfchar")
         }
@@ -382,8 +409,20 @@ public struct PDFWriter: Sendable {
     /// A PDF text string: WinAnsi when it fits, else UTF-16BE with a byte-order mark (for the document title).
     static func textString(_ text: String) -> String {
         if text.allSatisfy({ WinAnsi.byte($0) != nil }) { return literal(WinAnsi.encode(text)) }
-        return "<FEFF" + text.utf16.map { String(format: "%04X", $0) }.joined() + ">"
+        return "<FEFF" + text.utf16.map { Self.hex4(UInt32($0)) }.joined() + ">"
     }
+}
+
+/// What one document has shaped, by text and style.
+final class ShapeCache: @unchecked Sendable {
+    struct Key: Hashable {
+        var text: String
+        var bold: Bool
+        var rightToLeft: Bool
+    }
+    var entries: [Key: (runs: [PDFWriter.Run], replaced: [Character])] = [:]
+    /// Glyphs used, by font resource: glyph → the text it stands for (for the subsets and the ToUnicode maps).
+    var used: [String: [UInt32: String]] = [:]
 }
 
 extension String {

@@ -1,3 +1,4 @@
+import Foundation
 import Rights
 
 /// How a language chooses its plural form for a count (CLDR categories). Content names the family;
@@ -302,20 +303,28 @@ public struct TextCatalogue: Sendable {
 
     /// The glossary ids whose terms (French ones, or this language's) appear in the texts.
     public func glossaryIDs(for texts: [String], _ language: String) -> [String] {
-        glossaryTerms.keys.sorted().filter { id in
+        let lowered = texts.map { $0.lowercased() }
+        return glossaryTerms.keys.sorted().filter { id in
             let terms = (glossaryTerms[id]?["fr"] ?? []) + (language == "fr" ? [] : glossaryTerms[id]?[language] ?? [])
-            return entries["glossary.\(id)"] != nil && texts.contains { text in terms.contains { Self.containsWord(text, $0) } }
+            return entries["glossary.\(id)"] != nil && terms.contains { term in
+                let needle = term.lowercased()
+                return lowered.contains { Self.containsWord(lowered: $0, needle) }
+            }
         }
     }
 
     /// Whether `text` contains `term` as a whole word (case-insensitive).
-    static func containsWord(_ text: String, _ term: String) -> Bool {
-        let haystack = Array(text.lowercased()), needle = Array(term.lowercased())
-        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where Array(haystack[start..<(start + needle.count)]) == needle {
-            let before = start == 0 ? nil : haystack[start - 1]
-            let after = start + needle.count < haystack.count ? haystack[start + needle.count] : nil
+    static func containsWord(_ text: String, _ term: String) -> Bool { containsWord(lowered: text.lowercased(), term.lowercased()) }
+
+    /// The same, on lower-cased text and term.
+    static func containsWord(lowered text: String, _ term: String) -> Bool {
+        guard !term.isEmpty else { return false }
+        var searchStart = text.startIndex
+        while let range = text.range(of: term, range: searchStart..<text.endIndex) {
+            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
             if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
+            searchStart = text.index(after: range.lowerBound)
         }
         return false
     }
