@@ -131,17 +131,28 @@ final class ShapingFace: @unchecked Sendable {
         var count: UInt32 = 0
         guard let infos = hb_buffer_get_glyph_infos(buffer, &count), let positions = hb_buffer_get_glyph_positions(buffer, &count) else { return [] }
         let scale = 1000.0 / Double(unitsPerEm)
-        // Each glyph stands for the characters from its cluster to the next cluster (in logical order).
-        let clusters = (0..<Int(count)).map { Int(infos[$0].cluster) }
-        let sortedStarts = Array(Set(clusters)).sorted()
+        // Each glyph stands for the characters from its cluster to the next cluster start (in logical order);
+        // the first glyph of a cluster carries its text, the others none.
+        var isStart = [Bool](repeating: false, count: scalars.count + 1)
+        isStart[scalars.count] = true
+        for index in 0..<Int(count) { isStart[min(scalars.count, Int(infos[index].cluster))] = true }
+        var nextStart = [Int](repeating: scalars.count, count: scalars.count + 1)
+        var upcoming = scalars.count
+        for position in stride(from: scalars.count - 1, through: 0, by: -1) {
+            nextStart[position] = upcoming
+            if isStart[position] { upcoming = position }
+        }
         var glyphs: [Glyph] = []
-        var seenClusters = Set<Int>()
+        glyphs.reserveCapacity(Int(count))
+        var given = [Bool](repeating: false, count: scalars.count + 1)
         for index in 0..<Int(count) {
-            let cluster = clusters[index]
+            let cluster = min(scalars.count, Int(infos[index].cluster))
             var text = ""
-            if seenClusters.insert(cluster).inserted {
-                let end = sortedStarts.first { $0 > cluster } ?? scalars.count
-                text = String(String.UnicodeScalarView(scalars[cluster..<end]))
+            if !given[cluster] {
+                given[cluster] = true
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[cluster..<nextStart[cluster]])
+                text = String(view)
             }
             glyphs.append(Glyph(id: infos[index].codepoint, advance: Double(positions[index].x_advance) * scale,
                                 xOffset: Double(positions[index].x_offset) * scale, text: text))

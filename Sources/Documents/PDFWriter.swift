@@ -157,20 +157,22 @@ public struct PDFWriter: Sendable {
             if advanced != 0 { operations += " \(Self.format(advanced * size / 1000)) 0 Td" }
             operations += " /\(Self.resourceName(font, run.face)) \(Self.format(size)) Tf ["
             var pending = 0.0
-            var hex = ""
+            var hex: [UInt8] = []
             func flushHex() {
-                if !hex.isEmpty { operations += "<\(hex)>"; hex = "" }
+                if !hex.isEmpty { operations += "<" + String(decoding: hex, as: UTF8.self) + ">"; hex.removeAll(keepingCapacity: true) }
             }
+            let name = Self.resourceName(font, run.face)
+            var used = cache.used[name] ?? [:]
+            defer { cache.used[name] = used }
             for glyph in run.glyphs {
-                let name = Self.resourceName(font, run.face)
-                if cache.used[name]?[glyph.id] == nil || cache.used[name]?[glyph.id] == "" && !glyph.text.isEmpty { cache.used[name, default: [:]][glyph.id] = glyph.text }
+                if used[glyph.id] == nil || used[glyph.id] == "" && !glyph.text.isEmpty { used[glyph.id] = glyph.text }
                 pending -= glyph.xOffset
                 if pending.rounded() != 0 {
                     flushHex()
                     operations += " \(Int(pending.rounded())) "
                 }
                 pending = 0
-                hex += Self.hex4(glyph.id)
+                Self.appendHex4(glyph.id, to: &hex)
                 pending += Double(face.advance(glyph.id)) - glyph.advance + glyph.xOffset
             }
             flushHex()
@@ -182,8 +184,16 @@ public struct PDFWriter: Sendable {
 
     /// Four upper-case hexadecimal digits (a glyph id, a UTF-16 unit), without Foundation's formatter.
     static func hex4(_ value: UInt32) -> String {
-        let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
-        return String([digits[Int(value >> 12 & 0xF)], digits[Int(value >> 8 & 0xF)], digits[Int(value >> 4 & 0xF)], digits[Int(value & 0xF)]])
+        var bytes: [UInt8] = []
+        appendHex4(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendHex4(_ value: UInt32, to bytes: inout [UInt8]) {
+        for shift in [12, 8, 4, 0] {
+            let digit = UInt8(value >> UInt32(shift) & 0xF)
+            bytes.append(digit < 10 ? 48 + digit : 55 + digit)
+        }
     }
 
     static func resourceName(_ font: Font, _ face: Int) -> String { (font == .bold ? "B" : "R") + String(face + 1) }

@@ -303,28 +303,41 @@ public struct TextCatalogue: Sendable {
 
     /// The glossary ids whose terms (French ones, or this language's) appear in the texts.
     public func glossaryIDs(for texts: [String], _ language: String) -> [String] {
-        let lowered = texts.map { $0.lowercased() }
+        let lowered = texts.map { Array($0.lowercased().utf8) }
         return glossaryTerms.keys.sorted().filter { id in
             let terms = (glossaryTerms[id]?["fr"] ?? []) + (language == "fr" ? [] : glossaryTerms[id]?[language] ?? [])
-            return entries["glossary.\(id)"] != nil && terms.contains { term in
-                let needle = term.lowercased()
-                return lowered.contains { Self.containsWord(lowered: $0, needle) }
+            guard entries["glossary.\(id)"] != nil else { return false }
+            return terms.contains { term in
+                let needle = Array(term.lowercased().utf8)
+                return lowered.contains { Self.containsWord(utf8: $0, needle) }
             }
         }
     }
 
     /// Whether `text` contains `term` as a whole word (case-insensitive).
-    static func containsWord(_ text: String, _ term: String) -> Bool { containsWord(lowered: text.lowercased(), term.lowercased()) }
+    static func containsWord(_ text: String, _ term: String) -> Bool {
+        containsWord(utf8: Array(text.lowercased().utf8), Array(term.lowercased().utf8))
+    }
 
-    /// The same, on lower-cased text and term.
-    static func containsWord(lowered text: String, _ term: String) -> Bool {
-        guard !term.isEmpty else { return false }
-        var searchStart = text.startIndex
-        while let range = text.range(of: term, range: searchStart..<text.endIndex) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
-            searchStart = text.index(after: range.lowerBound)
+    /// The same on lower-cased UTF-8: a match not preceded nor followed by a letter.
+    static func containsWord(utf8 text: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, text.count >= needle.count else { return false }
+        func isLetter(_ bytes: ArraySlice<UInt8>) -> Bool {
+            String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.properties.isAlphabetic ?? false
+        }
+        var start = 0
+        while start + needle.count <= text.count {
+            if text[start] == needle[0], text[start..<(start + needle.count)].elementsEqual(needle) {
+                var lead = start - 1
+                while lead > 0, text[lead] & 0xC0 == 0x80 { lead -= 1 }
+                let before = lead >= 0 && isLetter(text[lead..<start])
+                let end = start + needle.count
+                var next = end + 1
+                while next < text.count, text[next] & 0xC0 == 0x80 { next += 1 }
+                let after = end < text.count && isLetter(text[end..<min(next, text.count)])
+                if !before && !after { return true }
+            }
+            start += 1
         }
         return false
     }
