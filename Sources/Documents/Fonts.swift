@@ -11,9 +11,12 @@ public struct FontSet: Sendable {
     public struct Face: Sendable {
         public var name: String
         public var data: Data
-        public init(name: String, data: Data) {
+        /// The file it came from (faces are opened once per file and process).
+        public var path: String
+        public init(name: String, data: Data, path: String = "") {
             self.name = name
             self.data = data
+            self.path = path.isEmpty ? name + "#" + String(data.count) : path
         }
     }
     public var regular: [Face]
@@ -42,9 +45,12 @@ public struct FontSet: Sendable {
         func faces(_ names: [String]) -> [Face] {
             names.compactMap { name in
                 for directory in directories {
+                    let path = directory + "/" + name
+                    // A file this process already opened is not mapped again.
+                    if let opened = ShapingFace.openedData(path: path) { return Face(name: String(name.dropLast(4)), data: opened, path: path) }
                     // Mapped, not read: only the pages HarfBuzz touches (the glyphs used) come into memory.
-                    if let data = try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name), options: .alwaysMapped) {
-                        return Face(name: String(name.dropLast(4)), data: data)
+                    if let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) {
+                        return Face(name: String(name.dropLast(4)), data: data, path: path)
                     }
                 }
                 return nil
@@ -75,11 +81,17 @@ final class ShapingFace: @unchecked Sendable {
     static func shared(_ source: FontSet.Face) -> ShapingFace? {
         lock.lock()
         defer { lock.unlock() }
-        let key = source.name + "#" + String(source.data.count)
-        if let face = opened[key] { return face }
+        if let face = opened[source.path] { return face }
         let face = ShapingFace(source)
-        opened[key] = face
+        opened[source.path] = face
         return face
+    }
+
+    /// The bytes of a file already opened by this process.
+    static func openedData(path: String) -> Data? {
+        lock.lock()
+        defer { lock.unlock() }
+        return opened[path]?.original
     }
 
     init?(_ source: FontSet.Face) {
@@ -212,7 +224,7 @@ enum Deflate {
         var length = compressBound(uLong(data.count))
         var output = [UInt8](repeating: 0, count: Int(length))
         let status = data.withUnsafeBytes { raw -> Int32 in
-            compress2(&output, &length, raw.bindMemory(to: UInt8.self).baseAddress, uLong(data.count), 6)
+            compress2(&output, &length, raw.bindMemory(to: UInt8.self).baseAddress, uLong(data.count), 3)
         }
         guard status == Z_OK else { return nil }
         return Data(output.prefix(Int(length)))

@@ -97,7 +97,26 @@ public struct PDFWriter: Sendable {
     /// Splits text into runs of the first face that has each character, shaped. A character no face has is
     /// transliterated (and counted) into what the first face can show.
     mutating func runs(_ text: String, _ font: Font, rightToLeft: Bool = false) -> [Run] {
-        // A document measures and draws the same words and lines again and again: each is shaped once.
+        // A line is drawn as its words (shaped once each, as measuring already did) and spaces: nothing joins or
+        // kerns across a space. A right-to-left line puts its words from the right.
+        if text.contains(" ") {
+            var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            if rightToLeft { words.reverse() }
+            var merged: [Run] = []
+            for (index, word) in words.enumerated() {
+                var pieces = index == 0 ? [] : wordRuns(" ", font, rightToLeft: rightToLeft)
+                pieces += word.isEmpty ? [] : wordRuns(word, font, rightToLeft: rightToLeft)
+                for piece in pieces {
+                    if let last = merged.last, last.face == piece.face { merged[merged.count - 1].glyphs += piece.glyphs } else { merged.append(piece) }
+                }
+            }
+            return merged
+        }
+        return wordRuns(text, font, rightToLeft: rightToLeft)
+    }
+
+    /// The runs of a text without spaces, shaped once per document.
+    mutating func wordRuns(_ text: String, _ font: Font, rightToLeft: Bool) -> [Run] {
         let key = ShapeCache.Key(text: text, bold: font == .bold, rightToLeft: rightToLeft)
         if let cached = cache.entries[key] {
             replacedCharacters += cached.replaced
