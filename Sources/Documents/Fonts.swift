@@ -94,32 +94,40 @@ final class ShapingFace: @unchecked Sendable {
         return opened[path]?.original
     }
 
+    let hb: HarfBuzzLibrary
+
     init?(_ source: FontSet.Face) {
+        guard let hb = HarfBuzzLibrary.shared else { return nil }
+        self.hb = hb
         name = source.name
         original = source.data
         // The face reads the font's bytes where they are (a mapped file, kept alive by `original` for the face's life).
         guard let blob = original.withUnsafeBytes({ raw -> OpaquePointer? in
             guard let base = raw.baseAddress else { return nil }
-            return hb_blob_create(base.assumingMemoryBound(to: CChar.self), UInt32(raw.count), HB_MEMORY_MODE_READONLY, nil, nil)
+            return hb.blob_create(base.assumingMemoryBound(to: CChar.self), UInt32(raw.count), HB_MEMORY_MODE_READONLY, nil, nil)
         }) else { return nil }
         self.blob = blob
-        face = hb_face_create(blob, 0)
-        font = hb_font_create(face)
-        unitsPerEm = Int32(hb_face_get_upem(face))
-        hb_font_set_scale(font, unitsPerEm, unitsPerEm)
-        hb_ot_font_set_funcs(font)
+        guard let face = hb.face_create(blob, 0), let font = hb.font_create(face) else {
+            hb.blob_destroy(blob)
+            return nil
+        }
+        self.face = face
+        self.font = font
+        unitsPerEm = Int32(hb.face_get_upem(face))
+        hb.font_set_scale(font, unitsPerEm, unitsPerEm)
+        hb.ot_font_set_funcs(font)
         if unitsPerEm <= 16 { return nil }
     }
 
     deinit {
-        hb_font_destroy(font)
-        hb_face_destroy(face)
-        hb_blob_destroy(blob)
+        hb.font_destroy(font)
+        hb.face_destroy(face)
+        hb.blob_destroy(blob)
     }
 
     func has(_ scalar: Unicode.Scalar) -> Bool {
         var glyph: hb_codepoint_t = 0
-        return hb_font_get_nominal_glyph(font, scalar.value, &glyph) != 0 && glyph != 0
+        return hb.font_get_nominal_glyph(font, scalar.value, &glyph) != 0 && glyph != 0
     }
 
     /// A glyph of a shaped run: its id, advance and offset in 1/1000 em, and the text it stands for.
@@ -133,15 +141,15 @@ final class ShapingFace: @unchecked Sendable {
     /// Shapes a run (one script, one direction) into glyphs in visual order.
     func shape(_ text: String, rightToLeft: Bool = false) -> [Glyph] {
         let scalars = Array(text.unicodeScalars)
-        guard !scalars.isEmpty, let buffer = hb_buffer_create() else { return [] }
-        defer { hb_buffer_destroy(buffer) }
+        guard !scalars.isEmpty, let buffer = hb.buffer_create() else { return [] }
+        defer { hb.buffer_destroy(buffer) }
         let codepoints = scalars.map(\.value)
-        hb_buffer_add_utf32(buffer, codepoints, Int32(codepoints.count), 0, Int32(codepoints.count))
-        hb_buffer_guess_segment_properties(buffer)
-        if rightToLeft { hb_buffer_set_direction(buffer, HB_DIRECTION_RTL) }
-        hb_shape(font, buffer, nil, 0)
+        hb.buffer_add_utf32(buffer, codepoints, Int32(codepoints.count), 0, Int32(codepoints.count))
+        hb.buffer_guess_segment_properties(buffer)
+        if rightToLeft { hb.buffer_set_direction(buffer, HB_DIRECTION_RTL) }
+        hb.shape(font, buffer, nil, 0)
         var count: UInt32 = 0
-        guard let infos = hb_buffer_get_glyph_infos(buffer, &count), let positions = hb_buffer_get_glyph_positions(buffer, &count) else { return [] }
+        guard let infos = hb.buffer_get_glyph_infos(buffer, &count), let positions = hb.buffer_get_glyph_positions(buffer, &count) else { return [] }
         let scale = 1000.0 / Double(unitsPerEm)
         // Each glyph stands for the characters from its cluster to the next cluster start (in logical order);
         // the first glyph of a cluster carries its text, the others none.
@@ -174,16 +182,16 @@ final class ShapingFace: @unchecked Sendable {
 
     /// The nominal advance of a glyph, 1/1000 em (what the PDF's /W array says).
     func advance(_ glyph: UInt32) -> Int {
-        Int((Double(hb_font_get_glyph_h_advance(font, glyph)) * 1000.0 / Double(unitsPerEm)).rounded())
+        Int((Double(hb.font_get_glyph_h_advance(font, glyph)) * 1000.0 / Double(unitsPerEm)).rounded())
     }
 
     /// Font-wide metrics in 1/1000 em: ascender, descender, cap height, bounding box.
     var metrics: (ascent: Int, descent: Int, capHeight: Int, bbox: [Int]) {
         var extents = hb_font_extents_t()
-        hb_font_get_h_extents(font, &extents)
+        _ = hb.font_get_h_extents(font, &extents)
         let scale = 1000.0 / Double(unitsPerEm)
         var cap: hb_position_t = 0
-        _ = hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap)
+        _ = hb.ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap)
         let ascent = Int(Double(extents.ascender) * scale)
         let descent = Int(Double(extents.descender) * scale)
         return (ascent, descent, Int(Double(cap) * scale), [-600, descent - 100, 1800, ascent + 200])
@@ -191,24 +199,24 @@ final class ShapingFace: @unchecked Sendable {
 
     /// The font reduced to the glyphs used, keeping glyph ids (so CID = GID), without hinting or layout tables.
     func subset(_ used: Set<UInt32>) -> Data? {
-        guard let input = hb_subset_input_create_or_fail() else { return nil }
-        defer { hb_subset_input_destroy(input) }
-        let glyphs = hb_subset_input_set(input, HB_SUBSET_SETS_GLYPH_INDEX)
-        hb_set_add(glyphs, 0)
-        for glyph in used { hb_set_add(glyphs, glyph) }
+        guard let input = hb.subset_input_create_or_fail() else { return nil }
+        defer { hb.subset_input_destroy(input) }
+        let glyphs = hb.subset_input_set(input, HB_SUBSET_SETS_GLYPH_INDEX)
+        hb.set_add(glyphs, 0)
+        for glyph in used { hb.set_add(glyphs, glyph) }
         // No character map needed: the PDF addresses glyphs by id.
-        hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_UNICODE))
-        let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
+        hb.set_clear(hb.subset_input_set(input, HB_SUBSET_SETS_UNICODE))
+        let drop = hb.subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
         for tag in ["GSUB", "GPOS", "GDEF", "DSIG", "BASE", "JSTF", "MATH", "kern", "morx", "STAT", "MVAR", "HVAR", "vhea", "vmtx"] {
-            hb_set_add(drop, Self.tag(tag))
+            hb.set_add(drop, Self.tag(tag))
         }
-        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS.rawValue | HB_SUBSET_FLAGS_NO_HINTING.rawValue)
-        guard let subsetFace = hb_subset_or_fail(face, input) else { return nil }
-        defer { hb_face_destroy(subsetFace) }
-        let blob = hb_face_reference_blob(subsetFace)
-        defer { hb_blob_destroy(blob) }
+        hb.subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS.rawValue | HB_SUBSET_FLAGS_NO_HINTING.rawValue)
+        guard let subsetFace = hb.subset_or_fail(face, input) else { return nil }
+        defer { hb.face_destroy(subsetFace) }
+        let blob = hb.face_reference_blob(subsetFace)
+        defer { hb.blob_destroy(blob) }
         var length: UInt32 = 0
-        guard let bytes = hb_blob_get_data(blob, &length), length > 0 else { return nil }
+        guard let bytes = hb.blob_get_data(blob, &length), length > 0 else { return nil }
         return Data(bytes: bytes, count: Int(length))
     }
 
