@@ -104,7 +104,7 @@ public enum TextCatalogueLoader {
                 let mapping = node.mapping!
                 YAMLSupport.checkKeys(mapping, allowed: languageFields, key: "language", problem: problem)
                 code = mapping["code"]?.scalar?.string ?? ""
-                guard code.range(of: "^[a-z]{2,3}$", options: .regularExpression) != nil else {
+                guard KioskLanguages.isCode(code) else {
                     problem(YAMLSupport.line(node), "language.code", "must be an ISO 639 code of 2 or 3 lower-case letters")
                     continue
                 }
@@ -192,7 +192,7 @@ public enum TextCatalogueLoader {
                     problem(line, key, "must be a text or plural forms")
                     continue
                 }
-                if value.forms.values.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                if value.forms.values.contains(where: { $0.allSatisfy(\.isWhitespace) }) {
                     problem(line, key, "empty text in \(pending.language)")
                 }
                 if entries[key]?[pending.language] != nil {
