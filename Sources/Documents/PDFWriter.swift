@@ -174,13 +174,13 @@ public struct PDFWriter: Sendable {
         for run in runs(text, font, rightToLeft: rightToLeft) where !run.glyphs.isEmpty {
             let face = styleFaces[run.face]
             if advanced != 0 { operations += " \(Self.format(advanced * size / 1000)) 0 Td" }
-            operations += " /\(Self.resourceName(font, run.face)) \(Self.format(size)) Tf ["
+            let name = Self.resourceName(font, run.face)
+            operations += " /\(name) \(Self.format(size)) Tf ["
             var pending = 0.0
             var hex: [UInt8] = []
             func flushHex() {
                 if !hex.isEmpty { operations += "<" + String(decoding: hex, as: UTF8.self) + ">"; hex.removeAll(keepingCapacity: true) }
             }
-            let name = Self.resourceName(font, run.face)
             var used = cache.used[name] ?? [:]
             defer { cache.used[name] = used }
             for glyph in run.glyphs {
@@ -306,12 +306,6 @@ public struct PDFWriter: Sendable {
             lines.append(line)
         }
         return lines
-    }
-
-    /// Splits printable WinAnsi text into lines no wider than `width` mm (Helvetica metrics).
-    public static func wrap(_ text: String, width: Double, size: Double, bold: Bool = false) -> [String] {
-        var writer = PDFWriter(title: "")
-        return writer.wrap(text, width: width, size: size, font: bold ? .bold : .regular)
     }
 
     /// The PDF file. Deterministic: the same document gives the same bytes.

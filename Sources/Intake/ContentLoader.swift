@@ -74,7 +74,7 @@ public enum ContentLoader {
         // Questionnaire texts in a language file must name a text of the questionnaires.
         let questionnaireKeys = Set(TextCatalogue.questionnaireTexts(questionnaires).map(\.0))
         for (key, byLanguage) in texts.entries.sorted(by: { $0.key < $1.key })
-        where ["question.", "section.", "questionnaire."].contains(where: { key.hasPrefix($0) }) && !questionnaireKeys.contains(key) {
+        where TextKeys.isQuestionnaireKey(key) && !questionnaireKeys.contains(key) {
             for (language, value) in byLanguage.sorted(by: { $0.key < $1.key }) {
                 problems.append(ContentProblem(file: value.file, line: value.line, key: key, message: "extra key in \(language): no such question, choice or title"))
             }

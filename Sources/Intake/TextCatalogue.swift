@@ -136,7 +136,7 @@ public struct TextCatalogue: Sendable {
     /// (Questionnaire texts given here as overlays are counted with the questionnaires.)
     public var visitorKeys: [String] {
         entries.keys.filter { key in
-            entries[key]?["fr"] != nil && !isMediatorKey(key) && !["question.", "section.", "questionnaire."].contains { key.hasPrefix($0) }
+            entries[key]?["fr"] != nil && !isMediatorKey(key) && !TextKeys.isQuestionnaireKey(key)
         }.sorted()
     }
 
@@ -219,7 +219,7 @@ public struct TextCatalogue: Sendable {
     // MARK: Completeness
 
     /// How much of what a visitor reads exists in this language: visitor keys of the catalogue, and the questionnaires' texts.
-    public func completeness(_ language: String, questionnaires: [Questionnaire] = []) -> (present: Int, total: Int, missing: [String]) {
+    public func completeness(_ language: String, questionnaires: [Questionnaire] = []) -> Completeness {
         var missing: [String] = []
         var total = 0
         for key in visitorKeys {
@@ -230,7 +230,16 @@ public struct TextCatalogue: Sendable {
             total += 1
             if text.values[language] == nil { missing.append(key) }
         }
-        return (total - missing.count, total, missing)
+        return Completeness(present: total - missing.count, total: total, missing: missing)
+    }
+
+    /// How much of a language exists, and what is missing.
+    public struct Completeness: Sendable {
+        public var present: Int
+        public var total: Int
+        public var missing: [String]
+        /// Whole percent, rounded down (100 when there is nothing to translate).
+        public var percent: Int { total == 0 ? 100 : present * 100 / total }
     }
 
     /// Languages a visitor may pick: declared for visitors and complete (French always).
@@ -314,12 +323,7 @@ public struct TextCatalogue: Sendable {
         }
     }
 
-    /// Whether `text` contains `term` as a whole word (case-insensitive).
-    static func containsWord(_ text: String, _ term: String) -> Bool {
-        containsWord(utf8: Array(text.lowercased().utf8), Array(term.lowercased().utf8))
-    }
-
-    /// The same on lower-cased UTF-8: a match not preceded nor followed by a letter.
+    /// Whether lower-cased UTF-8 `text` contains `needle` as a whole word: a match not preceded nor followed by a letter.
     static func containsWord(utf8 text: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, text.count >= needle.count else { return false }
         func isLetter(_ bytes: ArraySlice<UInt8>) -> Bool {

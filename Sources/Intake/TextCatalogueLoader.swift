@@ -37,8 +37,14 @@ public enum TextKeys {
         Set(ui + documents + ticket + answers + general + mediator + RightsMessages.keys + EvaluationReport.keys)
     }
 
+    /// Keys of questionnaire texts a language file may give (`question.ID.label`…): their French is in the questionnaires.
+    public static let questionnairePrefixes = ["question.", "section.", "questionnaire."]
+
+    /// Whether a key names a questionnaire text.
+    public static func isQuestionnaireKey(_ key: String) -> Bool { questionnairePrefixes.contains { key.hasPrefix($0) } }
+
     /// Key prefixes that content may add freely (their users find them by id).
-    public static let freePrefixes = ["glossary.", "question.", "section.", "questionnaire."]
+    public static let freePrefixes = ["glossary."] + questionnairePrefixes
 }
 
 /// Reads `texts/*.yaml`: one file (or more) per language. Every problem with its file and line.
@@ -213,7 +219,7 @@ public enum TextCatalogueLoader {
             guard let byLanguage = entries[key] else { continue }
             guard let french = byLanguage["fr"] else {
                 // Questionnaire texts given in a language file: their French is in the questionnaire (checked by ContentLoader).
-                if ["question.", "section.", "questionnaire."].contains(where: { key.hasPrefix($0) }) { continue }
+                if TextKeys.isQuestionnaireKey(key) { continue }
                 for (language, value) in byLanguage.sorted(by: { $0.key < $1.key }) {
                     problems.append(ContentProblem(file: value.file, line: value.line, key: key, message: "extra key in \(language): French has no such text"))
                 }

@@ -78,9 +78,8 @@ struct ContentCommand: ParsableCommand {
             }
             for language in content.texts.languages {
                 let counted = content.texts.completeness(language.code, questionnaires: content.questionnaires)
-                let percent = counted.total == 0 ? 100 : counted.present * 100 / counted.total
                 let offered = content.visitorLanguages.contains(language.code)
-                print("\(language.code) (\(language.name)): \(percent) % (\(counted.present)/\(counted.total) visitor texts)"
+                print("\(language.code) (\(language.name)): \(counted.percent) % (\(counted.present)/\(counted.total) visitor texts)"
                     + (offered ? ", offered to visitors" : language.visitor ? "" : ", not offered to visitors (visitor: false)"))
             }
             print("Content OK: \(content.questionnaires.count) questionnaires (\(questions) questions; \(languages.joined(separator: ", "))), "

@@ -35,7 +35,7 @@ struct DoctorCommand: ParsableCommand {
         let offered = KioskConfig.offeredLanguages(configured: configuration?.languages ?? [], content: content)
         let unfinished = content.texts.languages.filter { !offered.contains($0.code) }.map { language in
             let counted = content.texts.completeness(language.code, questionnaires: content.questionnaires)
-            return "\(language.code) \(counted.total == 0 ? 100 : counted.present * 100 / counted.total) %"
+            return "\(language.code) \(counted.percent) %"
         }
         add("languages", .ok, "Langues proposées aux visiteurs : \(offered.joined(separator: ", "))"
             + (unfinished.isEmpty ? "." : " ; pas encore proposées : \(unfinished.joined(separator: ", ")) (kiosk content check)."))
