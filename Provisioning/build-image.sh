@@ -40,7 +40,7 @@ fi
 
 # What a box runs: systemd, CUPS (with filters for IPP Everywhere queues), libusb and SQLite, the console
 # font, and nothing graphical (DECISIONS.md).
-PACKAGES=systemd,systemd-sysv,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,ifupdown,isc-dhcp-client,openssh-server
+PACKAGES=systemd,systemd-sysv,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,libdeflate0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,ifupdown,isc-dhcp-client,openssh-server
 debootstrap --variant=minbase --arch="$ARCH" --include="$PACKAGES" "$SUITE" "$OUTPUT" "$MIRROR"
 
 Provisioning/install.sh --root "$OUTPUT" --binary "$BINARY" --no-packages

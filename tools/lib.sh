@@ -45,6 +45,6 @@ ensure_swift() {
 # What building the package needs on a fresh Debian 12 machine.
 # SwiftPM fetches the dependencies with git (from the machine's local copies); the printing
 # code links libcups and libusb; GRDB links the system SQLite.
-# Documents shape and embed fonts with HarfBuzz (libharfbuzz-dev, with hb-subset) and compress with zlib;
+# Documents shape and embed fonts with HarfBuzz (libharfbuzz-dev, with hb-subset) and compress with libdeflate;
 # the fonts they embed are Noto Sans (fonts-noto-core).
-BUILD_PACKAGES=(git pkg-config libsqlite3-dev libcups2-dev libusb-1.0-0-dev libharfbuzz-dev zlib1g-dev fonts-noto-core)
+BUILD_PACKAGES=(git pkg-config libsqlite3-dev libcups2-dev libusb-1.0-0-dev libharfbuzz-dev libdeflate-dev zlib1g-dev fonts-noto-core)

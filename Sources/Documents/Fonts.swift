@@ -1,5 +1,5 @@
 import CHarfBuzz
-import CZlib
+import CLibDeflate
 import Foundation
 
 /// The TrueType fonts a document embeds: for each style, faces tried in order for each character
@@ -63,7 +63,7 @@ public struct FontSet: Sendable {
     }
 }
 
-/// One font face opened with HarfBuzz for shaping and subsetting. Lives for one document.
+/// One font face opened with HarfBuzz for shaping and subsetting, once per process (`shared`).
 final class ShapingFace: @unchecked Sendable {
     let name: String
     let blob: OpaquePointer
@@ -119,7 +119,20 @@ final class ShapingFace: @unchecked Sendable {
         if unitsPerEm <= 16 { return nil }
     }
 
+    /// The face prepared for subsetting (HarfBuzz's accelerators), made at the first subset of this face.
+    private var preparedForSubset: OpaquePointer?
+
+    private func subsetSource() -> OpaquePointer {
+        Self.lock.lock()
+        defer { Self.lock.unlock() }
+        if let prepared = preparedForSubset { return prepared }
+        let prepared = hb.subset_preprocess(face) ?? face
+        preparedForSubset = prepared
+        return prepared
+    }
+
     deinit {
+        if let preparedForSubset, preparedForSubset != face { hb.face_destroy(preparedForSubset) }
         hb.font_destroy(font)
         hb.face_destroy(face)
         hb.blob_destroy(blob)
@@ -135,6 +148,8 @@ final class ShapingFace: @unchecked Sendable {
         var id: UInt32
         var advance: Double
         var xOffset: Double
+        /// The glyph's own advance (what the PDF viewer moves by before the adjustment to `advance`).
+        var nominalAdvance: Int
         var text: String
     }
 
@@ -170,12 +185,17 @@ final class ShapingFace: @unchecked Sendable {
             var text = ""
             if !given[cluster] {
                 given[cluster] = true
-                var view = String.UnicodeScalarView()
-                view.append(contentsOf: scalars[cluster..<nextStart[cluster]])
-                text = String(view)
+                let end = nextStart[cluster]
+                if end == cluster + 1 {
+                    text = String(scalars[cluster])
+                } else {
+                    var view = String.UnicodeScalarView()
+                    view.append(contentsOf: scalars[cluster..<end])
+                    text = String(view)
+                }
             }
             glyphs.append(Glyph(id: infos[index].codepoint, advance: Double(positions[index].x_advance) * scale,
-                                xOffset: Double(positions[index].x_offset) * scale, text: text))
+                                xOffset: Double(positions[index].x_offset) * scale, nominalAdvance: advance(infos[index].codepoint), text: text))
         }
         return glyphs
     }
@@ -197,8 +217,11 @@ final class ShapingFace: @unchecked Sendable {
         return (ascent, descent, Int(Double(cap) * scale), [-600, descent - 100, 1800, ascent + 200])
     }
 
-    /// The font reduced to the glyphs used, keeping glyph ids (so CID = GID), without hinting or layout tables.
-    func subset(_ used: Set<UInt32>) -> Data? {
+    /// The font reduced to the glyphs used (renumbered from 1, .notdef stays 0), without hinting or layout
+    /// tables, and each used glyph's new id. Renumbering keeps the subset small (its `loca` and `hmtx` hold only
+    /// the glyphs used), which is what makes subsetting and compressing it cheap; the PDF keeps the original ids as
+    /// CIDs and maps them with a CIDToGIDMap.
+    func subset(_ used: Set<UInt32>) -> (font: Data, newGlyph: [UInt32: UInt32])? {
         guard let input = hb.subset_input_create_or_fail() else { return nil }
         defer { hb.subset_input_destroy(input) }
         let glyphs = hb.subset_input_set(input, HB_SUBSET_SETS_GLYPH_INDEX)
@@ -210,14 +233,23 @@ final class ShapingFace: @unchecked Sendable {
         for tag in ["GSUB", "GPOS", "GDEF", "DSIG", "BASE", "JSTF", "MATH", "kern", "morx", "STAT", "MVAR", "HVAR", "vhea", "vmtx"] {
             hb.set_add(drop, Self.tag(tag))
         }
-        hb.subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS.rawValue | HB_SUBSET_FLAGS_NO_HINTING.rawValue)
-        guard let subsetFace = hb.subset_or_fail(face, input) else { return nil }
+        hb.subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING.rawValue)
+        guard let plan = hb.subset_plan_create_or_fail(subsetSource(), input) else { return nil }
+        defer { hb.subset_plan_destroy(plan) }
+        guard let subsetFace = hb.subset_plan_execute_or_fail(plan) else { return nil }
         defer { hb.face_destroy(subsetFace) }
+        let mapping = hb.subset_plan_old_to_new_glyph_mapping(plan)
+        var newGlyph: [UInt32: UInt32] = [:]
+        for glyph in used {
+            let mapped = hb.map_get(mapping, glyph)
+            guard mapped != UInt32.max else { return nil } // HB_MAP_VALUE_INVALID
+            newGlyph[glyph] = mapped
+        }
         let blob = hb.face_reference_blob(subsetFace)
         defer { hb.blob_destroy(blob) }
         var length: UInt32 = 0
         guard let bytes = hb.blob_get_data(blob, &length), length > 0 else { return nil }
-        return Data(bytes: bytes, count: Int(length))
+        return (Data(bytes: bytes, count: Int(length)), newGlyph)
     }
 
     static func tag(_ text: String) -> hb_tag_t {
@@ -225,16 +257,26 @@ final class ShapingFace: @unchecked Sendable {
     }
 }
 
-/// zlib compression for PDF streams (FlateDecode); the same bytes in give the same bytes out.
-enum Deflate {
-    /// Nil only if zlib fails (then the stream is written uncompressed).
-    static func compress(_ data: Data) -> Data? {
-        var length = compressBound(uLong(data.count))
-        var output = [UInt8](repeating: 0, count: Int(length))
-        let status = data.withUnsafeBytes { raw -> Int32 in
-            compress2(&output, &length, raw.bindMemory(to: UInt8.self).baseAddress, uLong(data.count), 3)
+/// Compression for PDF streams (FlateDecode, zlib format) with libdeflate; the same bytes in give the same bytes out.
+/// A document's streams are small (a few KiB each): zlib spends more on setting up its stream state than on
+/// compressing them, libdeflate compresses whole buffers about five times faster (measured on a two-page form's
+/// streams: 0.2 ms against 1.1 ms) and a little smaller. One compressor serves all the streams of a document.
+final class Deflater {
+    /// The level: 3 shrinks a form by 3 % for 1.6 times the time, 6 by 5 % for 2.5 times.
+    static let level: Int32 = 1
+    private let compressor: OpaquePointer?
+
+    init() { compressor = libdeflate_alloc_compressor(Self.level) }
+    deinit { libdeflate_free_compressor(compressor) }
+
+    /// Nil only if compression fails (then the stream is written uncompressed).
+    func compress(_ data: Data) -> Data? {
+        guard let compressor else { return nil }
+        var output = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, data.count))
+        let length = data.withUnsafeBytes { raw in
+            output.withUnsafeMutableBytes { libdeflate_zlib_compress(compressor, raw.baseAddress, raw.count, $0.baseAddress, $0.count) }
         }
-        guard status == Z_OK else { return nil }
-        return Data(output.prefix(Int(length)))
+        guard length > 0 else { return nil }
+        return Data(output.prefix(length))
     }
 }

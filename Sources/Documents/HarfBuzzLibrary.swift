@@ -36,7 +36,12 @@ struct HarfBuzzLibrary: @unchecked Sendable {
     let subset_input_destroy: @convention(c) (OpaquePointer?) -> Void
     let subset_input_set: @convention(c) (OpaquePointer?, hb_subset_sets_t) -> OpaquePointer?
     let subset_input_set_flags: @convention(c) (OpaquePointer?, UInt32) -> Void
-    let subset_or_fail: @convention(c) (OpaquePointer?, OpaquePointer?) -> OpaquePointer?
+    let subset_plan_create_or_fail: @convention(c) (OpaquePointer?, OpaquePointer?) -> OpaquePointer?
+    let subset_plan_execute_or_fail: @convention(c) (OpaquePointer?) -> OpaquePointer?
+    let subset_plan_old_to_new_glyph_mapping: @convention(c) (OpaquePointer?) -> OpaquePointer?
+    let subset_plan_destroy: @convention(c) (OpaquePointer?) -> Void
+    let subset_preprocess: @convention(c) (OpaquePointer?) -> OpaquePointer?
+    let map_get: @convention(c) (OpaquePointer?, UInt32) -> UInt32
 
     /// The libraries, opened once; nil when they are not installed.
     static let shared: HarfBuzzLibrary? = HarfBuzzLibrary()
@@ -81,7 +86,12 @@ struct HarfBuzzLibrary: @unchecked Sendable {
             subset_input_destroy = try load(subset, "hb_subset_input_destroy")
             subset_input_set = try load(subset, "hb_subset_input_set")
             subset_input_set_flags = try load(subset, "hb_subset_input_set_flags")
-            subset_or_fail = try load(subset, "hb_subset_or_fail")
+            subset_plan_create_or_fail = try load(subset, "hb_subset_plan_create_or_fail")
+            subset_plan_execute_or_fail = try load(subset, "hb_subset_plan_execute_or_fail")
+            subset_plan_old_to_new_glyph_mapping = try load(subset, "hb_subset_plan_old_to_new_glyph_mapping")
+            subset_plan_destroy = try load(subset, "hb_subset_plan_destroy")
+            subset_preprocess = try load(subset, "hb_subset_preprocess")
+            map_get = try load(main, "hb_map_get")
         } catch {
             return nil
         }

@@ -4,7 +4,7 @@ import Foundation
 /// paragraphs, page numbers. Pure: data in, bytes out; the same input gives the same bytes.
 ///
 /// With a `FontSet`, text is shaped with HarfBuzz and drawn with subsets of those TrueType fonts, embedded as
-/// Type0/CIDFontType2 (Identity-H, glyph ids kept) with a ToUnicode map, streams compressed: any script the fonts
+/// Type0/CIDFontType2 (Identity-H, CIDs are the face's glyph ids) with a ToUnicode map, streams compressed: any script the fonts
 /// hold prints in its own letters and extracts back as text. Without fonts (or for a character no font has),
 /// the standard Helvetica (WinAnsi) is used and the character transliterated, and counted in `replacedCharacters`.
 ///
@@ -30,7 +30,10 @@ public struct PDFWriter: Sendable {
     public var pageNumbers = true
     /// The embedded faces of each style, in fallback order (empty: Helvetica only).
     let faces: [Font: [ShapingFace]]
-    /// Shaped text of this document (shared by copies of the writer, like the faces).
+    /// The faces of each style, as the key of their shaped words.
+    let regularFaces: Int
+    let boldFaces: Int
+    /// The glyphs this document uses (shared by copies of the writer, like the faces).
     let cache = ShapeCache()
 
     public init(title: String, fonts: FontSet? = nil) {
@@ -42,6 +45,8 @@ public struct PDFWriter: Sendable {
             if faces[.bold]!.isEmpty { faces[.bold] = faces[.regular] }
         }
         self.faces = faces
+        regularFaces = ShapedWords.shared.number(of: faces[.regular] ?? [])
+        boldFaces = ShapedWords.shared.number(of: faces[.bold] ?? [])
     }
 
     /// Whether text is drawn with embedded fonts.
@@ -99,7 +104,7 @@ public struct PDFWriter: Sendable {
     mutating func runs(_ text: String, _ font: Font, rightToLeft: Bool = false) -> [Run] {
         // A line is drawn as its words (shaped once each, as measuring already did) and spaces: nothing joins or
         // kerns across a space. A right-to-left line puts its words from the right.
-        if text.contains(" ") {
+        if text.utf8.contains(UInt8(ascii: " ")) {
             var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             if rightToLeft { words.reverse() }
             var merged: [Run] = []
@@ -115,16 +120,16 @@ public struct PDFWriter: Sendable {
         return wordRuns(text, font, rightToLeft: rightToLeft)
     }
 
-    /// The runs of a text without spaces, shaped once per document.
+    /// The runs of a text without spaces, shaped once per process and faces (`ShapedWords`).
     mutating func wordRuns(_ text: String, _ font: Font, rightToLeft: Bool) -> [Run] {
-        let key = ShapeCache.Key(text: text, bold: font == .bold, rightToLeft: rightToLeft)
-        if let cached = cache.entries[key] {
+        let key = ShapedWords.Key(text: text, faces: font == .bold ? boldFaces : regularFaces, rightToLeft: rightToLeft)
+        if let cached = ShapedWords.shared.lookup(key) {
             replacedCharacters += cached.replaced
             return cached.runs
         }
         let before = replacedCharacters.count
         let shaped = shapeRuns(text, font, rightToLeft: rightToLeft)
-        cache.entries[key] = (shaped, Array(replacedCharacters[before...]))
+        ShapedWords.shared.store(key, (shaped, Array(replacedCharacters[before...])))
         return shaped
     }
 
@@ -165,14 +170,13 @@ public struct PDFWriter: Sendable {
 
     /// The PDF operators that draw text with its baseline at (x, y) mm, and records the glyphs used.
     mutating func show(_ text: String, x: Double, y: Double, size: Double, font: Font, rightToLeft: Bool = false) -> String {
-        guard embedsFonts, let styleFaces = faces[font] else {
+        guard embedsFonts, faces[font] != nil else {
             let shown = printable(text)
             return "BT /\(font == .bold ? "F2" : "F1") \(Self.format(size)) Tf \(Self.pt(x)) \(Self.ptY(y)) Td \(Self.literal(WinAnsi.encode(shown))) Tj ET"
         }
         var operations = "BT \(Self.pt(x)) \(Self.ptY(y)) Td"
         var advanced = 0.0
         for run in runs(text, font, rightToLeft: rightToLeft) where !run.glyphs.isEmpty {
-            let face = styleFaces[run.face]
             if advanced != 0 { operations += " \(Self.format(advanced * size / 1000)) 0 Td" }
             let name = Self.resourceName(font, run.face)
             operations += " /\(name) \(Self.format(size)) Tf ["
@@ -181,10 +185,17 @@ public struct PDFWriter: Sendable {
             func flushHex() {
                 if !hex.isEmpty { operations += "<" + String(decoding: hex, as: UTF8.self) + ">"; hex.removeAll(keepingCapacity: true) }
             }
-            var used = cache.used[name] ?? [:]
-            defer { cache.used[name] = used }
+            // Taken out of the cache while it is filled, so that adding a glyph does not copy the whole table.
+            let slot = Self.slot(font, run.face)
+            var used = cache.used.removeValue(forKey: slot) ?? [:]
+            defer { cache.used[slot] = used }
             for glyph in run.glyphs {
-                if used[glyph.id] == nil || used[glyph.id] == "" && !glyph.text.isEmpty { used[glyph.id] = glyph.text }
+                // The first text a glyph stands for is its ToUnicode entry (a later empty one, a ligature's tail, is not).
+                if let known = used[glyph.id] {
+                    if known.isEmpty && !glyph.text.isEmpty { used[glyph.id] = glyph.text }
+                } else {
+                    used[glyph.id] = glyph.text
+                }
                 pending -= glyph.xOffset
                 if pending.rounded() != 0 {
                     flushHex()
@@ -192,7 +203,7 @@ public struct PDFWriter: Sendable {
                 }
                 pending = 0
                 Self.appendHex4(glyph.id, to: &hex)
-                pending += Double(face.advance(glyph.id)) - glyph.advance + glyph.xOffset
+                pending += Double(glyph.nominalAdvance) - glyph.advance + glyph.xOffset
             }
             flushHex()
             operations += "] TJ"
@@ -216,6 +227,8 @@ public struct PDFWriter: Sendable {
     }
 
     static func resourceName(_ font: Font, _ face: Int) -> String { (font == .bold ? "B" : "R") + String(face + 1) }
+    /// The key of a font resource in `ShapeCache.used`.
+    static func slot(_ font: Font, _ face: Int) -> Int { (font == .bold ? 1 << 16 : 0) + face }
 
     /// Text with its baseline at `y`.
     public mutating func text(_ text: String, x: Double, y: Double, size: Double = 11, font: Font = .regular, rightToLeft: Bool = false) {
@@ -334,8 +347,9 @@ public struct PDFWriter: Sendable {
             objects.append(Data())
             return objects.count
         }
+        let deflater = Deflater()
         func stream(_ data: Data, _ extra: String = "") -> Data {
-            if let compressed = Deflate.compress(data) {
+            if let compressed = deflater.compress(data) {
                 return Data("<< /Length \(compressed.count) /Filter /FlateDecode\(extra) >>\nstream\n".utf8) + compressed + Data("\nendstream".utf8)
             }
             return Data("<< /Length \(data.count)\(extra) >>\nstream\n".utf8) + data + Data("\nendstream".utf8)
@@ -350,7 +364,7 @@ public struct PDFWriter: Sendable {
                 for (index, face) in (faces[style] ?? []).enumerated() {
                     // The same face may serve both styles (no bold file): embed it once per style, each with its own glyphs.
                     let name = Self.resourceName(style, index)
-                    guard let used = cache.used[name], !used.isEmpty else { continue }
+                    guard let used = cache.used[Self.slot(style, index)], !used.isEmpty else { continue }
                     let object = embed(face, used, &objects, stream)
                     fontResources.append("/\(name) \(object) 0 R")
                 }
@@ -393,16 +407,30 @@ public struct PDFWriter: Sendable {
         for byte in face.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
         let tag = String((0..<6).map { Character(UnicodeScalar(UInt8(65 + (hash >> (UInt64($0) * 5)) % 26))) })
         let baseFont = "\(tag)+\(face.name.filter { $0.isLetter || $0.isNumber || $0 == "-" })"
-        let subset = face.subset(Set(glyphs)) ?? face.original
-        objects.append(stream(subset, " /Length1 \(subset.count)"))
+        // The subset renumbers its glyphs; the content keeps the original ids as CIDs, mapped by CIDToGIDMap
+        // (two bytes per CID up to the highest used, mostly zeros: it compresses to little). Without a subset
+        // (hb-subset failed), the whole face is embedded and CIDs are its glyph ids.
+        let subset = face.subset(Set(glyphs))
+        let fontFile = subset?.font ?? face.original
+        objects.append(stream(fontFile, " /Length1 \(fontFile.count)"))
         let file = objects.count
+        var cidToGID = "/Identity"
+        if let newGlyph = subset?.newGlyph {
+            var map = [UInt8](repeating: 0, count: 2 * (Int(glyphs.last ?? 0) + 1))
+            for (old, new) in newGlyph {
+                map[2 * Int(old)] = UInt8(new >> 8 & 0xFF)
+                map[2 * Int(old) + 1] = UInt8(new & 0xFF)
+            }
+            objects.append(stream(Data(map), ""))
+            cidToGID = "\(objects.count) 0 R"
+        }
         let metrics = face.metrics
         objects.append(Data(("<< /Type /FontDescriptor /FontName /\(baseFont) /Flags 32 /FontBBox [\(metrics.bbox.map(String.init).joined(separator: " "))] "
             + "/ItalicAngle 0 /Ascent \(metrics.ascent) /Descent \(metrics.descent) /CapHeight \(metrics.capHeight) /StemV 80 /FontFile2 \(file) 0 R >>").utf8))
         let descriptor = objects.count
         let widths = glyphs.map { "\($0) [\(face.advance($0))]" }.joined(separator: " ")
         objects.append(Data(("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(baseFont) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-            + "/FontDescriptor \(descriptor) 0 R /DW 1000 /W [\(widths)] /CIDToGIDMap /Identity >>").utf8))
+            + "/FontDescriptor \(descriptor) 0 R /DW 1000 /W [\(widths)] /CIDToGIDMap \(cidToGID) >>").utf8))
         let cidFont = objects.count
         objects.append(stream(Data(Self.toUnicode(used).utf8), ""))
         let toUnicode = objects.count
@@ -436,16 +464,53 @@ public struct PDFWriter: Sendable {
     }
 }
 
-/// What one document has shaped, by text and style.
+/// The glyphs one document uses, by font resource: glyph → the text it stands for (for the subsets and the
+/// ToUnicode maps).
 final class ShapeCache: @unchecked Sendable {
+    var used: [Int: [UInt32: String]] = [:]
+}
+
+/// Words shaped by this process, by faces and text: the labels of forms and checklists come back in every
+/// document, and shaping a word costs more than drawing it. Shaping is pure (same faces and text, same glyphs),
+/// so what the cache holds never changes a document's bytes. Bounded: emptied when it reaches `limit` words
+/// (some 2 MiB), which a day of printing does not reach.
+final class ShapedWords: @unchecked Sendable {
     struct Key: Hashable {
         var text: String
-        var bold: Bool
+        /// The faces, in fallback order, by their number (`number(of:)`).
+        var faces: Int
         var rightToLeft: Bool
     }
-    var entries: [Key: (runs: [PDFWriter.Run], replaced: [Character])] = [:]
-    /// Glyphs used, by font resource: glyph → the text it stands for (for the subsets and the ToUnicode maps).
-    var used: [String: [UInt32: String]] = [:]
+    typealias Entry = (runs: [PDFWriter.Run], replaced: [Character])
+
+    static let shared = ShapedWords()
+    static let limit = 8_192
+    private var entries: [Key: Entry] = [:]
+    private var faceNumbers: [[ObjectIdentifier]: Int] = [:]
+    private let lock = NSLock()
+
+    /// A number for a list of faces (faces live as long as the process: `ShapingFace.shared`).
+    func number(of faces: [ShapingFace]) -> Int {
+        let identities = faces.map(ObjectIdentifier.init)
+        lock.lock()
+        defer { lock.unlock() }
+        if let number = faceNumbers[identities] { return number }
+        faceNumbers[identities] = faceNumbers.count
+        return faceNumbers.count - 1
+    }
+
+    func lookup(_ key: Key) -> Entry? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func store(_ key: Key, _ entry: Entry) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
+        entries[key] = entry
+    }
 }
 
 extension String {

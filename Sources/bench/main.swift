@@ -30,6 +30,10 @@ func report(_ name: String, _ value: Double, _ unit: String) {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+/// The sections to run: the arguments (`bench documents kiosk`), or all of them when there are none.
+let sections = Set(CommandLine.arguments.dropFirst())
+func wants(_ section: String) -> Bool { sections.isEmpty || sections.contains(section) }
+
 guard let content = ContentLocator().contentDirectory() else {
     FileHandle.standardError.write(Data("bench: no content directory (Kiosk/rules) found\n".utf8))
     exit(1)
@@ -73,67 +77,73 @@ func evaluationsPerSecond(seconds: Double, _ body: () -> Int) -> Double {
     return Double(count) / elapsed
 }
 
-_ = evaluationsPerSecond(seconds: 0.3) { (try? engine.evaluate(household))?.rights.count ?? 0 } // warm-up
-let evaluations = evaluationsPerSecond(seconds: 2) {
-    guard let evaluation = try? engine.evaluate(household) else { return 0 }
-    return evaluation.rights.count + Int(evaluation[.c2s].monthlyParticipation ?? 0)
-}
-report("rights_evaluations_per_second_4_persons", evaluations, "evaluations/s")
+if wants("rules") {
+    _ = evaluationsPerSecond(seconds: 0.3) { (try? engine.evaluate(household))?.rights.count ?? 0 } // warm-up
+    let evaluations = evaluationsPerSecond(seconds: 2) {
+        guard let evaluation = try? engine.evaluate(household) else { return 0 }
+        return evaluation.rights.count + Int(evaluation[.c2s].monthlyParticipation ?? 0)
+    }
+    report("rights_evaluations_per_second_4_persons", evaluations, "evaluations/s")
 
-let benchTexts = TextCatalogueLoader.load(directory: content.appendingPathComponent("texts")).catalogue ?? TextCatalogue()
-let rendered = evaluationsPerSecond(seconds: 2) {
-    guard let evaluation = try? engine.evaluate(household) else { return 0 }
-    return EvaluationDocument(evaluation, language: "fr") { benchTexts.render($0, "fr") }.rights.reduce(0) { $0 + $1.reasons.count }
+    let benchTexts = TextCatalogueLoader.load(directory: content.appendingPathComponent("texts")).catalogue ?? TextCatalogue()
+    let rendered = evaluationsPerSecond(seconds: 2) {
+        guard let evaluation = try? engine.evaluate(household) else { return 0 }
+        return EvaluationDocument(evaluation, language: "fr") { benchTexts.render($0, "fr") }.rights.reduce(0) { $0 + $1.reasons.count }
+    }
+    report("rights_evaluations_with_french_reasons_per_second_4_persons", rendered, "evaluations/s")
 }
-report("rights_evaluations_with_french_reasons_per_second_4_persons", rendered, "evaluations/s")
 
 // `kiosk rights evaluate` as a whole process, with the kiosk built beside this bench.
 let kiosk = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("kiosk")
-if FileManager.default.isExecutableFile(atPath: kiosk.path) {
-    let situation = Data(#"{"date": "2025-06-15", "territory": "metropole", "household": [{"age": 41}, {"age": 38}, {"age": 12}, {"age": 67}], "resources_last_12_months": 24000, "housing": "owner", "housing_allowance": false, "residence": {"status": "regular", "months_in_france": 30}, "coverage": {"base": "none", "complementary": "none"}, "benefits": [], "has_medecin_traitant": false}"#.utf8)
-    // posix_spawn and waitpid directly: Foundation's Process waits in a run loop that adds tens of ms.
-    let situationFile = FileManager.default.temporaryDirectory.appendingPathComponent("bench-situation-\(getpid()).json")
-    try situation.write(to: situationFile)
-    defer { try? FileManager.default.removeItem(at: situationFile) }
-    let arguments = [kiosk.path, "rights", "evaluate", "--rules", rulesDirectory.path, "--input", situationFile.path]
-    var times: [Double] = []
-    for _ in 0..<25 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let argv = arguments.map { strdup($0) } + [nil]
-        var pid: pid_t = 0
-        let start = now()
-        let spawned = posix_spawn(&pid, kiosk.path, &actions, nil, argv, environ)
-        var status: Int32 = 0
-        if spawned == 0 { waitpid(pid, &status, 0) }
-        times.append(now() - start)
-        argv.forEach { free($0) }
-        posix_spawn_file_actions_destroy(&actions)
-        if spawned != 0 || status != 0 {
-            FileHandle.standardError.write(Data("bench: kiosk rights evaluate failed (spawn \(spawned), status \(status))\n".utf8))
-            exit(1)
+if wants("process") {
+    if FileManager.default.isExecutableFile(atPath: kiosk.path) {
+        let situation = Data(#"{"date": "2025-06-15", "territory": "metropole", "household": [{"age": 41}, {"age": 38}, {"age": 12}, {"age": 67}], "resources_last_12_months": 24000, "housing": "owner", "housing_allowance": false, "residence": {"status": "regular", "months_in_france": 30}, "coverage": {"base": "none", "complementary": "none"}, "benefits": [], "has_medecin_traitant": false}"#.utf8)
+        // posix_spawn and waitpid directly: Foundation's Process waits in a run loop that adds tens of ms.
+        let situationFile = FileManager.default.temporaryDirectory.appendingPathComponent("bench-situation-\(getpid()).json")
+        try situation.write(to: situationFile)
+        defer { try? FileManager.default.removeItem(at: situationFile) }
+        let arguments = [kiosk.path, "rights", "evaluate", "--rules", rulesDirectory.path, "--input", situationFile.path]
+        var times: [Double] = []
+        for _ in 0..<25 {
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            let argv = arguments.map { strdup($0) } + [nil]
+            var pid: pid_t = 0
+            let start = now()
+            let spawned = posix_spawn(&pid, kiosk.path, &actions, nil, argv, environ)
+            var status: Int32 = 0
+            if spawned == 0 { waitpid(pid, &status, 0) }
+            times.append(now() - start)
+            argv.forEach { free($0) }
+            posix_spawn_file_actions_destroy(&actions)
+            if spawned != 0 || status != 0 {
+                FileHandle.standardError.write(Data("bench: kiosk rights evaluate failed (spawn \(spawned), status \(status))\n".utf8))
+                exit(1)
+            }
         }
+        report("kiosk_rights_evaluate_process_time_median", median(times) * 1000, "ms")
+        report("kiosk_rights_evaluate_process_time_max", times.max()! * 1000, "ms")
+    } else {
+        FileHandle.standardError.write(Data("bench: no kiosk beside bench (\(kiosk.path)); build it in the same configuration to time the process\n".utf8))
     }
-    report("kiosk_rights_evaluate_process_time_median", median(times) * 1000, "ms")
-    report("kiosk_rights_evaluate_process_time_max", times.max()! * 1000, "ms")
-} else {
-    FileHandle.standardError.write(Data("bench: no kiosk beside bench (\(kiosk.path)); build it in the same configuration to time the process\n".utf8))
 }
 
 // All content (rules, questionnaires, directory, calendar, communes): read, parse, validate.
-var contentTimes: [Double] = []
-for _ in 0..<20 {
-    let start = now()
-    _ = try? RulesLoader.load(directory: rulesDirectory).get()
-    let loaded = ContentLoader.load(directory: content)
-    contentTimes.append(now() - start)
-    if loaded.content == nil {
-        FileHandle.standardError.write(Data("bench: the content is broken; run kiosk content check\n".utf8))
-        exit(1)
+if wants("content") {
+    var contentTimes: [Double] = []
+    for _ in 0..<20 {
+        let start = now()
+        _ = try? RulesLoader.load(directory: rulesDirectory).get()
+        let loaded = ContentLoader.load(directory: content)
+        contentTimes.append(now() - start)
+        if loaded.content == nil {
+            FileHandle.standardError.write(Data("bench: the content is broken; run kiosk content check\n".utf8))
+            exit(1)
+        }
     }
+    report("content_load_and_validate_time_median", median(contentTimes) * 1000, "ms")
 }
-report("content_load_and_validate_time_median", median(contentTimes) * 1000, "ms")
 
 func percentile(_ values: [Double], _ fraction: Double) -> Double {
     let sorted = values.sorted()
@@ -141,126 +151,141 @@ func percentile(_ values: [Double], _ fraction: Double) -> Double {
 }
 
 // Durable check-ins on disk (WAL, synchronous=FULL: one fsync each), then the day's list.
-let benchHome = FileManager.default.temporaryDirectory.appendingPathComponent("permanence-bench-\(getpid())")
-defer { try? FileManager.default.removeItem(at: benchHome) }
-let database = try AppDatabase.openOnDisk(at: benchHome.appendingPathComponent("kiosk.sqlite"))
-let answers = (0..<12).map { StoredAnswer(questionnaire: "checkin", questionID: "q\($0)", valueJSON: "{\"choice\":\"yes\"}") }
-var checkInTimes: [Double] = []
-for index in 0..<1_000 {
-    let start = now()
-    try database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Visitor \(index)", answers: answers))
-    checkInTimes.append(now() - start)
-}
-report("checkin_durable_p50", percentile(checkInTimes, 0.50) * 1000, "ms")
-report("checkin_durable_p99", percentile(checkInTimes, 0.99) * 1000, "ms")
+if wants("checkin") {
+    let benchHome = FileManager.default.temporaryDirectory.appendingPathComponent("permanence-bench-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: benchHome) }
+    let database = try AppDatabase.openOnDisk(at: benchHome.appendingPathComponent("kiosk.sqlite"))
+    let answers = (0..<12).map { StoredAnswer(questionnaire: "checkin", questionID: "q\($0)", valueJSON: "{\"choice\":\"yes\"}") }
+    var checkInTimes: [Double] = []
+    for index in 0..<1_000 {
+        let start = now()
+        try database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Visitor \(index)", answers: answers))
+        checkInTimes.append(now() - start)
+    }
+    report("checkin_durable_p50", percentile(checkInTimes, 0.50) * 1000, "ms")
+    report("checkin_durable_p99", percentile(checkInTimes, 0.99) * 1000, "ms")
 
-var listTimes: [Double] = []
-let today = database.today()
-for _ in 0..<50 {
-    let start = now()
-    let queue = try database.queue(day: today)
-    listTimes.append(now() - start)
-    if queue.count != 1_000 { FileHandle.standardError.write(Data("bench: expected 1000 visits, found \(queue.count)\n".utf8)); exit(1) }
+    var listTimes: [Double] = []
+    let today = database.today()
+    for _ in 0..<50 {
+        let start = now()
+        let queue = try database.queue(day: today)
+        listTimes.append(now() - start)
+        if queue.count != 1_000 { FileHandle.standardError.write(Data("bench: expected 1000 visits, found \(queue.count)\n".utf8)); exit(1) }
+    }
+    report("visits_of_a_day_list_1000_median", median(listTimes) * 1000, "ms")
+    report("visits_of_a_day_list_1000_p99", percentile(listTimes, 0.99) * 1000, "ms")
 }
-report("visits_of_a_day_list_1000_median", median(listTimes) * 1000, "ms")
-report("visits_of_a_day_list_1000_p99", percentile(listTimes, 0.99) * 1000, "ms")
 
 // Terminal UI: from a key event to the frame's bytes (update, view, diff), and the bytes of a one-choice move.
-if let kioskContent = ContentLoader.load(directory: content).content {
-    var state = AppState(config: KioskConfig(placeName: "Couiza"), content: kioskContent, engine: engine, now: Date(), width: 80, height: 24)
-    var renderer = DiffRenderer()
-    _ = KioskApp.update(&state, .input(.key(.character("1"))))      // French
-    _ = KioskApp.update(&state, .input(.key(.character("1"))))      // consent → first name
-    _ = KioskApp.update(&state, .input(.key(.escape)))              // back to the consent, a choice screen
-    _ = renderer.render(KioskApp.view(state).buffer)
-    var frameTimes: [Double] = []
-    var moveBytes: [Int] = []
-    for index in 0..<2_000 {
-        let key: Key = index % 2 == 0 ? .down : .up
-        let start = now()
-        _ = KioskApp.update(&state, .input(.key(key)))
-        let output = renderer.render(KioskApp.view(state).buffer)
-        frameTimes.append(now() - start)
-        moveBytes.append(output.utf8.count)
+if wants("terminal") {
+    if let kioskContent = ContentLoader.load(directory: content).content {
+        var state = AppState(config: KioskConfig(placeName: "Couiza"), content: kioskContent, engine: engine, now: Date(), width: 80, height: 24)
+        var renderer = DiffRenderer()
+        _ = KioskApp.update(&state, .input(.key(.character("1"))))      // French
+        _ = KioskApp.update(&state, .input(.key(.character("1"))))      // consent → first name
+        _ = KioskApp.update(&state, .input(.key(.escape)))              // back to the consent, a choice screen
+        _ = renderer.render(KioskApp.view(state).buffer)
+        var frameTimes: [Double] = []
+        var moveBytes: [Int] = []
+        for index in 0..<2_000 {
+            let key: Key = index % 2 == 0 ? .down : .up
+            let start = now()
+            _ = KioskApp.update(&state, .input(.key(key)))
+            let output = renderer.render(KioskApp.view(state).buffer)
+            frameTimes.append(now() - start)
+            moveBytes.append(output.utf8.count)
+        }
+        report("key_to_frame_p50", percentile(frameTimes, 0.50) * 1000, "ms")
+        report("key_to_frame_p99", percentile(frameTimes, 0.99) * 1000, "ms")
+        report("bytes_for_one_choice_move_80x24", Double(moveBytes.max() ?? 0), "bytes")
+    } else {
+        FileHandle.standardError.write(Data("bench: content broken, no terminal figures\n".utf8))
     }
-    report("key_to_frame_p50", percentile(frameTimes, 0.50) * 1000, "ms")
-    report("key_to_frame_p99", percentile(frameTimes, 0.99) * 1000, "ms")
-    report("bytes_for_one_choice_move_80x24", Double(moveBytes.max() ?? 0), "bytes")
-} else {
-    FileHandle.standardError.write(Data("bench: content broken, no terminal figures\n".utf8))
 }
 
 // The kiosk process in a real terminal (tmux): start to first frame, resident memory during a check-in.
-let tmuxPath = "/usr/bin/tmux"
-if FileManager.default.isExecutableFile(atPath: tmuxPath), FileManager.default.isExecutableFile(atPath: kiosk.path) {
-    let socket = "permanence-bench-\(getpid())"
-    @discardableResult func tmux(_ arguments: [String]) -> String { Spawn.run(tmuxPath, ["-L", socket, "-f", "/dev/null"] + arguments).output }
-    var firstFrames: [Double] = []
-    var residentKilobytes = 0
-    for round in 0..<5 {
-        let start = now()
-        tmux(["new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", "\(kiosk.path) run --demo --rules \(rulesDirectory.path)"])
-        while now() - start < 10, !tmux(["capture-pane", "-p", "-t", "kiosk"]).contains("Choisissez votre langue") { usleep(2_000) }
-        firstFrames.append(now() - start)
-        if round == 0 {
-            // A check-in, then the peak resident memory of the kiosk process.
-            for keys in ["2", "1", "Ana\r", "1990\r", "cou", "1", "1\r", "2", "\r", "3", "3", "2", "0\r", "9000\r", "5\r", "1", "2", "1", "2", "2", "2", "4\r"] {
-                tmux(["send-keys", "-t", "kiosk", "-l", keys])
-                usleep(30_000)
+if wants("kiosk") {
+    let tmuxPath = "/usr/bin/tmux"
+    if FileManager.default.isExecutableFile(atPath: tmuxPath), FileManager.default.isExecutableFile(atPath: kiosk.path) {
+        let socket = "permanence-bench-\(getpid())"
+        @discardableResult func tmux(_ arguments: [String]) -> String { Spawn.run(tmuxPath, ["-L", socket, "-f", "/dev/null"] + arguments).output }
+        var firstFrames: [Double] = []
+        var residentKilobytes = 0
+        for round in 0..<5 {
+            let start = now()
+            tmux(["new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24", "\(kiosk.path) run --demo --rules \(rulesDirectory.path)"])
+            while now() - start < 10, !tmux(["capture-pane", "-p", "-t", "kiosk"]).contains("Choisissez votre langue") { usleep(2_000) }
+            firstFrames.append(now() - start)
+            if round == 0 {
+                // A check-in, then the peak resident memory of the kiosk process.
+                for keys in ["2", "1", "Ana\r", "1990\r", "cou", "1", "1\r", "2", "\r", "3", "3", "2", "0\r", "9000\r", "5\r", "1", "2", "1", "2", "2", "2", "4\r"] {
+                    tmux(["send-keys", "-t", "kiosk", "-l", keys])
+                    usleep(30_000)
+                }
+                usleep(300_000)
+                let pid = tmux(["display-message", "-p", "-t", "kiosk", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
+                    residentKilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+                }
             }
-            usleep(300_000)
-            let pid = tmux(["display-message", "-p", "-t", "kiosk", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-            if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
-                residentKilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-            }
+            tmux(["kill-server"])
+            usleep(100_000)
         }
-        tmux(["kill-server"])
-        usleep(100_000)
+        report("kiosk_start_to_first_frame_median", median(firstFrames) * 1000, "ms")
+        report("kiosk_peak_resident_memory_during_checkin", Double(residentKilobytes) / 1024, "MiB")
+    } else {
+        FileHandle.standardError.write(Data("bench: tmux or the kiosk binary is missing; no start-up and memory figures\n".utf8))
     }
-    report("kiosk_start_to_first_frame_median", median(firstFrames) * 1000, "ms")
-    report("kiosk_peak_resident_memory_during_checkin", Double(residentKilobytes) / 1024, "MiB")
-} else {
-    FileHandle.standardError.write(Data("bench: tmux or the kiosk binary is missing; no start-up and memory figures\n".utf8))
 }
 
 // Documents: a two-page form rendered (time and size), and a print accepted by a real IPP printer on loopback.
-let printingDirectory = content.deletingLastPathComponent().appendingPathComponent("Printing")
-if let kioskContent = ContentLoader.load(directory: content).content,
-   let printing = PrintingContent.load(directory: printingDirectory, questionIDs: Set(kioskContent.questionnaires.flatMap(\.questions).map(\.id))).content,
-   let visitData = FileManager.default.contents(atPath: content.appendingPathComponent("samples/family-visit.json").path),
-   let visit = try? PrintVisit.decode(visitData) {
-    let renderer = DocumentRenderer(printing: printing, content: kioskContent, engine: engine, placeName: "Couiza")
-    /// Renders a document `runs` times (fonts read, shaped, subset and embedded each time): p50, p99, size, pages.
-    func timeRender(_ kind: DocumentKind, runs: Int, as name: String) throws {
-        var times: [Double] = []
-        var pdf = Data()
-        for _ in 0..<runs {
-            let start = now()
-            pdf = try renderer.render(kind, visit: visit).pdf
-            times.append(now() - start)
+if wants("documents") {
+    let printingDirectory = content.deletingLastPathComponent().appendingPathComponent("Printing")
+    if let kioskContent = ContentLoader.load(directory: content).content,
+       let printing = PrintingContent.load(directory: printingDirectory, questionIDs: Set(kioskContent.questionnaires.flatMap(\.questions).map(\.id))).content,
+       let visitData = FileManager.default.contents(atPath: content.appendingPathComponent("samples/family-visit.json").path),
+       let visit = try? PrintVisit.decode(visitData) {
+        let renderer = DocumentRenderer(printing: printing, content: kioskContent, engine: engine, placeName: "Couiza")
+        /// Renders a document `runs` times, each for a visitor of another name (fonts read, the words never drawn
+        /// before shaped, subset and embedded each time): the first render (faces opened and prepared), p50, p99,
+        /// the fastest, size, pages.
+        func timeRender(_ kind: DocumentKind, runs: Int, as name: String) throws {
+            var times: [Double] = []
+            var pdf = Data()
+            for index in 0..<runs {
+                var visitor = visit
+                visitor.identity.lastName = "Шевченко-Popescu\(index)"
+                visitor.answers["first_name"] = .text("Олександр\(index)")
+                let start = now()
+                pdf = try renderer.render(kind, visit: visitor).pdf
+                times.append(now() - start)
+            }
+            report("\(name)_first_render", times[0] * 1000, "ms")
+            report("\(name)_render_p50", percentile(times, 0.5) * 1000, "ms")
+            report("\(name)_render_p99", percentile(times, 0.99) * 1000, "ms")
+            report("\(name)_render_min", (times.min() ?? 0) * 1000, "ms")
+            report("\(name)_size", Double(pdf.count) / 1024, "KiB")
+            report("\(name)_pages", Double(String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1), "pages")
         }
-        report("\(name)_render_p50", percentile(times, 0.5) * 1000, "ms")
-        report("\(name)_render_p99", percentile(times, 0.99) * 1000, "ms")
-        report("\(name)_size", Double(pdf.count) / 1024, "KiB")
-        report("\(name)_pages", Double(String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1), "pages")
-    }
-    try timeRender(.c2sRequest, runs: 200, as: "two_page_form")
-    // The sample visitor is Ukrainian: the checklist has French and Ukrainian side by side.
-    try timeRender(.checklist, runs: 100, as: "checklist_fr_uk")
-    if FileManager.default.isExecutableFile(atPath: "/usr/sbin/ippeveprinter"), let printer = try? IPPPrinterSimulator(), (try? printer.start()) != nil {
-        let pdf = try renderer.render(.checklist, visit: visit).pdf
-        var acceptTimes: [Double] = []
-        for _ in 0..<5 {
-            // The simulator prints one job at a time for seconds: wait (bounded) until it is idle, then time the acceptance.
-            for _ in 0..<300 where (try? CupsClient().status(of: .uri(printer.uri)).state) != .idle { usleep(100_000) }
-            let start = now()
-            _ = try? CupsClient(busyWait: 30).send(pdf: pdf, title: "bench", to: .uri(printer.uri), waitForCompletion: false)
-            acceptTimes.append(now() - start)
+        try timeRender(.c2sRequest, runs: 200, as: "two_page_form")
+        // The sample visitor is Ukrainian: the checklist has French and Ukrainian side by side.
+        try timeRender(.checklist, runs: 100, as: "checklist_fr_uk")
+        if FileManager.default.isExecutableFile(atPath: "/usr/sbin/ippeveprinter"), let printer = try? IPPPrinterSimulator(), (try? printer.start()) != nil {
+            let pdf = try renderer.render(.checklist, visit: visit).pdf
+            var acceptTimes: [Double] = []
+            for _ in 0..<5 {
+                // The simulator prints one job at a time for seconds: wait (bounded) until it is idle, then time the acceptance.
+                for _ in 0..<300 where (try? CupsClient().status(of: .uri(printer.uri)).state) != .idle { usleep(100_000) }
+                let start = now()
+                _ = try? CupsClient(busyWait: 30).send(pdf: pdf, title: "bench", to: .uri(printer.uri), waitForCompletion: false)
+                acceptTimes.append(now() - start)
+            }
+            report("print_send_to_job_accepted_median", median(acceptTimes) * 1000, "ms")
+        } else {
+            FileHandle.standardError.write(Data("bench: ippeveprinter not available; no print figure\n".utf8))
         }
-        report("print_send_to_job_accepted_median", median(acceptTimes) * 1000, "ms")
-    } else {
-        FileHandle.standardError.write(Data("bench: ippeveprinter not available; no print figure\n".utf8))
     }
 }
 
@@ -328,34 +353,36 @@ func ingestBench(centralArguments: [String]) throws -> (seconds: Double, envelop
     return (seconds, accepted)
 }
 
-do {
-    if let sqlite = try syncBench(label: "SQLite", centralArguments: []) {
-        report("sync_10000_visits_box_to_central_sqlite", sqlite.seconds, "s")
-        // The same rows inserted bare into SQLite (one transaction, synchronous FULL), for the ratio.
-        let bare = temporaryDirectory("bench-bare")
-        defer { try? FileManager.default.removeItem(at: bare) }
-        let pool = try DatabasePool(path: bare.appendingPathComponent("bare.sqlite").path)
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL; CREATE TABLE envelope (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
-        let start = now()
-        try pool.write { db in
-            let statement = try db.makeStatement(sql: "INSERT INTO envelope (body) VALUES (?)")
-            for body in sqlite.envelopes { try statement.execute(arguments: [body]) }
+if wants("sync") {
+    do {
+        if let sqlite = try syncBench(label: "SQLite", centralArguments: []) {
+            report("sync_10000_visits_box_to_central_sqlite", sqlite.seconds, "s")
+            // The same rows inserted bare into SQLite (one transaction, synchronous FULL), for the ratio.
+            let bare = temporaryDirectory("bench-bare")
+            defer { try? FileManager.default.removeItem(at: bare) }
+            let pool = try DatabasePool(path: bare.appendingPathComponent("bare.sqlite").path)
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL; CREATE TABLE envelope (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
+            let start = now()
+            try pool.write { db in
+                let statement = try db.makeStatement(sql: "INSERT INTO envelope (body) VALUES (?)")
+                for body in sqlite.envelopes { try statement.execute(arguments: [body]) }
+            }
+            let bareSeconds = now() - start
+            report("bare_sqlite_insert_of_the_same_10000_rows", bareSeconds * 1000, "ms")
+            report("sync_to_bare_insert_ratio", sqlite.seconds / bareSeconds, "x")
         }
-        let bareSeconds = now() - start
-        report("bare_sqlite_insert_of_the_same_10000_rows", bareSeconds * 1000, "ms")
-        report("sync_to_bare_insert_ratio", sqlite.seconds / bareSeconds, "x")
+        let (sqliteSeconds, sqliteCount) = try ingestBench(centralArguments: [])
+        report("central_ingest_sqlite_envelopes_per_second", Double(sqliteCount) / sqliteSeconds, "envelopes/s")
+        if PostgresServer.isAvailable {
+            let postgres = try PostgresServer(fsync: true)
+            let (seconds, count) = try ingestBench(centralArguments: ["--database", try postgres.makeDatabase()])
+            report("central_ingest_postgres_envelopes_per_second", Double(count) / seconds, "envelopes/s")
+        } else {
+            FileHandle.standardError.write(Data("bench: PostgreSQL not installed; no PostgreSQL figure\n".utf8))
+        }
+    } catch {
+        FileHandle.standardError.write(Data("bench: sync figures failed: \(error)\n".utf8))
     }
-    let (sqliteSeconds, sqliteCount) = try ingestBench(centralArguments: [])
-    report("central_ingest_sqlite_envelopes_per_second", Double(sqliteCount) / sqliteSeconds, "envelopes/s")
-    if PostgresServer.isAvailable {
-        let postgres = try PostgresServer(fsync: true)
-        let (seconds, count) = try ingestBench(centralArguments: ["--database", try postgres.makeDatabase()])
-        report("central_ingest_postgres_envelopes_per_second", Double(count) / seconds, "envelopes/s")
-    } else {
-        FileHandle.standardError.write(Data("bench: PostgreSQL not installed; no PostgreSQL figure\n".utf8))
-    }
-} catch {
-    FileHandle.standardError.write(Data("bench: sync figures failed: \(error)\n".utf8))
 }
 
 // Statistics for a year of 100,000 visits, from SQLite and from PostgreSQL (the sums the central store keeps).
@@ -419,14 +446,16 @@ func statisticsBench(label: String, databaseURL: String?) throws {
     report("statistics_year_100000_visits_\(label)_max", timings.max()! * 1000, "ms")
 }
 
-do {
-    try statisticsBench(label: "sqlite", databaseURL: nil)
-    if PostgresServer.isAvailable {
-        let postgres = try PostgresServer(fsync: true)
-        try statisticsBench(label: "postgres", databaseURL: try postgres.makeDatabase())
+if wants("statistics") {
+    do {
+        try statisticsBench(label: "sqlite", databaseURL: nil)
+        if PostgresServer.isAvailable {
+            let postgres = try PostgresServer(fsync: true)
+            try statisticsBench(label: "postgres", databaseURL: try postgres.makeDatabase())
+        }
+    } catch {
+        FileHandle.standardError.write(Data("bench: statistics figures failed: \(error)\n".utf8))
     }
-} catch {
-    FileHandle.standardError.write(Data("bench: statistics figures failed: \(error)\n".utf8))
 }
 
 // Peak memory of this process (VmHWM), for the record.
