@@ -40,8 +40,24 @@ public struct FontSet: Sendable {
         return directories + ["/usr/share/permanence/fonts", "/usr/share/fonts/truetype/noto"]
     }
 
+    /// The fonts found, by directories searched: a process reads them once (as it opens each face once).
+    nonisolated(unsafe) private static var found: [[String]: FontSet] = [:]
+
     /// Reads the fonts (nil when no regular face is found: documents then fall back to Helvetica and transliterate).
+    /// Fonts found are kept for the next documents; not finding any is asked again each time.
     public static func read(directories: [String] = defaultDirectories) -> FontSet? {
+        ShapingFace.lock.lock()
+        let known = found[directories]
+        ShapingFace.lock.unlock()
+        if let known { return known }
+        guard let fonts = search(directories) else { return nil }
+        ShapingFace.lock.lock()
+        found[directories] = fonts
+        ShapingFace.lock.unlock()
+        return fonts
+    }
+
+    private static func search(_ directories: [String]) -> FontSet? {
         func faces(_ names: [String]) -> [Face] {
             names.compactMap { name in
                 for directory in directories {

@@ -108,8 +108,9 @@ public struct PDFWriter: Sendable {
             var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             if rightToLeft { words.reverse() }
             var merged: [Run] = []
+            let space = wordRuns(" ", font, rightToLeft: rightToLeft)
             for (index, word) in words.enumerated() {
-                var pieces = index == 0 ? [] : wordRuns(" ", font, rightToLeft: rightToLeft)
+                var pieces = index == 0 ? [] : space
                 pieces += word.isEmpty ? [] : wordRuns(word, font, rightToLeft: rightToLeft)
                 for piece in pieces {
                     if let last = merged.last, last.face == piece.face { merged[merged.count - 1].glyphs += piece.glyphs } else { merged.append(piece) }
