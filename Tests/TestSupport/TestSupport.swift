@@ -144,11 +144,40 @@ public final class TestClock: @unchecked Sendable {
     public var function: @Sendable () -> Date { { [self] in self.now } }
 }
 
-/// A fresh temporary directory, removed by the caller.
+/// A fresh temporary directory. The caller may remove it; whatever is left is removed when the process exits
+/// (boxes of the sync tests keep their home open to the end), so runs do not fill `/tmp`.
 public func temporaryDirectory(_ prefix: String = "permanence-test") -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    TemporaryDirectories.created.withLock { list in
+        if list.isEmpty { atexit { TemporaryDirectories.removeAll() } }
+        list.append(url.path)
+    }
     return url
+}
+
+/// The temporary directories this process made, removed at its exit.
+enum TemporaryDirectories {
+    static let created = NSLockedValue<[String]>([])
+
+    static func removeAll() {
+        created.withLock { list in
+            for path in list { try? FileManager.default.removeItem(atPath: path) }
+            list.removeAll()
+        }
+    }
+}
+
+/// A value behind a lock.
+final class NSLockedValue<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
 }
 
 /// The shipped content (questionnaires, directory, communes), loaded once.
