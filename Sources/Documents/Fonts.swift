@@ -42,18 +42,14 @@ public struct FontSet: Sendable {
 
     /// The fonts found, by directories searched: a process reads them once (as it opens each face once).
     nonisolated(unsafe) private static var found: [[String]: FontSet] = [:]
+    private static let foundLock = NSLock()
 
     /// Reads the fonts (nil when no regular face is found: documents then fall back to Helvetica and transliterate).
     /// Fonts found are kept for the next documents; not finding any is asked again each time.
     public static func read(directories: [String] = defaultDirectories) -> FontSet? {
-        ShapingFace.lock.lock()
-        let known = found[directories]
-        ShapingFace.lock.unlock()
-        if let known { return known }
+        if let known = foundLock.withLock({ found[directories] }) { return known }
         guard let fonts = search(directories) else { return nil }
-        ShapingFace.lock.lock()
-        found[directories] = fonts
-        ShapingFace.lock.unlock()
+        foundLock.withLock { found[directories] = fonts }
         return fonts
     }
 

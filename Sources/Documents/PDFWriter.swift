@@ -474,7 +474,7 @@ final class ShapeCache: @unchecked Sendable {
 /// Words shaped by this process, by faces and text: the labels of forms and checklists come back in every
 /// document, and shaping a word costs more than drawing it. Shaping is pure (same faces and text, same glyphs),
 /// so what the cache holds never changes a document's bytes. Bounded: emptied when it reaches `limit` words
-/// (some 2 MiB), which a day of printing does not reach.
+/// (a few hundred bytes each: a word's glyphs and text).
 final class ShapedWords: @unchecked Sendable {
     struct Key: Hashable {
         var text: String

@@ -149,34 +149,27 @@ public final class TestClock: @unchecked Sendable {
 public func temporaryDirectory(_ prefix: String = "permanence-test") -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    TemporaryDirectories.created.withLock { list in
-        if list.isEmpty { atexit { TemporaryDirectories.removeAll() } }
-        list.append(url.path)
-    }
+    TemporaryDirectories.remember(url)
     return url
 }
 
 /// The temporary directories this process made, removed at its exit.
 enum TemporaryDirectories {
-    static let created = NSLockedValue<[String]>([])
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths: [String] = []
 
-    static func removeAll() {
-        created.withLock { list in
-            for path in list { try? FileManager.default.removeItem(atPath: path) }
-            list.removeAll()
+    static func remember(_ url: URL) {
+        lock.withLock {
+            if paths.isEmpty { atexit { TemporaryDirectories.removeAll() } }
+            paths.append(url.path)
         }
     }
-}
 
-/// A value behind a lock.
-final class NSLockedValue<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+    static func removeAll() {
+        lock.withLock {
+            for path in paths { try? FileManager.default.removeItem(atPath: path) }
+            paths.removeAll()
+        }
     }
 }
 
