@@ -8,6 +8,7 @@
 #   territory, samples, printing);
 # - /etc/permanence/kiosk.yaml (configuration, kept on upgrade), /var/lib/permanence (data, 0700, kept);
 # - systemd units (first-boot enrolment and kiosk on tty1, hourly purge), a udev rule for the configured ticket printer;
+# - a `technician` account (SSH keys only, journal, sudo limited to the box's commands), a quiet console;
 # - on a real system (no --root): the Debian packages it needs, the CUPS queue, units enabled.
 # Idempotent: a second run changes nothing; an upgrade keeps data and configuration.
 set -euo pipefail
@@ -56,6 +57,41 @@ else
         changed=1
     fi
     USER_ID=990; GROUP_ID=990
+fi
+
+# The technician's account: SSH with a key only (no password: `*` in shadow), the journal through the
+# systemd-journal group, sudo limited to the box's commands (Provisioning/box/sudoers-technician).
+TECH=technician
+if [ -z "$ROOT" ]; then
+    if ! id "$TECH" >/dev/null 2>&1; then
+        useradd --create-home --shell /bin/bash --comment "Permanence technician" "$TECH"
+        usermod -p '*' "$TECH"
+        changed=1
+    fi
+    if getent group systemd-journal >/dev/null && ! id -nG "$TECH" | grep -qw systemd-journal; then
+        usermod -aG systemd-journal "$TECH"; changed=1
+    fi
+else
+    if ! grep -q "^$TECH:" "$ROOT/etc/passwd"; then
+        echo "$TECH:x:991:991:Permanence technician:/home/$TECH:/bin/bash" >> "$ROOT/etc/passwd"
+        changed=1
+    fi
+    if ! grep -q "^$TECH:" "$ROOT/etc/group"; then
+        echo "$TECH:x:991:" >> "$ROOT/etc/group"
+        changed=1
+    fi
+    [ -f "$ROOT/etc/shadow" ] || { : > "$ROOT/etc/shadow"; chmod 640 "$ROOT/etc/shadow"; }
+    if ! grep -q "^$TECH:" "$ROOT/etc/shadow"; then
+        echo "$TECH:*:19000:0:99999:7:::" >> "$ROOT/etc/shadow"
+        changed=1
+    fi
+    if grep -q "^systemd-journal:" "$ROOT/etc/group" && ! grep -Eq "^systemd-journal:[^:]*:[^:]*:(.*,)?$TECH(,|$)" "$ROOT/etc/group"; then
+        sed -i -E "s/^(systemd-journal:[^:]*:[^:]*:)(.+)$/\1\2,$TECH/; s/^(systemd-journal:[^:]*:[^:]*:)$/\1$TECH/" "$ROOT/etc/group"
+        changed=1
+    fi
+    if [ ! -d "$ROOT/home/$TECH" ]; then
+        mkdir -p "$ROOT/home/$TECH"; chmod 750 "$ROOT/home/$TECH"; chown 991:991 "$ROOT/home/$TECH"; changed=1
+    fi
 fi
 
 # put SOURCE DEST MODE UID GID: copies only when the content differs; fixes mode and owner only when they differ.
@@ -127,6 +163,21 @@ for unit in Provisioning/systemd/*; do
     put "$unit" "$ROOT/etc/systemd/system/$(basename "$unit")" 644 0 0
 done
 
+# The technician's keys (gathered at boot by permanence-technician-keys.service), SSH and sudo for that account,
+# and a console that shows only kernel errors.
+put Provisioning/box/technician-keys "$ROOT/usr/lib/permanence/technician-keys" 755 0 0
+settle "$ROOT/usr/lib/permanence" 755 0 0
+# Under /etc/ssh (not /etc/permanence, 0750): sshd reads a user's keys with that user's rights.
+directory "$ROOT/etc/ssh/authorized_keys" 755 0 0
+if [ ! -f "$ROOT/etc/ssh/authorized_keys/technician" ]; then
+    : > "$ROOT/etc/ssh/authorized_keys/technician"; changed=1
+fi
+settle "$ROOT/etc/ssh/authorized_keys/technician" 644 0 0
+put Provisioning/box/sshd-technician.conf "$ROOT/etc/ssh/sshd_config.d/permanence-technician.conf" 644 0 0
+put Provisioning/box/sudoers-technician "$ROOT/etc/sudoers.d/permanence-technician" 440 0 0
+put Provisioning/box/sysctl-quiet-console.conf "$ROOT/etc/sysctl.d/20-permanence-quiet-console.conf" 644 0 0
+put Provisioning/box/limits-permanence.conf "$ROOT/etc/security/limits.d/permanence.conf" 644 0 0
+
 # udev: the kiosk user may use the configured ticket printer, and only that device.
 ticket=$(sed -n 's/^ticket_printer:[[:space:]]*"\{0,1\}\([0-9a-fA-F]\{4\}:[0-9a-fA-F]\{4\}\)"\{0,1\}.*/\1/p' "$ROOT/etc/permanence/kiosk.yaml")
 rule=$(mktemp)
@@ -157,7 +208,7 @@ rm -f "$console"
 if [ -z "$ROOT" ]; then
     if [ "$PACKAGES" = yes ]; then
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 libdeflate0 zlib1g kbd console-setup console-setup-linux >/dev/null
+        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 libdeflate0 zlib1g kbd console-setup console-setup-linux sudo openssh-client >/dev/null
     fi
     # CUPS: the configured printer as the default queue (IPP Everywhere when the printer supports it).
     printer=$(sed -n 's/^printer:[[:space:]]*"\{0,1\}\([^"#]*\)"\{0,1\}.*/\1/p' /etc/permanence/kiosk.yaml | tr -d ' ')
@@ -171,7 +222,7 @@ if [ -z "$ROOT" ]; then
     esac
     systemctl daemon-reload
     udevadm control --reload-rules 2>/dev/null || true
-    systemctl enable --quiet permanence-provision.service permanence-kiosk.service permanence-purge.timer
+    systemctl enable --quiet permanence-provision.service permanence-kiosk.service permanence-purge.timer permanence-technician-keys.service
 fi
 
 if [ "$changed" = 1 ]; then echo "Permanence installed in ${ROOT:-/}."; else echo "Permanence already up to date in ${ROOT:-/}: nothing changed."; fi

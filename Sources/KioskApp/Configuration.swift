@@ -19,13 +19,28 @@ public struct BoxConfiguration: Sendable, Equatable {
     /// The one-time enrolment token for first boot (`kiosk provision` erases it once used).
     public var enrolmentToken: String?
 
-    public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token"]
+    public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token",
+                                                 // Read by Provisioning/box/technician-keys at boot, not by the kiosk.
+                                                 "technician_ssh_key"]
 
     /// The file's text with the enrolment token's value erased (the rest of the file, comments included, unchanged).
     public static func erasingToken(in text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasPrefix("enrolment_token:") ? "enrolment_token:" : String(line)
         }.joined(separator: "\n")
+    }
+
+    /// The configuration text with `central_url:` set to `url` (the line replaced where it is, else added), comments kept.
+    public static func settingCentralURL(_ url: String, in text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let line = "central_url: \"\(url)\""
+        if let index = lines.firstIndex(where: { $0.hasPrefix("central_url:") }) {
+            lines[index] = line
+        } else {
+            if lines.last == "" { lines.removeLast() }
+            lines += [line, ""]
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Reads and checks the file; every problem as `file:line: key: message`.

@@ -64,6 +64,12 @@ public struct Style: Equatable, Hashable, Sendable {
 
     public static let plain = Style()
 
+    /// The selected row or button: dark text on a light bar, without bold or bright colours. The Linux console with a
+    /// 512-glyph font has only 8 foreground colours and draws "bright" backgrounds in their dark shade (bright yellow
+    /// becomes brown), so black-bold-on-bright-yellow came out grey on orange there; black on white (light grey on
+    /// the console) reads at arm's length on every terminal.
+    public static let selection = Style(foreground: .black, background: .white)
+
     /// The SGR sequence that sets this style from a reset.
     public var sgr: String {
         var codes = ["0"]

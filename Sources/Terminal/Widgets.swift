@@ -72,7 +72,7 @@ public struct Button: Widget {
     public func render(_ area: Rect, _ buffer: inout Buffer) {
         guard !area.isEmpty else { return }
         var face = style
-        if highlighted { face = Style(foreground: .black, background: .brightYellow, bold: true) }
+        if highlighted { face = Style.selection }
         buffer.fill(area, style: face)
         if area.height >= 3 && area.width >= 4 {
             let top = "┌" + String(repeating: "─", count: area.width - 2) + "┐"
@@ -177,7 +177,7 @@ public struct ChoiceList: Widget {
         for (index, rect) in rects.enumerated() where !rect.isEmpty {
             lastShown = index
             let isSelected = index == selected
-            let style = isSelected ? Style(foreground: .black, background: .brightYellow, bold: true) : Style(foreground: .brightWhite, background: .blue)
+            let style = isSelected ? Style.selection : Style(foreground: .brightWhite, background: .blue)
             let itemLines = lines(index, width: area.width)
             // The coloured rows hold the text; extra rows of a tall item are spacing, so a move redraws little.
             let top = rect.y + max(0, (rect.height - itemLines.count) / 2)
@@ -289,7 +289,7 @@ public struct Table: Widget {
             Text(title, style: header).render(columns[index].rows(0, 1).inset(horizontal: 0), &buffer)
         }
         for (rowIndex, row) in rows.enumerated() where rowIndex + 1 < area.height {
-            let style = rowIndex == selected ? Style(foreground: .black, background: .brightYellow, bold: true) : .plain
+            let style = rowIndex == selected ? Style.selection : .plain
             if rowIndex == selected { buffer.fill(area.rows(rowIndex + 1, 1), style: style) }
             for (index, value) in row.enumerated() where index < columns.count {
                 Text(value, style: style).render(Rect(x: columns[index].x, y: area.y + rowIndex + 1, width: columns[index].width - 1, height: 1), &buffer)

@@ -60,6 +60,24 @@ struct DoctorCommand: ParsableCommand {
     }
 
     func run() throws {
+        let checks = collect()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(checks) + Data("\n".utf8))
+        } else {
+            for line in Self.lines(checks) { print(line) }
+        }
+        if checks.contains(where: { $0.status == .problem }) { throw ExitCode(1) }
+    }
+
+    /// One line per check: status, check, message.
+    static func lines(_ checks: [Check]) -> [String] {
+        checks.map { "\($0.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.check.padding(toLength: 15, withPad: " ", startingAt: 0)) \($0.message)" }
+    }
+
+    /// Every check, in order (also what the first boot shows at its end).
+    func collect() -> [Check] {
         var checks: [Check] = []
         func add(_ check: String, _ status: Check.Status, _ message: String) { checks.append(Check(check: check, status: status, message: message)) }
         let locator = common.locator
@@ -163,6 +181,8 @@ struct DoctorCommand: ParsableCommand {
             }
         } catch let error as PrintError {
             add("printer", configuration?.printer == nil && error.code == .notFound ? .warning : .problem, error.message)
+        } catch {
+            add("printer", .problem, "L'état de l'imprimante \(printer) n'a pas pu être lu (\(error)).")
         }
         if let ticket = configuration?.ticketPrinter {
             let present = (try? USB.devices())?.contains { $0.id == ticket.lowercased() } ?? false
@@ -246,16 +266,7 @@ struct DoctorCommand: ParsableCommand {
             }
         }
 
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(checks) + Data("\n".utf8))
-        } else {
-            for check in checks {
-                print("\(check.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.check.padding(toLength: 15, withPad: " ", startingAt: 0)) \(check.message)")
-            }
-        }
-        if checks.contains(where: { $0.status == .problem }) { throw ExitCode(1) }
+        return checks
     }
 
     /// `kiosk doctor usb`: every USB device with its class, vendor and product.

@@ -30,61 +30,6 @@ extension CommonOptions {
     }
 }
 
-/// `kiosk provision --central URL --token T`: first-boot enrolment.
-struct Provision: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Enrol this box with the central store (first boot): make its key, enrol with a one-time token, keep the keys (0600).",
-        discussion: "Without --central/--token, uses central_url and enrolment_token from the configuration (then erases the token), or asks at the console."
-    )
-    @OptionGroup var common: CommonOptions
-    @Option(help: "The central store (or relay) URL.") var central: String?
-    @Option(help: "The one-time enrolment token from `central enroll-token`.") var token: String?
-    @Option(help: "A name for this box in the central store's device list (e.g. the village).") var name: String?
-
-    func run() async throws {
-        let configuration = try common.loadConfiguration()
-        guard let centralText = central ?? configuration?.centralURL, let url = URL(string: centralText),
-              url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            Output.error("provision: give the central store's address with --central http://HOST:PORT (or central_url in the configuration)")
-            throw ExitCode(2)
-        }
-        var enrolmentToken = token ?? configuration?.enrolmentToken
-        let fromConfiguration = token == nil && enrolmentToken != nil
-        if enrolmentToken == nil, isatty(0) == 1 {
-            FileHandle.standardOutput.write(Data("Jeton d'enrôlement (enrolment token): ".utf8))
-            enrolmentToken = readLine()?.trimmingCharacters(in: .whitespaces)
-        }
-        guard let enrolmentToken, !enrolmentToken.isEmpty else {
-            Output.error("provision: give the one-time token with --token (from `central enroll-token`)")
-            throw ExitCode(2)
-        }
-        if let existing = try? BoxIdentity.load(home: common.locator.home) {
-            Output.error("provision: this box is already enrolled as \(existing.enrolment.device) with \(existing.enrolment.central); remove \(common.locator.home.path)/keys to enrol again")
-            throw ExitCode(2)
-        }
-        let identity: BoxIdentity
-        do {
-            identity = try await BoxIdentity.provision(home: common.locator.home, central: url, token: enrolmentToken,
-                                                       name: name ?? configuration?.place)
-        } catch let error as ClientError {
-            Output.error("provision: \(error)")
-            throw ExitCode(error.retryable ? 4 : 2)
-        }
-        if fromConfiguration {
-            let configurationURL = common.locator.configurationURL
-            if let text = try? String(contentsOf: configurationURL, encoding: .utf8) {
-                // In place (not by rename): on a box only the file, not /etc/permanence, is writable by the kiosk user.
-                try BoxConfiguration.erasingToken(in: text).write(to: configurationURL, atomically: false, encoding: .utf8)
-            }
-        }
-        // Records queued before enrolment are sealed now.
-        let database = try common.openDatabase()
-        let sealed = try database.sealUnsealed(with: identity.sealer)
-        print("enrolled as \(identity.enrolment.device) with \(identity.enrolment.central); keys in \(common.locator.home.path)/keys (0600)"
-            + (sealed > 0 ? "; \(sealed) waiting record(s) sealed" : ""))
-    }
-}
-
 /// `kiosk sync --once`: send the outbox and fetch new content now.
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sync", abstract: "Send waiting records to the central store and fetch new content.")
