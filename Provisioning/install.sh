@@ -36,6 +36,13 @@ fi
 USER_NAME=permanence
 changed=0
 
+# add_line FILE NAME LINE: appends LINE to DIR's passwd/group/shadow-like FILE unless an entry NAME is there.
+add_line() {
+    local file="$1" name="$2" line="$3"
+    [ -f "$file" ] || : > "$file"
+    if ! grep -q "^$name:" "$file"; then echo "$line" >> "$file"; changed=1; fi
+}
+
 # The system user. With --root, written into DIR/etc/passwd and group (fixed ids); else useradd.
 if [ -z "$ROOT" ]; then
     if ! id "$USER_NAME" >/dev/null 2>&1; then
@@ -46,16 +53,8 @@ if [ -z "$ROOT" ]; then
     USER_ID=$(id -u "$USER_NAME"); GROUP_ID=$(id -g "$USER_NAME")
 else
     mkdir -p "$ROOT/etc"
-    [ -f "$ROOT/etc/passwd" ] || : > "$ROOT/etc/passwd"
-    [ -f "$ROOT/etc/group" ] || : > "$ROOT/etc/group"
-    if ! grep -q "^$USER_NAME:" "$ROOT/etc/passwd"; then
-        echo "$USER_NAME:x:990:990:Permanence kiosk:/var/lib/permanence:/usr/sbin/nologin" >> "$ROOT/etc/passwd"
-        changed=1
-    fi
-    if ! grep -q "^$USER_NAME:" "$ROOT/etc/group"; then
-        echo "$USER_NAME:x:990:" >> "$ROOT/etc/group"
-        changed=1
-    fi
+    add_line "$ROOT/etc/passwd" "$USER_NAME" "$USER_NAME:x:990:990:Permanence kiosk:/var/lib/permanence:/usr/sbin/nologin"
+    add_line "$ROOT/etc/group" "$USER_NAME" "$USER_NAME:x:990:"
     USER_ID=990; GROUP_ID=990
 fi
 
@@ -72,19 +71,10 @@ if [ -z "$ROOT" ]; then
         usermod -aG systemd-journal "$TECH"; changed=1
     fi
 else
-    if ! grep -q "^$TECH:" "$ROOT/etc/passwd"; then
-        echo "$TECH:x:991:991:Permanence technician:/home/$TECH:/bin/bash" >> "$ROOT/etc/passwd"
-        changed=1
-    fi
-    if ! grep -q "^$TECH:" "$ROOT/etc/group"; then
-        echo "$TECH:x:991:" >> "$ROOT/etc/group"
-        changed=1
-    fi
+    add_line "$ROOT/etc/passwd" "$TECH" "$TECH:x:991:991:Permanence technician:/home/$TECH:/bin/bash"
+    add_line "$ROOT/etc/group" "$TECH" "$TECH:x:991:"
     [ -f "$ROOT/etc/shadow" ] || { : > "$ROOT/etc/shadow"; chmod 640 "$ROOT/etc/shadow"; }
-    if ! grep -q "^$TECH:" "$ROOT/etc/shadow"; then
-        echo "$TECH:*:19000:0:99999:7:::" >> "$ROOT/etc/shadow"
-        changed=1
-    fi
+    add_line "$ROOT/etc/shadow" "$TECH" "$TECH:*:19000:0:99999:7:::"
     if grep -q "^systemd-journal:" "$ROOT/etc/group" && ! grep -Eq "^systemd-journal:[^:]*:[^:]*:(.*,)?$TECH(,|$)" "$ROOT/etc/group"; then
         sed -i -E "s/^(systemd-journal:[^:]*:[^:]*:)(.+)$/\1\2,$TECH/; s/^(systemd-journal:[^:]*:[^:]*:)$/\1$TECH/" "$ROOT/etc/group"
         changed=1

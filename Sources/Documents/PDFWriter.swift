@@ -22,7 +22,8 @@ public struct PDFWriter: Sendable {
 
     public enum Font: Sendable { case regular, bold }
 
-    var pages: [[String]] = []
+    /// Each page's content stream, built as bytes (operators joined by newlines).
+    var pages: [[UInt8]] = []
     public let title: String
     /// Characters that had to be transliterated or replaced (the caller may tell the mediator).
     public private(set) var replacedCharacters: [Character] = []
@@ -58,18 +59,60 @@ public struct PDFWriter: Sendable {
 
     mutating func emit(_ operation: String) {
         if pages.isEmpty { newPage() }
-        pages[pages.count - 1].append(operation)
+        let last = pages.count - 1
+        if !pages[last].isEmpty { pages[last].append(10) }
+        pages[last].append(contentsOf: operation.utf8)
+    }
+
+    /// Appends operators written straight into the current page's bytes (no String for each number).
+    mutating func emitBytes(_ write: (inout [UInt8]) -> Void) {
+        if pages.isEmpty { newPage() }
+        let last = pages.count - 1
+        if !pages[last].isEmpty { pages[last].append(10) }
+        write(&pages[last])
     }
 
     static func pt(_ millimetres: Double) -> String { format(millimetres * pointsPerMillimetre) }
     static func ptY(_ millimetres: Double) -> String { format((pageHeight - millimetres) * pointsPerMillimetre) }
     static func format(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        if rounded == rounded.rounded() { return String(Int(rounded)) }
-        // Two decimals, without Foundation's formatter (called for every coordinate).
-        let hundredths = Int((abs(rounded) * 100).rounded())
+        var bytes: [UInt8] = []
+        appendNumber(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A number rounded to two decimals, written as an integer when it is one (else with both decimals), appended as
+    /// ASCII without a String (called for every coordinate).
+    static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
+        let hundredths = Int((abs(value) * 100).rounded())
+        if hundredths != 0 && value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendInteger(hundredths / 100, to: &bytes)
         let fraction = hundredths % 100
-        return (rounded < 0 ? "-" : "") + String(hundredths / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
+        guard fraction != 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(48 + UInt8(fraction / 10))
+        bytes.append(48 + UInt8(fraction % 10))
+    }
+
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = 48 + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// ` x y` in points for a position in millimetres from the top left.
+    static func appendPosition(_ x: Double, _ y: Double, to bytes: inout [UInt8]) {
+        bytes.append(32); appendNumber(x * pointsPerMillimetre, to: &bytes)
+        bytes.append(32); appendNumber((pageHeight - y) * pointsPerMillimetre, to: &bytes)
     }
 
     /// A PDF string literal of WinAnsi bytes: ( ) \ escaped, bytes above 126 in octal.
@@ -169,23 +212,35 @@ public struct PDFWriter: Sendable {
         return WinAnsi.width(WinAnsi.printable(text).text, size: size, bold: font == .bold) / Self.pointsPerMillimetre
     }
 
-    /// The PDF operators that draw text with its baseline at (x, y) mm, and records the glyphs used.
-    mutating func show(_ text: String, x: Double, y: Double, size: Double, font: Font, rightToLeft: Bool = false) -> String {
+    /// Appends the PDF operators that draw text with its baseline at (x, y) mm, and records the glyphs used.
+    mutating func show(_ text: String, x: Double, y: Double, size: Double, font: Font, rightToLeft: Bool = false, into operations: inout [UInt8]) {
         guard embedsFonts, faces[font] != nil else {
             let shown = printable(text)
-            return "BT /\(font == .bold ? "F2" : "F1") \(Self.format(size)) Tf \(Self.pt(x)) \(Self.ptY(y)) Td \(Self.literal(WinAnsi.encode(shown))) Tj ET"
+            operations.append(contentsOf: "BT /\(font == .bold ? "F2" : "F1") ".utf8)
+            Self.appendNumber(size, to: &operations)
+            operations.append(contentsOf: " Tf".utf8)
+            Self.appendPosition(x, y, to: &operations)
+            operations.append(contentsOf: " Td \(Self.literal(WinAnsi.encode(shown))) Tj ET".utf8)
+            return
         }
-        var operations = "BT \(Self.pt(x)) \(Self.ptY(y)) Td"
+        operations.append(contentsOf: "BT".utf8)
+        Self.appendPosition(x, y, to: &operations)
+        operations.append(contentsOf: " Td".utf8)
         var advanced = 0.0
         for run in runs(text, font, rightToLeft: rightToLeft) where !run.glyphs.isEmpty {
-            if advanced != 0 { operations += " \(Self.format(advanced * size / 1000)) 0 Td" }
-            let name = Self.resourceName(font, run.face)
-            operations += " /\(name) \(Self.format(size)) Tf ["
-            var pending = 0.0
-            var hex: [UInt8] = []
-            func flushHex() {
-                if !hex.isEmpty { operations += "<" + String(decoding: hex, as: UTF8.self) + ">"; hex.removeAll(keepingCapacity: true) }
+            if advanced != 0 {
+                operations.append(32)
+                Self.appendNumber(advanced * size / 1000, to: &operations)
+                operations.append(contentsOf: " 0 Td".utf8)
             }
+            operations.append(contentsOf: " /".utf8)
+            operations.append(font == .bold ? UInt8(ascii: "B") : UInt8(ascii: "R"))
+            Self.appendInteger(run.face + 1, to: &operations)
+            operations.append(32)
+            Self.appendNumber(size, to: &operations)
+            operations.append(contentsOf: " Tf [".utf8)
+            var pending = 0.0
+            var inHex = false
             // Taken out of the cache while it is filled, so that adding a glyph does not copy the whole table.
             let slot = Self.slot(font, run.face)
             var used = cache.used.removeValue(forKey: slot) ?? [:]
@@ -198,19 +253,30 @@ public struct PDFWriter: Sendable {
                     used[glyph.id] = glyph.text
                 }
                 pending -= glyph.xOffset
-                if pending.rounded() != 0 {
-                    flushHex()
-                    operations += " \(Int(pending.rounded())) "
+                let adjustment = Int(pending.rounded())
+                if adjustment != 0 {
+                    if inHex { operations.append(UInt8(ascii: ">")); inHex = false }
+                    operations.append(32)
+                    Self.appendInteger(adjustment, to: &operations)
+                    operations.append(32)
                 }
                 pending = 0
-                Self.appendHex4(glyph.id, to: &hex)
+                if !inHex { operations.append(UInt8(ascii: "<")); inHex = true }
+                Self.appendHex4(glyph.id, to: &operations)
                 pending += Double(glyph.nominalAdvance) - glyph.advance + glyph.xOffset
             }
-            flushHex()
-            operations += "] TJ"
+            if inHex { operations.append(UInt8(ascii: ">")) }
+            operations.append(contentsOf: "] TJ".utf8)
             advanced = run.width
         }
-        return operations + " ET"
+        operations.append(contentsOf: " ET".utf8)
+    }
+
+    /// The operators `show` appends, as text (for tests and callers outside a page).
+    mutating func show(_ text: String, x: Double, y: Double, size: Double, font: Font, rightToLeft: Bool = false) -> String {
+        var operations: [UInt8] = []
+        show(text, x: x, y: y, size: size, font: font, rightToLeft: rightToLeft, into: &operations)
+        return String(decoding: operations, as: UTF8.self)
     }
 
     /// Four upper-case hexadecimal digits (a glyph id, a UTF-16 unit), without Foundation's formatter.
@@ -233,8 +299,14 @@ public struct PDFWriter: Sendable {
 
     /// Text with its baseline at `y`.
     public mutating func text(_ text: String, x: Double, y: Double, size: Double = 11, font: Font = .regular, rightToLeft: Bool = false) {
-        let operations = show(text, x: x, y: y, size: size, font: font, rightToLeft: rightToLeft)
-        emit(operations)
+        if pages.isEmpty { newPage() }
+        let last = pages.count - 1
+        // Taken out while it is written, so that appending does not copy the page.
+        var page = pages[last]
+        pages[last] = []
+        if !page.isEmpty { page.append(10) }
+        show(text, x: x, y: y, size: size, font: font, rightToLeft: rightToLeft, into: &page)
+        pages[last] = page
     }
 
     /// Text centred on `x`.
@@ -244,15 +316,38 @@ public struct PDFWriter: Sendable {
     }
 
     public mutating func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double = 0.3) {
-        emit("\(Self.pt(width)) w \(Self.pt(start.x)) \(Self.ptY(start.y)) m \(Self.pt(end.x)) \(Self.ptY(end.y)) l S")
+        emitBytes { bytes in
+            Self.appendNumber(width * Self.pointsPerMillimetre, to: &bytes)
+            bytes.append(contentsOf: " w".utf8)
+            Self.appendPosition(start.x, start.y, to: &bytes)
+            bytes.append(contentsOf: " m".utf8)
+            Self.appendPosition(end.x, end.y, to: &bytes)
+            bytes.append(contentsOf: " l S".utf8)
+        }
     }
 
     public mutating func rectangle(x: Double, y: Double, width: Double, height: Double, lineWidth: Double = 0.3, fillGrey: Double? = nil) {
-        let path = "\(Self.pt(x)) \(Self.ptY(y + height)) \(Self.pt(width)) \(Self.pt(height)) re"
-        if let grey = fillGrey {
-            emit("q \(Self.format(grey)) g \(path) f Q")
+        func path(_ bytes: inout [UInt8]) {
+            Self.appendPosition(x, y + height, to: &bytes)
+            bytes.append(32); Self.appendNumber(width * Self.pointsPerMillimetre, to: &bytes)
+            bytes.append(32); Self.appendNumber(height * Self.pointsPerMillimetre, to: &bytes)
+            bytes.append(contentsOf: " re".utf8)
         }
-        emit("\(Self.pt(lineWidth)) w \(path) S")
+        if let grey = fillGrey {
+            emitBytes { bytes in
+                bytes.append(contentsOf: "q ".utf8)
+                Self.appendNumber(grey, to: &bytes)
+                bytes.append(contentsOf: " g".utf8)
+                path(&bytes)
+                bytes.append(contentsOf: " f Q".utf8)
+            }
+        }
+        emitBytes { bytes in
+            Self.appendNumber(lineWidth * Self.pointsPerMillimetre, to: &bytes)
+            bytes.append(contentsOf: " w".utf8)
+            path(&bytes)
+            bytes.append(contentsOf: " S".utf8)
+        }
     }
 
     /// A square check box, crossed when `checked`.
@@ -331,8 +426,10 @@ public struct PDFWriter: Sendable {
             for index in writer.pages.indices {
                 let label = "Page \(index + 1) sur \(writer.pages.count)"
                 let labelWidth = writer.width(label, size: 9)
-                let operations = writer.show(label, x: Self.pageWidth / 2 - labelWidth / 2, y: Self.pageHeight - 10, size: 9, font: .regular)
-                writer.pages[index].append(operations)
+                var page = writer.pages[index]
+                if !page.isEmpty { page.append(10) }
+                writer.show(label, x: Self.pageWidth / 2 - labelWidth / 2, y: Self.pageHeight - 10, size: 9, font: .regular, into: &page)
+                writer.pages[index] = page
             }
         }
         return writer.assemble()
@@ -378,7 +475,7 @@ public struct PDFWriter: Sendable {
         let mediaBox = "[0 0 \(Self.format(Self.pageWidth * Self.pointsPerMillimetre)) \(Self.format(Self.pageHeight * Self.pointsPerMillimetre))]"
         var kids: [Int] = []
         for operations in pages {
-            let content = Data(operations.joined(separator: "\n").utf8)
+            let content = Data(operations)
             let page = objects.count + 1
             kids.append(page)
             _ = add("<< /Type /Page /Parent \(pagesObject) 0 R /MediaBox \(mediaBox) /Resources << /Font << \(fontResources.joined(separator: " ")) >> >> /Contents \(page + 1) 0 R >>")

@@ -11,14 +11,7 @@ extension TmuxKiosk {
     /// Waits (at most `seconds`) until the screen's words hold `text`; returns them.
     @discardableResult
     func waitForWords(_ text: String, seconds: Double = 10) throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        var last = ""
-        while Date() < deadline {
-            last = try words()
-            if last.contains(text) { return last }
-            usleep(100_000)
-        }
-        throw NSError(domain: "tmux", code: 1, userInfo: [NSLocalizedDescriptionKey: "'\(text)' never appeared. Screen:\n\(try screen())"])
+        try waitUntil(text, seconds: seconds, reading: words)
     }
 }
 

@@ -30,14 +30,19 @@ final class TmuxKiosk {
     /// Waits (at most `seconds`) until the screen shows `text`; returns the screen.
     @discardableResult
     func waitFor(_ text: String, seconds: Double = 10) throws -> String {
+        try waitUntil(text, seconds: seconds, reading: screen)
+    }
+
+    /// Waits (at most `seconds`) until what `reading` returns holds `text`; returns it.
+    func waitUntil(_ text: String, seconds: Double, reading: () throws -> String) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
-            last = try screen()
+            last = try reading()
             if last.contains(text) { return last }
             usleep(100_000)
         }
-        throw NSError(domain: "tmux", code: 1, userInfo: [NSLocalizedDescriptionKey: "'\(text)' never appeared. Screen:\n\(last)"])
+        throw NSError(domain: "tmux", code: 1, userInfo: [NSLocalizedDescriptionKey: "'\(text)' never appeared. Screen:\n\(try screen())"])
     }
 
     func type(_ text: String) throws { try run(["send-keys", "-t", "kiosk", "-l", text]) }
