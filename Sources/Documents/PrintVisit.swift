@@ -93,9 +93,11 @@ extension PrintVisit {
             if let birth = visit.identity.birthDate, LocalDate(iso: birth) == nil {
                 throw DocumentError("identity.birth_date: not a date written YYYY-MM-DD")
             }
-            if let nir = visit.identity.nir?.filter({ !$0.isWhitespace }), !nir.isEmpty,
-               nir.count != 15 || !nir.allSatisfy({ $0.isNumber || $0 == "A" || $0 == "B" }) {
-                throw DocumentError("identity.nir: a social security number has 15 characters (13 and a 2-digit key)")
+            if let nir = visit.identity.nir, !NIR.normalised(nir).isEmpty {
+                let birth = visit.identity.birthDate.flatMap { LocalDate(iso: $0) }
+                if let problem = NIR.check(nir, birthYear: birth?.year, birthMonth: birth?.month) {
+                    throw DocumentError("identity.nir: \(problem.description)")
+                }
             }
             return visit
         } catch let error as DocumentError {

@@ -13,6 +13,8 @@ public enum AnswerProblem: Error, Sendable, Equatable {
     case doesNotMatch
     case notAChoice
     case unknownCommune
+    /// Not a social security number (said to the mediator, who types it).
+    case socialSecurityNumber(NIRProblem)
 
     /// A short sentence for the visitor, as a catalogue key (`answer.…`) with its numbers.
     public var message: Message {
@@ -34,6 +36,7 @@ public enum AnswerProblem: Error, Sendable, Equatable {
         case .doesNotMatch: return Message("answer.does_not_match")
         case .notAChoice: return Message("answer.not_a_choice")
         case .unknownCommune: return Message("answer.unknown_commune")
+        case .socialSecurityNumber(let problem): return problem.message
         }
     }
 }
@@ -112,7 +115,7 @@ public struct Flow: Sendable, Equatable {
     /// Records an answer to the current question after checking it, then moves on.
     public mutating func answer(_ value: AnswerValue) throws(AnswerProblem) {
         guard let question = current else { return }
-        let checked = try Flow.validate(value, for: question, context: context)
+        let checked = try Flow.validate(value, for: question, context: context, answers: answers)
         record(checked, for: question)
     }
 
@@ -186,8 +189,10 @@ public struct Flow: Sendable, Equatable {
         }
     }
 
-    /// Checks an answer against its question; returns it normalised (trimmed text, sorted choices).
-    public static func validate(_ value: AnswerValue, for question: Question, context: FlowContext) throws(AnswerProblem) -> AnswerValue {
+    /// Checks an answer against its question; returns it normalised (trimmed text, sorted choices). `answers` are the
+    /// others given so far (a social security number is checked against the birth date).
+    public static func validate(_ value: AnswerValue, for question: Question, context: FlowContext,
+                                answers: [String: AnswerValue] = [:]) throws(AnswerProblem) -> AnswerValue {
         let rules = question.validation
         switch (question.type, value) {
         case (_, .dontKnow), (_, .skipped):
@@ -224,6 +229,11 @@ public struct Flow: Sendable, Equatable {
             if let maximum = rules.maxLength, trimmed.count > maximum { throw .tooLong(maximum) }
             if let pattern = rules.pattern, let regex = try? Regex(pattern), (try? regex.wholeMatch(in: trimmed)) == nil {
                 throw .doesNotMatch
+            }
+            if rules.socialSecurityNumber {
+                var birth: LocalDate?
+                if let id = rules.birthDateQuestion, case .date(let date)? = answers[id] { birth = date }
+                if let problem = NIR.check(trimmed, birthYear: birth?.year, birthMonth: birth?.month) { throw .socialSecurityNumber(problem) }
             }
             return .text(trimmed)
         case (.commune, .text(let id)):

@@ -55,6 +55,10 @@ public struct Validation: Sendable, Equatable {
     public var maxLength: Int?
     /// A regular expression the whole text must match.
     public var pattern: String?
+    /// A French social security number (13 digits and a key, `NIR.check`).
+    public var socialSecurityNumber = false
+    /// The question whose date the number's year and month of birth must agree with.
+    public var birthDateQuestion: String?
     public init() {}
 }
 

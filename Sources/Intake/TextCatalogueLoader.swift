@@ -30,6 +30,8 @@ public enum TextKeys {
         "mediator.column.waiting", "mediator.column.status", "mediator.visit_keys", "mediator.prints", "mediator.sync_title",
         "mediator.printers_title", "mediator.back", "mediator.sync_now", "mediator.status.open", "mediator.status.waiting",
         "mediator.status.with_mediator", "mediator.status.closed",
+        "mediator.nir.length", "mediator.nir.characters", "mediator.nir.sex", "mediator.nir.key", "mediator.nir.birth_year",
+        "mediator.nir.birth_month",
     ]
 
     /// Every key the code uses.

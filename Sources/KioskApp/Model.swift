@@ -276,10 +276,14 @@ public enum MediatorQuestions {
             section: "mediator")
         // Identity for the forms: entered by the mediator with the visitor, never at self check-in; personal, so purged
         // with the visit and never in a synced record.
-        func identity(_ id: String, _ french: String, _ type: QuestionType = .text, pattern: String? = nil) -> Question {
+        func identity(_ id: String, _ french: String, _ type: QuestionType = .text, pattern: String? = nil, nir: Bool = false) -> Question {
             var validation = Validation()
             if type == .text { validation.maxLength = 80 }
             validation.pattern = pattern
+            if nir {
+                validation.socialSecurityNumber = true
+                validation.birthDateQuestion = "identity_birth_date"
+            }
             validation.notInFuture = type == .date
             return Question(id: id, type: type, label: LocalizedText(["fr": french]), validation: validation, personal: true, section: "identity")
         }
@@ -290,7 +294,7 @@ public enum MediatorQuestions {
             identity("identity_address", "Adresse ou domiciliation (pour les formulaires)"),
             identity("identity_postcode", "Code postal (pour les formulaires)", pattern: "[0-9]{5}"),
             identity("identity_city", "Commune (pour les formulaires)"),
-            identity("identity_nir", "Numéro de sécurité sociale (pour les formulaires)", pattern: "[12][0-9AB ]{14,20}"),
+            identity("identity_nir", "Numéro de sécurité sociale (pour les formulaires)", nir: true),
         ]
         return Questionnaire(id: id, version: 1, title: LocalizedText(["fr": "Suivi du médiateur", "en": "Mediator follow-up"]), languages: ["fr", "en"],
                              sections: [Section(id: "mediator", title: LocalizedText(["fr": "Suivi", "en": "Follow-up"]), questions: [orientation, consent, followUp]),

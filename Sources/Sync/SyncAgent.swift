@@ -41,7 +41,7 @@ public final class SyncAgent: @unchecked Sendable {
     public func start(onPass: @escaping @Sendable (DrainReport?) -> Void = { _ in }) {
         let interval = self.interval
         task = Task.detached { [self] in
-            try? drainer.database.requeueInterruptedSends()
+            _ = try? drainer.database.requeueInterruptedSends()
             var manual = false
             while !Task.isCancelled {
                 let report = await pass(manual: manual)

@@ -359,16 +359,47 @@ struct IdentityTests {
                                    printing: printing)
         let visit = try database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana"))
         let state = makeState()
-        let answers: [String: AnswerValue] = ["identity_last_name": .text("Dupont"), "identity_nir": .text("188031175012345"), "commune": .text("11103")]
+        let answers: [String: AnswerValue] = ["identity_last_name": .text("Dupont"), "identity_nir": .text("188031175012323"), "commune": .text("11103")]
         _ = runtime.run(.saveAnswers(visitID: visit.id, answers: answers, removed: [], by: .mediator), state: state)
         // The mediator's identity questions validate like the visitor's.
         let nir = try #require(state.mediatorQuestionnaire.question("identity_nir"))
-        #expect(throws: AnswerProblem.doesNotMatch) { try Flow.validate(.text("12"), for: nir, context: FlowContext(today: state.today)) }
+        #expect(throws: AnswerProblem.socialSecurityNumber(.length(2))) { try Flow.validate(.text("12"), for: nir, context: FlowContext(today: state.today)) }
         _ = runtime.run(.closeVisit(visitID: visit.id, answers: answers), state: state)
         let payload = String(decoding: try #require(try database.outboxDue().first).record.payload, as: UTF8.self)
         #expect(!payload.contains("Dupont"))
-        #expect(!payload.contains("188031175012345"))
+        #expect(!payload.contains("188031175012323"))
         #expect(payload.contains("11103"))
+    }
+}
+
+@Suite("Social security number at the mediator's desk")
+struct NIREntryTests {
+    @Test("A wrong key is refused with a plain message, what was typed stays; corrected, it is saved")
+    func wrongKeyKeepsTyping() {
+        var state = makeState(width: 100, height: 70)
+        send(&state, .ctrl("e"))
+        _ = KioskApp.update(&state, .pinChecked(true))
+        let answers: [String: AnswerValue] = ["identity_birth_date": .date(LocalDate(year: 1985, month: 5, day: 14)!)]
+        _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share,
+                                                             status: .withMediator, answers: answers)))
+        tap(&state, "Numéro de sécurité sociale")
+        #expect(state.mediator.editing?.current?.id == "identity_nir")
+        type(&state, "1 85 05 78 006 084 90")
+        #expect(send(&state, .enter).isEmpty, "nothing saved")
+        #expect(state.mediator.input == "1 85 05 78 006 084 90")
+        #expect(state.mediator.editing?.current?.id == "identity_nir")
+        #expect(screen(state).contains("La clé (les 2 derniers chiffres) ne correspond pas"))
+        // A number of another birth year: said too.
+        for _ in 0..<state.mediator.input.count { send(&state, .backspace) }
+        type(&state, "1 86 05 78 006 084 ")
+        let key = String(format: "%02d", 97 - 1860578006084 % 97)
+        type(&state, key)
+        #expect(send(&state, .enter).isEmpty)
+        #expect(screen(state).contains("naissance en ..86, la date de naissance en ..85"))
+        for _ in 0..<state.mediator.input.count { send(&state, .backspace) }
+        type(&state, "1 85 05 78 006 084 91")
+        let effects = send(&state, .enter)
+        #expect(effects == [.saveAnswers(visitID: "v", answers: ["identity_nir": .text("1 85 05 78 006 084 91")], removed: [], by: .mediator)])
     }
 }
 

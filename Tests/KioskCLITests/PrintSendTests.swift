@@ -87,6 +87,25 @@ struct PrintSendTests {
         #expect(result.stderr.contains("Imprimante introuvable (NoSuchQueue)"))
     }
 
+    @Test("A visit file with a wrong social security number key: one line naming identity.nir, exit 2, no PDF", arguments: ["render", "send"])
+    func wrongNIR(command: String) throws {
+        let directory = temporaryDirectory("nir")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let visit = try String(contentsOfFile: Self.familyVisit, encoding: .utf8).replacingOccurrences(of: "188031175012323", with: "188031175012345")
+        let file = directory.appendingPathComponent("visit.json")
+        try visit.write(to: file, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out.pdf")
+        let arguments = command == "render" ? ["print", "render", "cerfa-12504", "--visit", file.path, "--output", output.path]
+            : ["print", "send", "cerfa-12504", "--visit", file.path, "--printer", "NoSuchQueue", "--wait", "1"]
+        let result = try runProcess(Self.kiosk, arguments, currentDirectory: Repository.root)
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("identity.nir: the key (last 2 digits) does not match the first 13"))
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test("An unknown document is bad input, exit 2")
     func unknownDocument() throws {
         let result = try runProcess(Self.kiosk, ["print", "render", "cerfa-99999", "--visit", Self.familyVisit, "--output", "/tmp/x.pdf"],
