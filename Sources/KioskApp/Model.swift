@@ -13,8 +13,8 @@ public struct KioskConfig: Sendable {
     public var inactivitySeconds: Double = 90
     /// Seconds of countdown before the visitor's unconfirmed answers are wiped.
     public var countdownSeconds: Double = 15
-    public var pinAttempts = 5
-    public var lockoutSeconds: Double = 300
+    /// Wrong mediator codes slow the next try down (growing delays, capped), never a long block.
+    public var pinPolicy = PINPolicy()
     /// Seconds without input before mediator mode locks itself.
     public var mediatorLockSeconds: Double = 120
     /// Seconds to wait for a busy or absent printer before the print fails.

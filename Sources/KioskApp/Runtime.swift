@@ -62,6 +62,8 @@ public final class KioskRuntime: @unchecked Sendable {
 
     public static let pinSetting = "mediator.pin"
     public static let lockoutSetting = "mediator.lockout_until"
+    /// The hash of the mediator's recovery code (`kiosk mediator set-recovery`).
+    public static let recoverySetting = "mediator.recovery"
     public static let printerSetting = "printer"
 
     /// Events produced by effects that run in the background (printing), drained by the loop.
@@ -202,6 +204,12 @@ public final class KioskRuntime: @unchecked Sendable {
                                          printJobs: jobs)
                 return [.visitLoaded(detail)]
             case .checkPIN(let pin):
+                if pin.count >= PINPolicy.recoveryLength {
+                    // The recovery code (set at provisioning) opens even while wrong PINs make the box wait.
+                    let ok = try database.setting(Self.recoverySetting).map { PINHasher.verify(pin, against: $0) } ?? false
+                    try database.audit(actor: "mediator", action: ok ? "unlock_recovery" : "unlock_recovery_failed")
+                    return [.pinChecked(ok)]
+                }
                 guard let stored = try database.setting(Self.pinSetting) else {
                     return [.effectFailed("Aucun code médiateur n'est défini sur ce kiosque (kiosk mediator set-pin).")]
                 }

@@ -73,14 +73,14 @@ public enum KioskApp {
                 return [.loadQueue, .persistLockout(until: nil)]
             }
             state.pin.failures += 1
-            if state.pin.failures >= state.config.pinAttempts {
-                let until = state.now.addingTimeInterval(state.config.lockoutSeconds)
+            let delay = state.config.pinPolicy.delay(afterFailures: state.pin.failures)
+            if delay > 0 {
+                let until = state.now.addingTimeInterval(delay)
                 state.pin.lockedUntil = until
-                state.pin.failures = 0
-                state.pin.message = "Trop d'essais. Mode médiateur bloqué 5 minutes."
+                state.pin.message = "Code incorrect. Nouvel essai possible dans \(Int(delay)) s (ou le code de secours)."
                 return [.persistLockout(until: until)]
             }
-            state.pin.message = "Code incorrect (\(state.config.pinAttempts - state.pin.failures) essai(s) restant(s))."
+            state.pin.message = "Code incorrect."
             return []
         case .notice(let message):
             state.notice = message
@@ -192,7 +192,7 @@ public enum KioskApp {
         state.mode = .pinEntry
         state.pin.entered = ""
         if let until = state.pin.lockedUntil, until > state.now {
-            state.pin.message = "Mode médiateur bloqué jusqu'à \(clockTime(until))."
+            state.pin.message = "Nouvel essai possible à \(clockTime(until)) (ou le code de secours)."
         } else {
             state.pin.message = nil
         }
@@ -491,13 +491,14 @@ public enum KioskApp {
             state.pin.entered = ""
             return []
         case .pinKey(let character):
-            guard !locked, !state.pin.checking, state.pin.entered.count < 12 else { return [] }
+            // Typing is always possible (a recovery code is accepted while waiting); only a PIN's try waits.
+            guard !state.pin.checking, state.pin.entered.count < 24 else { return [] }
             state.pin.entered.append(character)
         case .pinErase:
             if !state.pin.entered.isEmpty { state.pin.entered.removeLast() }
         case .pinSubmit:
-            if locked {
-                state.pin.message = "Mode médiateur bloqué jusqu'à \(clockTime(state.pin.lockedUntil!))."
+            if locked, state.pin.entered.count < PINPolicy.recoveryLength {
+                state.pin.message = "Nouvel essai possible à \(clockTime(state.pin.lockedUntil!)) (ou le code de secours)."
                 return []
             }
             guard !state.pin.entered.isEmpty, !state.pin.checking else { return [] }

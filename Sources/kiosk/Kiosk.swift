@@ -335,7 +335,7 @@ struct Run: ParsableCommand {
 
 /// `kiosk mediator set-pin`: reads a new PIN on standard input and stores its scrypt hash.
 struct MediatorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mediator", abstract: "Mediator access.", subcommands: [SetPIN.self])
+    static let configuration = CommandConfiguration(commandName: "mediator", abstract: "Mediator access.", subcommands: [SetPIN.self, SetRecovery.self])
 
     struct SetPIN: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-pin", abstract: "Set the mediator PIN (4 to 12 digits, read from standard input).")
@@ -350,7 +350,26 @@ struct MediatorCommand: ParsableCommand {
             let database = try common.openDatabase()
             try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash(line))
             try database.audit(actor: "system", action: "pin_changed")
-            print("Mediator PIN set.")
+            print("Mediator PIN set." + (line.count < 6 ? " (A PIN of 6 digits or more is much harder to guess: see README.)" : ""))
+        }
+    }
+
+    /// `kiosk mediator set-recovery`: a new 20-digit recovery code, shown once, stored hashed.
+    struct SetRecovery: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-recovery",
+            abstract: "Make the mediator's recovery code (20 digits, shown once): typed at the PIN prompt, it opens mediator mode even while wrong PINs make the box wait.")
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            let digits = (0..<20).map { _ in String(Int.random(in: 0...9)) }.joined()
+            let database = try common.openDatabase()
+            try database.setSetting(KioskRuntime.recoverySetting, try PINHasher.hash(digits))
+            try database.audit(actor: "system", action: "recovery_code_changed")
+            let grouped = stride(from: 0, to: 20, by: 4).map { start in
+                String(digits[digits.index(digits.startIndex, offsetBy: start)..<digits.index(digits.startIndex, offsetBy: start + 4)])
+            }.joined(separator: " ")
+            print("Recovery code (write it down for the team, it is not shown again): \(grouped)")
         }
     }
 }

@@ -99,31 +99,69 @@ struct UpdateTests {
         #expect(state.visitor.phase == .welcome)
     }
 
-    @Test("Five wrong PINs lock mediator mode for five minutes")
-    func pinLockout() {
+    @Test("20 wrong codes by a visitor never keep the right PIN out longer than the largest delay (60 s)")
+    func wrongCodesNeverLockOut() {
         var state = makeState()
         send(&state, .ctrl("e"))
         #expect(state.mode == .pinEntry)
-        for attempt in 1...5 {
+        var longestWait = 0.0
+        for attempt in 1...20 {
+            // The visitor tries again as soon as the box lets them.
+            if let until = state.pin.lockedUntil, until > state.now {
+                longestWait = max(longestWait, until.timeIntervalSince(state.now))
+                type(&state, "0000")
+                #expect(send(&state, .enter).isEmpty, "a PIN's try waits (attempt \(attempt))")
+                #expect(screen(state).contains("Nouvel essai possible à"))
+                for _ in 0..<4 { send(&state, .backspace) }
+                wait(&state, seconds: until.timeIntervalSince(state.now) + 0.1)
+            }
             type(&state, "0000")
             #expect(send(&state, .enter) == [.checkPIN("0000")])
             let effects = KioskApp.update(&state, .pinChecked(false))
-            if attempt == 5 {
-                #expect(effects == [.persistLockout(until: state.now.addingTimeInterval(300))])
-            }
+            let delay = state.config.pinPolicy.delay(afterFailures: attempt)
+            #expect(effects == (delay > 0 ? [.persistLockout(until: state.now.addingTimeInterval(delay))] : []))
         }
-        #expect(state.pin.lockedUntil != nil)
-        type(&state, "1234")
-        #expect(send(&state, .enter).isEmpty)
-        #expect(state.mode == .pinEntry)
-        wait(&state, seconds: 10)
-        send(&state, .escape)
-        wait(&state, seconds: 301)
-        send(&state, .ctrl("e"))
+        #expect(longestWait <= 60)
+        #expect(longestWait >= 40, "the delays did grow")
+        // The mediator arrives: waits at most the last delay, then the right PIN opens.
+        wait(&state, seconds: 60.1)
         type(&state, "1234")
         #expect(send(&state, .enter) == [.checkPIN("1234")])
         #expect(KioskApp.update(&state, .pinChecked(true)) == [.loadQueue, .persistLockout(until: nil)])
         #expect(state.mode == .mediator)
+        #expect(state.pin.failures == 0)
+    }
+
+    @Test("While wrong PINs make the box wait, the 20-digit recovery code is still checked")
+    func recoveryCodeWhileWaiting() {
+        var state = makeState()
+        send(&state, .ctrl("e"))
+        for _ in 1...6 {
+            wait(&state, seconds: 61)
+            type(&state, "0000"); send(&state, .enter)
+            _ = KioskApp.update(&state, .pinChecked(false))
+        }
+        #expect(state.pin.lockedUntil.map { $0 > state.now } == true)
+        type(&state, "1234")
+        #expect(send(&state, .enter).isEmpty)
+        for _ in 0..<4 { send(&state, .backspace) }
+        type(&state, "12345678901234567890")
+        #expect(send(&state, .enter) == [.checkPIN("12345678901234567890")])
+    }
+
+    @Test("Guessing stays out of reach: at most about one code a minute, days for 4 digits, years for 6")
+    func bruteForceNumbers() {
+        let policy = PINPolicy()
+        let day = 86_400.0
+        let perDay = policy.attemptsPossible(in: day)
+        #expect(perDay <= 1_450, "\(perDay) codes a day")
+        // Half the codes must be tried on average.
+        #expect(5_000.0 / Double(perDay) >= 3.4, "4 digits: days of typing at the box")
+        #expect(500_000.0 / Double(perDay) / 365 >= 0.9, "6 digits: about a year")
+        #expect(policy.delay(afterFailures: 3) == 0)
+        #expect(policy.delay(afterFailures: 4) == 5)
+        #expect(policy.delay(afterFailures: 6) == 20)
+        #expect(policy.delay(afterFailures: 50) == 60)
     }
 
     @Test("Mediator mode locks itself after 2 minutes without input")
@@ -400,6 +438,23 @@ struct NIREntryTests {
         type(&state, "1 85 05 78 006 084 91")
         let effects = send(&state, .enter)
         #expect(effects == [.saveAnswers(visitID: "v", answers: ["identity_nir": .text("1 85 05 78 006 084 91")], removed: [], by: .mediator)])
+    }
+}
+
+@Suite("Mediator recovery code")
+struct RecoveryCodeTests {
+    @Test("The recovery code opens mediator mode and a wrong one does not; both are audited, and neither is the PIN's check")
+    func recoveryAudited() throws {
+        let database = try AppDatabase.inMemory()
+        try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash("1234", rounds: 1_000))
+        try database.setSetting(KioskRuntime.recoverySetting, try PINHasher.hash("12345678901234567890", rounds: 1_000))
+        let runtime = KioskRuntime(database: database, content: ContentFixtures.content, engine: Fixtures.engine, config: KioskConfig(placeName: "Couiza"))
+        let state = makeState()
+        #expect(runtime.run(.checkPIN("12345678901234567890"), state: state) == [.pinChecked(true)])
+        #expect(runtime.run(.checkPIN("12345678901234567891"), state: state) == [.pinChecked(false)])
+        #expect(runtime.run(.checkPIN("1234"), state: state) == [.pinChecked(true)])
+        let actions = try database.auditEntries().map(\.action)
+        #expect(actions.suffix(3) == ["unlock_recovery", "unlock_recovery_failed", "unlock"])
     }
 }
 
