@@ -31,7 +31,13 @@ public enum TextKeys {
         "mediator.printers_title", "mediator.back", "mediator.sync_now", "mediator.status.open", "mediator.status.waiting",
         "mediator.status.with_mediator", "mediator.status.closed",
         "mediator.nir.length", "mediator.nir.characters", "mediator.nir.sex", "mediator.nir.key", "mediator.nir.birth_year",
-        "mediator.nir.birth_month",
+        "mediator.nir.birth_month", "mediator.printing", "mediator.printed",
+    ] + Array(documentNames.values)
+    /// How a mediator says each document, by the document's id.
+    public static let documentNames = [
+        "cerfa-12504": "mediator.document.cerfa_12504", "cerfa-11573": "mediator.document.cerfa_11573",
+        "cerfa-12485": "mediator.document.cerfa_12485", "puma-request": "mediator.document.puma_request",
+        "referral-letter": "mediator.document.referral_letter", "checklist": "mediator.document.checklist",
     ]
 
     /// Every key the code uses.

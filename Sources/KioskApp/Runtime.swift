@@ -62,6 +62,12 @@ public final class KioskRuntime: @unchecked Sendable {
 
     public static let pinSetting = "mediator.pin"
     public static let lockoutSetting = "mediator.lockout_until"
+
+    /// A document as the mediator says it ("la demande de C2S"), from the catalogue; its id when the catalogue has none.
+    static func documentName(_ document: String, _ texts: TextCatalogue) -> String {
+        guard let key = TextKeys.documentNames[document], texts.has(key, "fr") else { return document }
+        return texts.text(key, "fr", [:])
+    }
     /// The hash of the mediator's recovery code (`kiosk mediator set-recovery`).
     public static let recoverySetting = "mediator.recovery"
     public static let printerSetting = "printer"
@@ -122,6 +128,7 @@ public final class KioskRuntime: @unchecked Sendable {
                                         identity: identity, answers: answers, referral: referral)
             let renderer = DocumentRenderer(printing: printing, content: content, engine: engine, placeName: config.placeName)
             let pdf = try renderer.render(kind, visit: printVisit).pdf
+            let name = Self.documentName(document, content.texts)
             let jobRow = try database.recordPrintJob(visitID: visitID, document: document, printer: printer.description)
             let target = printer
             let wait = config.printWaitSeconds
@@ -129,7 +136,7 @@ public final class KioskRuntime: @unchecked Sendable {
                 do {
                     let job = try CupsClient(busyWait: wait).print(pdf: pdf, title: document, to: target)
                     try? database.updatePrintJob(jobRow, cupsJobID: Int(job), state: "completed")
-                    post(.notice("Imprimé : \(document)."))
+                    post(.notice(content.texts.render(Message("mediator.printed", ["document": .text(name)]), "fr")))
                     post(.printJobsChanged(visitID: visitID))
                 } catch let error as PrintError {
                     try? database.updatePrintJob(jobRow, state: error.code == .cancelled ? "cancelled" : error.code == .aborted ? "aborted" : "failed",
@@ -141,7 +148,7 @@ public final class KioskRuntime: @unchecked Sendable {
                     post(.notice("Erreur d'impression : réessayez."))
                 }
             }
-            return [.notice("Impression de \(document) en cours…")]
+            return [.notice(content.texts.render(Message("mediator.printing", ["document": .text(name)]), "fr"))]
         } catch let error as DocumentError {
             return [.notice("Document impossible : \(error.message)")]
         } catch {
@@ -198,7 +205,7 @@ public final class KioskRuntime: @unchecked Sendable {
             case .loadVisit(let id):
                 guard let visit = try database.visit(id) else { return [.effectFailed("Visite introuvable.")] }
                 let states = ["pending": "en attente", "submitted": "envoyé", "completed": "imprimé", "cancelled": "annulé", "aborted": "abandonné", "failed": "échec"]
-                let jobs = try database.printJobs(visitID: id).map { "\($0.document) : \(states[$0.state] ?? $0.state)" }
+                let jobs = try database.printJobs(visitID: id).map { "\(Self.documentName($0.document, content.texts)) : \(states[$0.state] ?? $0.state)" }
                 let detail = VisitDetail(visitID: visit.id, ticket: visit.ticketNumber, name: visit.displayName ?? "—", language: visit.language,
                                          consent: visit.consent, status: visit.status, answers: decode(try database.answers(visitID: id)),
                                          printJobs: jobs)
