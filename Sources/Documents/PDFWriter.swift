@@ -57,23 +57,19 @@ public struct PDFWriter: Sendable {
 
     public mutating func newPage() { pages.append([]) }
 
-    mutating func emit(_ operation: String) {
+    /// Appends one line of operators to page `index` (the current page when nil), written straight as bytes (no String
+    /// for each number). The page is taken out while it is written, so that `write` may use the writer (drawing text
+    /// records its glyphs) and appending does not copy the page.
+    mutating func emit(onPage index: Int? = nil, _ write: (inout PDFWriter, inout [UInt8]) -> Void) {
         if pages.isEmpty { newPage() }
-        let last = pages.count - 1
-        if !pages[last].isEmpty { pages[last].append(10) }
-        pages[last].append(contentsOf: operation.utf8)
+        let target = index ?? pages.count - 1
+        var page = pages[target]
+        pages[target] = []
+        if !page.isEmpty { page.append(10) }
+        write(&self, &page)
+        pages[target] = page
     }
 
-    /// Appends operators written straight into the current page's bytes (no String for each number).
-    mutating func emitBytes(_ write: (inout [UInt8]) -> Void) {
-        if pages.isEmpty { newPage() }
-        let last = pages.count - 1
-        if !pages[last].isEmpty { pages[last].append(10) }
-        write(&pages[last])
-    }
-
-    static func pt(_ millimetres: Double) -> String { format(millimetres * pointsPerMillimetre) }
-    static func ptY(_ millimetres: Double) -> String { format((pageHeight - millimetres) * pointsPerMillimetre) }
     static func format(_ value: Double) -> String {
         var bytes: [UInt8] = []
         appendNumber(value, to: &bytes)
@@ -299,14 +295,7 @@ public struct PDFWriter: Sendable {
 
     /// Text with its baseline at `y`.
     public mutating func text(_ text: String, x: Double, y: Double, size: Double = 11, font: Font = .regular, rightToLeft: Bool = false) {
-        if pages.isEmpty { newPage() }
-        let last = pages.count - 1
-        // Taken out while it is written, so that appending does not copy the page.
-        var page = pages[last]
-        pages[last] = []
-        if !page.isEmpty { page.append(10) }
-        show(text, x: x, y: y, size: size, font: font, rightToLeft: rightToLeft, into: &page)
-        pages[last] = page
+        emit { writer, bytes in writer.show(text, x: x, y: y, size: size, font: font, rightToLeft: rightToLeft, into: &bytes) }
     }
 
     /// Text centred on `x`.
@@ -316,7 +305,7 @@ public struct PDFWriter: Sendable {
     }
 
     public mutating func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double = 0.3) {
-        emitBytes { bytes in
+        emit { _, bytes in
             Self.appendNumber(width * Self.pointsPerMillimetre, to: &bytes)
             bytes.append(contentsOf: " w".utf8)
             Self.appendPosition(start.x, start.y, to: &bytes)
@@ -334,7 +323,7 @@ public struct PDFWriter: Sendable {
             bytes.append(contentsOf: " re".utf8)
         }
         if let grey = fillGrey {
-            emitBytes { bytes in
+            emit { _, bytes in
                 bytes.append(contentsOf: "q ".utf8)
                 Self.appendNumber(grey, to: &bytes)
                 bytes.append(contentsOf: " g".utf8)
@@ -342,7 +331,7 @@ public struct PDFWriter: Sendable {
                 bytes.append(contentsOf: " f Q".utf8)
             }
         }
-        emitBytes { bytes in
+        emit { _, bytes in
             Self.appendNumber(lineWidth * Self.pointsPerMillimetre, to: &bytes)
             bytes.append(contentsOf: " w".utf8)
             path(&bytes)
@@ -426,10 +415,9 @@ public struct PDFWriter: Sendable {
             for index in writer.pages.indices {
                 let label = "Page \(index + 1) sur \(writer.pages.count)"
                 let labelWidth = writer.width(label, size: 9)
-                var page = writer.pages[index]
-                if !page.isEmpty { page.append(10) }
-                writer.show(label, x: Self.pageWidth / 2 - labelWidth / 2, y: Self.pageHeight - 10, size: 9, font: .regular, into: &page)
-                writer.pages[index] = page
+                writer.emit(onPage: index) { writer, bytes in
+                    writer.show(label, x: Self.pageWidth / 2 - labelWidth / 2, y: Self.pageHeight - 10, size: 9, font: .regular, into: &bytes)
+                }
             }
         }
         return writer.assemble()

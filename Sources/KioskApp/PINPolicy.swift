@@ -10,6 +10,8 @@ public struct PINPolicy: Sendable, Equatable {
     public var maxDelay: Double = 60
     /// A code this long or longer is a recovery code, not a PIN (PINs have 4 to 12 digits).
     public static let recoveryLength = 16
+    /// The digits of a recovery code that `kiosk mediator set-recovery` makes.
+    public static let recoveryDigits = 20
 
     public init(freeAttempts: Int = 3, firstDelay: Double = 5, maxDelay: Double = 60) {
         self.freeAttempts = freeAttempts

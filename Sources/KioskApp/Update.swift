@@ -192,7 +192,7 @@ public enum KioskApp {
         state.mode = .pinEntry
         state.pin.entered = ""
         if let until = state.pin.lockedUntil, until > state.now {
-            state.pin.message = "Nouvel essai possible à \(clockTime(until)) (ou le code de secours)."
+            state.pin.message = waitMessage(until)
         } else {
             state.pin.message = nil
         }
@@ -498,7 +498,7 @@ public enum KioskApp {
             if !state.pin.entered.isEmpty { state.pin.entered.removeLast() }
         case .pinSubmit:
             if locked, state.pin.entered.count < PINPolicy.recoveryLength {
-                state.pin.message = "Nouvel essai possible à \(clockTime(state.pin.lockedUntil!)) (ou le code de secours)."
+                state.pin.message = waitMessage(state.pin.lockedUntil!)
                 return []
             }
             guard !state.pin.entered.isEmpty, !state.pin.checking else { return [] }
@@ -647,6 +647,9 @@ public enum KioskApp {
     static func questionnaire(containing id: String, _ state: AppState) -> Questionnaire? {
         (state.content.questionnaires + [state.mediatorQuestionnaire]).first { $0.question(id) != nil }
     }
+
+    /// What the PIN screen says while wrong codes make the next try wait.
+    static func waitMessage(_ until: Date) -> String { "Nouvel essai possible à \(clockTime(until)) (ou le code de secours)." }
 
     static func clockTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -362,12 +362,12 @@ struct MediatorCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
 
         func run() throws {
-            let digits = (0..<20).map { _ in String(Int.random(in: 0...9)) }.joined()
+            let digits = (0..<PINPolicy.recoveryDigits).map { _ in String(Int.random(in: 0...9)) }.joined()
             let database = try common.openDatabase()
             try database.setSetting(KioskRuntime.recoverySetting, try PINHasher.hash(digits))
             try database.audit(actor: "system", action: "recovery_code_changed")
-            let grouped = stride(from: 0, to: 20, by: 4).map { start in
-                String(digits[digits.index(digits.startIndex, offsetBy: start)..<digits.index(digits.startIndex, offsetBy: start + 4)])
+            let grouped = stride(from: 0, to: digits.count, by: 4).map { start in
+                String(digits.dropFirst(start).prefix(4))
             }.joined(separator: " ")
             print("Recovery code (write it down for the team, it is not shown again): \(grouped)")
         }

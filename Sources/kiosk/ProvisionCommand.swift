@@ -126,13 +126,29 @@ struct FirstBootScreen {
         say()
     }
 
+    enum Reply { case line(String), timedOut, closed }
+
+    /// Shows `prompt` (wrapped, the cursor after it) and reads the technician's line, trimmed: `closed` when the
+    /// console is gone (end of input), `timedOut` when `seconds` pass without input.
+    mutating func reply(to prompt: String, within seconds: Int? = nil) -> Reply {
+        FileHandle.standardOutput.write(Data((Self.wrap(prompt, width: width).joined(separator: "\n") + " ").utf8))
+        guard inputArrives(within: seconds) else { return .timedOut }
+        guard let line = readLine(strippingNewline: true) else { return .closed }
+        attended = true
+        return .line(line.trimmingCharacters(in: .whitespaces))
+    }
+
     /// A line from the technician, trimmed; nil when the console is gone (end of input).
     mutating func ask(_ prompt: String) -> String? {
-        let lines = Self.wrap(prompt, width: width)
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + " ").utf8))
-        guard let line = readLine(strippingNewline: true) else { return nil }
-        attended = true
-        return line.trimmingCharacters(in: .whitespaces)
+        if case .line(let line) = reply(to: prompt) { return line }
+        return nil
+    }
+
+    /// Whether input comes within `seconds` (at once true without a limit: reading then waits).
+    func inputArrives(within seconds: Int?) -> Bool {
+        guard let seconds else { return true }
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, Int32(seconds) * 1000) > 0
     }
 
     /// A problem stays on screen until the technician answers; returns the (lowercased) answer. On a box that started
@@ -143,26 +159,22 @@ struct FirstBootScreen {
         say("PROBLÈME : " + lines[0])
         for line in lines.dropFirst() { say("  " + line) }
         say()
+        var limit: Int?
         if !attended {
             let wait = command.unattendedWait
             say("Sans réponse, le kiosque démarre dans \(wait >= 120 ? "\(wait / 60) minutes" : "\(wait) secondes") sans enrôlement.")
-            let prompt = Self.wrap(choices, width: width)
-            FileHandle.standardOutput.write(Data((prompt.joined(separator: "\n") + " ").utf8))
-            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, Int32(command.unattendedWait) * 1000) > 0 else { say(); return "p" }
-            guard let line = readLine(strippingNewline: true) else { throw ExitCode(2) }
-            attended = true
-            return line.trimmingCharacters(in: .whitespaces).lowercased()
+            limit = wait
         }
-        guard let answer = ask(choices) else { throw ExitCode(2) }
-        return answer.lowercased()
+        switch reply(to: choices, within: limit) {
+        case .line(let answer): return answer.lowercased()
+        case .timedOut: say(); return "p"
+        case .closed: throw ExitCode(2)
+        }
     }
 
     /// Waits for Enter (at most `seconds`, or without limit when nil).
     func waitForEnter(seconds: Int?) {
-        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, seconds.map { Int32($0 * 1000) } ?? -1)
-        if ready > 0 { _ = readLine() }
+        if inputArrives(within: seconds) { _ = readLine() }
     }
 
     mutating func run() async throws {
@@ -243,9 +255,8 @@ struct FirstBootScreen {
             do {
                 say()
                 say("Enrôlement en cours…")
-                let outcome = try await command.enrol(url: url, token: token ?? "", tokenFromConfiguration: tokenFromConfiguration,
-                                                      typedURL: typedURL, configuration: configuration)
-                _ = outcome
+                _ = try await command.enrol(url: url, token: token ?? "", tokenFromConfiguration: tokenFromConfiguration,
+                                            typedURL: typedURL, configuration: configuration)
                 break
             } catch let error as ClientError {
                 let why: [String]

@@ -24,13 +24,18 @@ struct FirstBootTests {
         return home
     }
 
+    /// `kiosk provision --home HOME ARGUMENTS` on the console (then `after`, when it succeeds), and the exit code.
+    func provisionConsole(_ home: URL, _ arguments: String = "", then after: String? = nil) throws -> TmuxKiosk {
+        let kiosk = Repository.builtProduct("kiosk").path
+        let next = after.map { " && \(kiosk) \($0)" } ?? ""
+        return try TmuxKiosk(width: 64, height: 24, command: "\(kiosk) provision --home \(home.path) \(arguments)\(next); echo EXIT=$?")
+    }
+
     @Test("Missing address asked, an unreachable central store stays said, a wrong token refused, then enrolled, the check shown, the kiosk started")
     func guidedEnrolment() throws {
         let central = try CentralProcess()
         let home = try home("place: \"Mairie de Couiza\"\ncentral_url:\nenrolment_token:\n")
-        let kiosk = Repository.builtProduct("kiosk").path
-        let console = try TmuxKiosk(width: 64, height: 24,
-                                    command: "\(kiosk) provision --home \(home.path) && \(kiosk) run --home \(home.path); echo EXIT=$?")
+        let console = try provisionConsole(home, then: "run --home \(home.path)")
         var screen = try console.waitForWords("Adresse :")
         #expect(screen.contains("jeton d'enrôlement"))
         #expect(screen.contains("central enroll-token"))
@@ -80,9 +85,7 @@ struct FirstBootTests {
     func preconfigured() throws {
         let central = try CentralProcess()
         let home = try home("place: \"Mairie de Quillan\"\ncentral_url: \(central.url.absoluteString)\nenrolment_token: \(try central.enrollToken())\n")
-        let kiosk = Repository.builtProduct("kiosk").path
-        let console = try TmuxKiosk(width: 64, height: 24,
-                                    command: "\(kiosk) provision --home \(home.path) --wait-at-end 2; echo EXIT=$?")
+        let console = try provisionConsole(home, "--wait-at-end 2")
         let screen = try console.waitForWords("Le kiosque démarre dans 2 secondes", seconds: 30)
         #expect(screen.contains("Le boîtier est enrôlé"))
         try console.waitForWords("EXIT=0", seconds: 10)
@@ -93,8 +96,7 @@ struct FirstBootTests {
     @Test("A preconfigured central store that does not answer: the problem stays on screen, nothing starts under it")
     func preconfiguredUnreachable() throws {
         let home = try home("place: \"Mairie de Quillan\"\ncentral_url: http://127.0.0.1:\(Loopback.freePort())\nenrolment_token: AAAA-BBBB-CCCC-DDDD\n")
-        let kiosk = Repository.builtProduct("kiosk").path
-        let console = try TmuxKiosk(width: 64, height: 24, command: "\(kiosk) provision --home \(home.path); echo EXIT=$?")
+        let console = try provisionConsole(home)
         try console.waitForWords("ne répond pas", seconds: 20)
         sleep(2)
         let screen = try console.words()
@@ -110,9 +112,7 @@ struct FirstBootTests {
     @Test("Nobody at the box: a preconfigured enrolment that fails stays on screen for the unattended wait, then the kiosk starts")
     func unattendedProblem() throws {
         let home = try home("place: \"Mairie de Quillan\"\ncentral_url: http://127.0.0.1:\(Loopback.freePort())\nenrolment_token: AAAA-BBBB-CCCC-DDDD\n")
-        let kiosk = Repository.builtProduct("kiosk").path
-        let console = try TmuxKiosk(width: 64, height: 24,
-                                    command: "\(kiosk) provision --home \(home.path) --unattended-wait 4; echo EXIT=$?")
+        let console = try provisionConsole(home, "--unattended-wait 4")
         let screen = try console.waitForWords("Sans réponse, le kiosque démarre dans 4 secondes", seconds: 20)
         #expect(screen.contains("ne répond pas"))
         try console.waitForWords("EXIT=0", seconds: 15)
