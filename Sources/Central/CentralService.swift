@@ -232,6 +232,19 @@ public final class CentralService: Sendable {
                 }
             }
         }
+        // What each superseded record counted for: from this batch, or opened again from the store.
+        if toStore.contains(where: { $0.item.supersedes != nil }) {
+            let inBatch = Dictionary(toStore.map { ($0.item.envelope.id, $0.item) }, uniquingKeysWith: { first, _ in first })
+            for position in toStore.indices {
+                guard let replaced = toStore[position].item.supersedes else { continue }
+                let device = toStore[position].item.envelope.device
+                if let earlier = inBatch[replaced.id] {
+                    if earlier.envelope.device == device { toStore[position].item.supersedes?.stats = earlier.stats }
+                } else if let stats = try await storedStats(replaced.id, device: device) {
+                    toStore[position].item.supersedes?.stats = stats
+                }
+            }
+        }
         let receivedAt = now
         if !toStore.isEmpty {
             let outcomes: [StoreOutcome]
@@ -252,6 +265,14 @@ public final class CentralService: Sendable {
             }
         }
         return UploadResponse(results: results.map { $0! }, receivedAt: receivedAt)
+    }
+
+    /// What a stored record of this device counted for, opened again; nil when it is not here (yet) or not readable.
+    func storedStats(_ id: String, device: String) async throws -> [StatKey]? {
+        guard let recordsKey = keys.records, let body = try await storage.envelopeBody(id: id),
+              let envelope = try? JSONDecoder().decode(Envelope.self, from: body), envelope.device == device,
+              let plaintext = try? Seal.open(envelope, with: recordsKey) else { return nil }
+        return StatExtraction.keys(kind: envelope.kind, payload: plaintext)
     }
 
     func signingKey(of device: String) async throws -> Result<Curve25519.Signing.PublicKey, Problem> {
@@ -285,14 +306,22 @@ public final class CentralService: Sendable {
                     throw Problem(.badEnvelopeSignature, "envelope \(envelope.id) was altered or not signed by its device")
                 }
                 var stats: [StatKey] = []
+                var supersedes: Supersession?
                 if opens, let recordsKey {
                     let plaintext = try Seal.open(envelope, with: recordsKey)
                     guard let record = (try? JSONSerialization.jsonObject(with: plaintext)) as? [String: Any] else {
                         throw Problem(.unreadableEnvelope, "envelope \(envelope.id) does not hold a JSON record")
                     }
                     stats = StatExtraction.keys(kind: envelope.kind, record: record)
+                    if let replaced = record["supersedes"] as? String {
+                        guard (1...64).contains(replaced.count), replaced != envelope.id else {
+                            throw Problem(.invalidEnvelope, "envelope \(envelope.id) supersedes an impossible record id")
+                        }
+                        supersedes = Supersession(id: replaced)
+                    }
                 }
-                return .success(try IncomingEnvelope(envelope: envelope, via: via, stats: stats, fingerprint: Hex.sha256(signedBytes)))
+                return .success(try IncomingEnvelope(envelope: envelope, via: via, stats: stats, fingerprint: Hex.sha256(signedBytes),
+                                                     supersedes: supersedes))
             } catch let problem as Problem {
                 return .failure(problem)
             } catch {

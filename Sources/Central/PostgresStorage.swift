@@ -66,6 +66,8 @@ public final class PostgresStorage: CentralStorage {
                 """,
                 "CREATE TABLE IF NOT EXISTS content_bundle (version INTEGER PRIMARY KEY, manifest TEXT NOT NULL, signature TEXT NOT NULL, published_at TEXT NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+                "ALTER TABLE envelope ADD COLUMN IF NOT EXISTS superseded_by TEXT",
+                "CREATE TABLE IF NOT EXISTS supersession (id TEXT PRIMARY KEY, device TEXT NOT NULL, by TEXT NOT NULL)",
                 "SELECT pg_advisory_unlock(7319)",
             ]
             try await client.withConnection { connection in
@@ -171,11 +173,43 @@ public final class PostgresStorage: CentralStorage {
                 ON CONFLICT (id) DO NOTHING RETURNING id
                 """, logger: logger)
             for try await id in rows.decode(String.self) { inserted.insert(id) }
-            // Statistics of the envelopes inserted now (not of duplicates), summed per key.
+            // Records superseded before they arrived: kept, not counted.
+            var notCounted = Set<String>()
+            if !inserted.isEmpty {
+                let newIDs = Array(inserted)
+                for try await (id, by) in try await connection.query("SELECT id, by FROM supersession WHERE id = ANY(\(newIDs)::text[])",
+                                                                     logger: logger).decode((String, String).self) {
+                    try await connection.query("UPDATE envelope SET superseded_by = \(by) WHERE id = \(id)", logger: logger)
+                    notCounted.insert(id)
+                }
+            }
+            // Statistics of the envelopes inserted now (not of duplicates), summed per key; superseded records taken off.
             var sums: [StatKey: Int64] = [:]
-            for item in envelopes where inserted.contains(item.envelope.id) {
+            for item in envelopes where inserted.contains(item.envelope.id) && !notCounted.contains(item.envelope.id) {
                 for key in item.stats { sums[key, default: 0] += 1 }
             }
+            for item in envelopes where inserted.contains(item.envelope.id) {
+                guard let replaced = item.supersedes else { continue }
+                let device = item.envelope.device, id = item.envelope.id
+                let marked = try await Self.hasRows(connection.query("""
+                    UPDATE envelope SET superseded_by = \(id) WHERE id = \(replaced.id) AND device = \(device) AND superseded_by IS NULL RETURNING id
+                    """, logger: logger))
+                if marked {
+                    for key in replaced.stats ?? [] { sums[key, default: 0] -= 1 }
+                } else if !(try await Self.hasRows(connection.query("SELECT id FROM envelope WHERE id = \(replaced.id)", logger: logger))) {
+                    try await connection.query("""
+                        INSERT INTO supersession (id, device, by) VALUES (\(replaced.id), \(device), \(id)) ON CONFLICT (id) DO NOTHING
+                        """, logger: logger)
+                }
+            }
+            // Counts taken off (superseded records) only lower rows that exist.
+            for (key, delta) in sums where delta < 0 {
+                try await connection.query("""
+                    UPDATE stat_count SET count = GREATEST(0, count + \(delta)) WHERE day = \(key.day) AND commune = \(key.commune)
+                        AND metric = \(key.metric) AND value = \(key.value)
+                    """, logger: logger)
+            }
+            sums = sums.filter { $0.value > 0 }
             if !sums.isEmpty {
                 // In one order for every transaction: two batches upserting the same sums never deadlock.
                 let keys = sums.keys.sorted { ($0.day, $0.commune, $0.metric, $0.value) < ($1.day, $1.commune, $1.metric, $1.value) }
@@ -205,10 +239,19 @@ public final class PostgresStorage: CentralStorage {
 
     public func countEnvelopes(device: String?) async throws -> Int {
         try await migrate()
-        let query: PostgresQuery = device.map { "SELECT COUNT(*) FROM envelope WHERE device = \($0)" } ?? "SELECT COUNT(*) FROM envelope"
+        let query: PostgresQuery = device.map { "SELECT COUNT(*) FROM envelope WHERE device = \($0) AND superseded_by IS NULL" }
+            ?? "SELECT COUNT(*) FROM envelope WHERE superseded_by IS NULL"
         var count = 0
         for try await value in try await client.query(query, logger: logger).decode(Int64.self) { count = Int(value) }
         return count
+    }
+
+    public func envelopeBody(id: String) async throws -> Data? {
+        try await migrate()
+        for try await body in try await client.query("SELECT body FROM envelope WHERE id = \(id)", logger: logger).decode(String.self) {
+            return Data(body.utf8)
+        }
+        return nil
     }
 
     public func pendingForward(limit: Int) async throws -> [PendingForward] {

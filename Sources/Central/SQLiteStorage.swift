@@ -107,6 +107,17 @@ public final class SQLiteStorage: CentralStorage {
                 CREATE INDEX envelope_to_forward ON envelope(received_at) WHERE forwarded_at IS NULL AND forward_refused IS NULL;
                 """)
         }
+        migrator.registerMigration("central-v4-supersede") { db in
+            // A visit reopened and closed again: its newer record supersedes the older, which stops counting.
+            try db.execute(sql: """
+                ALTER TABLE envelope ADD COLUMN superseded_by TEXT;
+                CREATE TABLE supersession (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    device TEXT NOT NULL,
+                    by TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -184,8 +195,26 @@ public final class SQLiteStorage: CentralStorage {
                 let e = item.envelope
                 try insert.execute(arguments: [e.id, e.device, e.kind, e.schema, e.sequence, e.createdAt, item.fingerprint, item.body, item.via, receivedAt])
                 if db.changesCount == 1 {
-                    for key in item.stats {
-                        try addStat.execute(arguments: [key.day, key.commune, key.metric, key.value])
+                    // Superseded before it arrived: kept, not counted.
+                    if let by = try String.fetchOne(db, sql: "SELECT by FROM supersession WHERE id = ? AND device = ?", arguments: [e.id, e.device]) {
+                        try db.execute(sql: "UPDATE envelope SET superseded_by = ? WHERE id = ?", arguments: [by, e.id])
+                    } else {
+                        for key in item.stats {
+                            try addStat.execute(arguments: [key.day, key.commune, key.metric, key.value])
+                        }
+                    }
+                    if let replaced = item.supersedes {
+                        try db.execute(sql: "UPDATE envelope SET superseded_by = ? WHERE id = ? AND device = ? AND superseded_by IS NULL",
+                                       arguments: [e.id, replaced.id, e.device])
+                        if db.changesCount == 1 {
+                            for key in replaced.stats ?? [] {
+                                try db.execute(sql: "UPDATE stat_count SET count = count - 1 WHERE day = ? AND commune = ? AND metric = ? AND value = ? AND count > 0",
+                                               arguments: [key.day, key.commune, key.metric, key.value])
+                            }
+                        } else if try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM envelope WHERE id = ?)", arguments: [replaced.id]) == true {
+                            try db.execute(sql: "INSERT INTO supersession (id, device, by) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                                           arguments: [replaced.id, e.device, e.id])
+                        }
                     }
                     outcomes.append(.accepted)
                 } else {
@@ -200,10 +229,14 @@ public final class SQLiteStorage: CentralStorage {
     public func countEnvelopes(device: String?) async throws -> Int {
         try await pool.read { db in
             if let device {
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM envelope WHERE device = ?", arguments: [device]) ?? 0
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM envelope WHERE device = ? AND superseded_by IS NULL", arguments: [device]) ?? 0
             }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM envelope") ?? 0
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM envelope WHERE superseded_by IS NULL") ?? 0
         }
+    }
+
+    public func envelopeBody(id: String) async throws -> Data? {
+        try await pool.read { db in try Data.fetchOne(db, sql: "SELECT body FROM envelope WHERE id = ?", arguments: [id]) }
     }
 
     public func pendingForward(limit: Int) async throws -> [PendingForward] {

@@ -29,11 +29,25 @@ public struct IncomingEnvelope: Sendable {
     public var body: Data
     public var via: String
     public var stats: [StatKey]
-    public init(envelope: Envelope, via: String, stats: [StatKey], fingerprint: String? = nil) throws {
+    /// The envelope (of the same box) whose record this one replaces: a visit reopened and closed again. Stored, this one
+    /// counts and that one stops counting (its statistics taken off), whichever arrives first.
+    public var supersedes: Supersession?
+    public init(envelope: Envelope, via: String, stats: [StatKey], fingerprint: String? = nil, supersedes: Supersession? = nil) throws {
         self.envelope = envelope
         self.fingerprint = fingerprint ?? Seal.fingerprint(envelope)
         self.body = envelope.jsonData()
         self.via = via
+        self.stats = stats
+        self.supersedes = supersedes
+    }
+}
+
+/// A record replaced by a newer one: its id, and what it counted for (nil while it has not arrived or cannot be opened).
+public struct Supersession: Sendable, Equatable {
+    public var id: String
+    public var stats: [StatKey]?
+    public init(id: String, stats: [StatKey]? = nil) {
+        self.id = id
         self.stats = stats
     }
 }
@@ -79,6 +93,8 @@ public protocol CentralStorage: Sendable {
     func store(_ envelopes: [IncomingEnvelope], receivedAt: String) async throws -> [StoreOutcome]
     /// Number of envelopes stored, for one device or all.
     func countEnvelopes(device: String?) async throws -> Int
+    /// A stored envelope's wire form (to open a record that a newer one supersedes).
+    func envelopeBody(id: String) async throws -> Data?
     /// Envelopes not yet acknowledged upstream (relay mode), oldest first.
     func pendingForward(limit: Int) async throws -> [PendingForward]
     func markForwarded(_ ids: [String], at: String) async throws

@@ -77,7 +77,7 @@ public struct DocumentRenderer: Sendable {
         var pdf: PDFWriter
         switch kind {
         case .checklist: pdf = checklist(visit, evaluation, fonts: fonts)
-        case .referralLetter: pdf = try referralLetter(visit, fonts: fonts)
+        case .referralLetter: pdf = try referralLetter(visit, evaluation, fonts: fonts)
         default:
             guard let layout = printing.layouts[kind.rawValue] else { throw DocumentError("\(kind.rawValue): no layout in Printing/forms") }
             pdf = form(layout, visit, evaluation, fonts: fonts)
@@ -120,8 +120,14 @@ public struct DocumentRenderer: Sendable {
             case "date": return (Self.frenchDate(visit.date), false)
             case "household_size": return (evaluation.map { _ in householdSize(visit) } ?? "", false)
             case "resources":
+                // The mediator's detail by person and kind when entered, else what the visitor declared.
+                if let detailed = HouseholdTable.detailedTotal(visit.answers) { return (MoneyFormat.frenchEuros(detailed.raw / 100), false) }
                 guard case .number(let number)? = visit.answers["resources_12_months"] else { return ("", false) }
                 return (MoneyFormat.frenchEuros(number.raw / 100), false)
+            case "housing_status":
+                // In administrative terms, not the visitor's own words.
+                guard case .choice(let housing)? = visit.answers["housing"], content.texts.has("form.housing.\(housing)", "fr") else { return ("", false) }
+                return (content.texts.text("form.housing.\(housing)", "fr"), false)
             case "c2s_free": return ("", c2s?.verdict == .eligible && c2s?.variant == .free)
             case "c2s_participation": return ("", c2s?.variant == .participation && c2s?.verdict != .notEligible)
             case "monthly_participation": return (c2s?.monthlyParticipation.map { MoneyFormat.frenchEuros($0) } ?? "", false)
@@ -135,6 +141,75 @@ public struct DocumentRenderer: Sendable {
             }
         default:
             return ("", false)
+        }
+    }
+
+    /// A table of the household: a heading row, then one row per person (the applicant first); empty cells stay boxed.
+    func table(_ field: FormLayout.Field, _ visit: PrintVisit, _ pdf: inout PDFWriter) {
+        if !field.label.isEmpty { pdf.text(field.label, x: field.x, y: field.y - 1.5, size: 8) }
+        var x = field.x
+        for column in field.columns {
+            pdf.rectangle(x: x, y: field.y, width: column.width, height: field.rowHeight, fillGrey: 0.92)
+            pdf.paragraph(column.label, x: x + 1, y: field.y + 3, width: column.width - 2, size: 7, font: .bold)
+            x += column.width
+        }
+        for row in 1...field.rows {
+            let top = field.y + Double(row) * field.rowHeight
+            x = field.x
+            for column in field.columns {
+                pdf.rectangle(x: x, y: top, width: column.width, height: field.rowHeight)
+                let text = memberValue(String(column.source.dropFirst("member.".count)), person: row, visit)
+                if !text.isEmpty { cell(text, x: x, top: top, width: column.width, height: field.rowHeight, &pdf) }
+                x += column.width
+            }
+        }
+    }
+
+    /// A cell's text, always inside its cell: one line at 9 pt when it fits, else at 7 pt on one or two lines.
+    func cell(_ text: String, x: Double, top: Double, width: Double, height: Double, _ pdf: inout PDFWriter) {
+        if pdf.wrap(text, width: width - 2, size: 9).count == 1 {
+            pdf.text(text, x: x + 1, y: top + height - 2.2, size: 9)
+            return
+        }
+        let lines = pdf.wrap(text, width: width - 2, size: 7)
+        if lines.count == 1 {
+            pdf.text(text, x: x + 1, y: top + height - 2.5, size: 7)
+            return
+        }
+        pdf.text(lines[0], x: x + 1, y: top + 3.2, size: 7)
+        pdf.text(lines.dropFirst().joined(separator: " "), x: x + 1, y: top + 6.5, size: lines.count > 2 ? 6 : 7)
+    }
+
+    /// One person's value for a table column: row 1 is the applicant (identity fields), rows 2… the members the mediator entered.
+    func memberValue(_ source: String, person: Int, _ visit: PrintVisit) -> String {
+        let answers = visit.answers
+        func text(_ id: String) -> String? {
+            if case .text(let value)? = answers[id], !value.isEmpty { return value }
+            return nil
+        }
+        let named = person == 1 || text(HouseholdTable.memberName(person)) != nil
+        guard named else { return "" }
+        switch source {
+        case "name":
+            if person == 1 {
+                return [visit.identity.lastName?.uppercased(), visit.identity.firstNames].compactMap { $0 }.joined(separator: " ")
+            }
+            return text(HouseholdTable.memberName(person)) ?? ""
+        case "birth_date":
+            if person == 1 { return visit.identity.birthDate.map(Self.frenchDate) ?? "" }
+            if case .date(let date)? = answers["member_\(person)_birth_date"] { return Self.frenchDate(date.description) }
+            return ""
+        case "link":
+            if person == 1 { return "Demandeur" }
+            guard case .choice(let link)? = answers["member_\(person)_link"] else { return "" }
+            return HouseholdTable.links.first { $0.value == link }?.label ?? ""
+        case "resources.total":
+            let values = HouseholdTable.resourceKinds.compactMap { HouseholdTable.resource(answers, person: person, kind: $0.id) }
+            guard !values.isEmpty else { return "" }
+            return MoneyFormat.frenchEuros(values.map(\.raw).reduce(0, +) / 100)
+        default:
+            let kind = String(source.dropFirst("resources.".count))
+            return HouseholdTable.resource(answers, person: person, kind: kind).map { MoneyFormat.frenchEuros($0.raw / 100) } ?? ""
         }
     }
 
@@ -165,7 +240,14 @@ public struct DocumentRenderer: Sendable {
                     pdf.text(field.label, x: field.x + 6, y: field.y, size: 9)
                 case .text:
                     pdf.text(field.label, x: field.x, y: field.y - 5, size: 8)
-                    pdf.paragraph(filled.text.isEmpty ? "…" : filled.text, x: field.x, y: field.y, width: field.width, size: 11)
+                    if filled.text.isEmpty {
+                        // Not known to the box: left blank, boxed, to fill in by hand.
+                        pdf.rectangle(x: field.x, y: field.y - 4, width: field.width, height: 6)
+                    } else {
+                        pdf.paragraph(filled.text, x: field.x, y: field.y, width: field.width, size: 11)
+                    }
+                case .table:
+                    table(field, visit, &pdf)
                 }
             }
             pdf.text("Signature :", x: 120, y: 265, size: 10)
@@ -254,7 +336,7 @@ public struct DocumentRenderer: Sendable {
     }
 
     /// The referral letter to a partner of the directory, from `Printing/letters/referral-letter.mustache`.
-    func referralLetter(_ visit: PrintVisit, fonts: FontSet?) throws -> PDFWriter {
+    func referralLetter(_ visit: PrintVisit, _ evaluation: Evaluation?, fonts: FontSet?) throws -> PDFWriter {
         guard let referral = visit.referral else { throw DocumentError("referral: missing (service, reason, done, consent)") }
         guard let service = content.services.first(where: { $0.id == referral.service }) else {
             throw DocumentError("referral.service: '\(referral.service)' is not in the partner directory")
@@ -262,13 +344,20 @@ public struct DocumentRenderer: Sendable {
         guard let template = printing.letters["referral-letter"] else { throw DocumentError("referral-letter: no template in Printing/letters") }
         var visitorName = [visit.identity.firstNames, visit.identity.lastName].compactMap { $0 }.joined(separator: " ")
         if visitorName.isEmpty, case .text(let first)? = visit.answers["first_name"] { visitorName = first }
+        let reason = referral.reason.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            ?? ReferralText.reason(answers: visit.answers, evaluation: evaluation, serviceKind: service.kind, texts: content.texts)
+        let done = referral.done.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            ?? ReferralText.done(printed: visit.printed ?? [], texts: content.texts)
+        let mediator = visit.mediator
+        // A phone number never breaks across lines.
+        let phone = mediator?.phone.map { $0.replacingOccurrences(of: " ", with: "\u{00A0}") }
+        let contact = [mediator?.name, mediator?.organisation, mediator?.address, phone].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
         let values: [String: Any] = [
             "place": placeName, "date": Self.frenchDate(visit.date), "service_name": service.name, "service_address": service.address,
             "service_commune": service.commune, "visitor_name": visitorName.isEmpty ? "la personne" : visitorName,
-            "reason": referral.reason, "done": referral.done, "consent": referral.consent,
-            "mediator_name": visit.mediator?.name ?? "", "mediator_organisation": visit.mediator?.organisation ?? "",
-            // A phone number never breaks across lines.
-            "mediator_phone": (visit.mediator?.phone ?? "").replacingOccurrences(of: " ", with: "\u{00A0}"),
+            "of_visitor": visitorName.isEmpty ? "de la personne" : FrenchElision.de(visitorName),
+            "reason": reason, "done": done, "consent": referral.consent, "contact": contact,
+            "mediator_name": mediator?.name ?? "", "mediator_organisation": mediator?.organisation ?? "",
         ]
         let text = template.render(values)
         var pdf = PDFWriter(title: "Lettre d'orientation", fonts: fonts)
@@ -287,5 +376,34 @@ public struct DocumentRenderer: Sendable {
         pdf.text("Signature du médiateur :", x: 120, y: y + 6, size: 10)
         pdf.rectangle(x: 120, y: y + 8, width: 70, height: 22)
         return pdf
+    }
+}
+
+extension DocumentRenderer {
+    /// A test page for the printers screen: the box, the time and the printer; every visitor language's name in its own
+    /// letters (the fonts work); a row of boxes and a check box as forms draw them (the alignment is right).
+    public static func testPage(place: String, dateTime: String, printer: String, languages: [(code: String, name: String)],
+                                fontDirectories: [String] = FontSet.defaultDirectories) -> Data {
+        var pdf = PDFWriter(title: "Page de test", fonts: FontSet.read(directories: fontDirectories))
+        pdf.newPage()
+        pdf.text("Page de test — kiosque Permanence", x: 20, y: 25, size: 16, font: .bold)
+        var y = pdf.paragraph("\(place) — \(dateTime)", x: 20, y: 35, width: 170, size: 11)
+        y = pdf.paragraph("Imprimante : \(printer)", x: 20, y: y + 1, width: 170, size: 9)
+        y = pdf.paragraph("Si cette page est lisible, l'imprimante et les polices du kiosque fonctionnent.", x: 20, y: y + 6, width: 170, size: 11)
+        y += 6
+        pdf.text("Langues proposées aux visiteurs :", x: 20, y: y, size: 11, font: .bold)
+        y += 7
+        for language in languages {
+            pdf.text("\(language.code)", x: 24, y: y, size: 10)
+            pdf.text(language.name, x: 40, y: y, size: 12)
+            y += 7
+        }
+        y += 4
+        pdf.text("Cases (comme sur les formulaires) :", x: 20, y: y, size: 10)
+        pdf.boxedField("PERMANENCE", x: 20, y: y + 6, boxes: 13)
+        pdf.checkBox(x: 20, y: y + 12, checked: true)
+        pdf.text("case cochée", x: 26, y: y + 15.5, size: 9)
+        pdf.rectangle(x: 15, y: 15, width: 180, height: 267)
+        return pdf.render()
     }
 }

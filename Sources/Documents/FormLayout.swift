@@ -5,7 +5,14 @@ import Yams
 
 /// A form laid out by data (`Printing/forms/*.yaml`): its reference, pages, fixed texts and fields.
 public struct FormLayout: Sendable {
-    public enum Kind: String, Sendable { case text, boxes, checkbox }
+    public enum Kind: String, Sendable { case text, boxes, checkbox, table }
+
+    /// A column of a table: its heading and where each row's value comes from (`member.*`, row 1 being the applicant).
+    public struct Column: Sendable {
+        public var label: String
+        public var source: String
+        public var width: Double
+    }
 
     public struct Field: Sendable {
         public var id: String
@@ -17,6 +24,10 @@ public struct FormLayout: Sendable {
         public var boxes: Int
         public var width: Double
         public var line: Int
+        /// For a table: its columns, rows and row height (mm).
+        public var columns: [Column] = []
+        public var rows: Int = 0
+        public var rowHeight: Double = 7
     }
 
     public struct FixedText: Sendable {
@@ -43,9 +54,26 @@ public struct FormLayout: Sendable {
     public static let identitySources: Set<String> = ["last_name", "first_names", "birth_date", "address", "postcode", "city", "nir"]
     public static let computedSources: Set<String> = [
         "date", "household_size", "resources", "c2s_free", "c2s_participation", "monthly_participation", "ame_eligible",
-        "puma_eligible", "applicant_age", "has_medecin_traitant",
+        "puma_eligible", "applicant_age", "has_medecin_traitant", "housing_status",
     ]
     public static let mediatorSources: Set<String> = ["name", "organisation", "phone"]
+    /// A table row's values: the household member of that row (row 1 the applicant).
+    public static let memberSources: Set<String> = Set(["name", "birth_date", "link", "resources.total"]
+                                                         + HouseholdTable.resourceKinds.map { "resources.\($0.id)" })
+
+    /// Whether a field's source is one the renderer knows.
+    static func known(_ source: String, _ questionIDs: Set<String>) -> Bool {
+        if source == "blank" { return true }
+        let parts = source.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return false }
+        switch parts[0] {
+        case "identity": return identitySources.contains(parts[1])
+        case "computed": return computedSources.contains(parts[1])
+        case "mediator": return mediatorSources.contains(parts[1])
+        case "answers": return questionIDs.contains(parts[1])
+        default: return false
+        }
+    }
 
     /// Reads and checks a layout; problems name the file, the line and the field.
     public static func load(file: String, text: String, questionIDs: Set<String>) -> (layout: FormLayout?, problems: [String]) {
@@ -82,19 +110,24 @@ public struct FormLayout: Sendable {
                 if id.isEmpty { problem(line, form, "a field has no `id`") }
                 if !ids.insert(id).inserted { problem(line, key, "duplicate field id") }
                 let source = string(fields?["source"])
-                let parts = source.split(separator: ".", maxSplits: 1).map(String.init)
-                let known: Bool
-                switch parts.first {
-                case "identity"?: known = parts.count == 2 && identitySources.contains(parts[1])
-                case "computed"?: known = parts.count == 2 && computedSources.contains(parts[1])
-                case "mediator"?: known = parts.count == 2 && mediatorSources.contains(parts[1])
-                case "answers"?: known = parts.count == 2 && questionIDs.contains(parts[1])
-                default: known = false
-                }
-                if !known { problem(line, key, "unknown source '\(source)' (identity.*, answers.<question id>, computed.*, mediator.*)") }
                 let kindText = string(fields?["kind"]).isEmpty ? "text" : string(fields?["kind"])
                 let kind = Kind(rawValue: kindText)
-                if kind == nil { problem(line, key, "unknown kind '\(kindText)' (text, boxes, checkbox)") }
+                if kind == nil { problem(line, key, "unknown kind '\(kindText)' (text, boxes, checkbox, table)") }
+                if kind != .table, !known(source, questionIDs) {
+                    problem(line, key, "unknown source '\(source)' (identity.*, answers.<question id>, computed.*, mediator.*, or blank: asked by the form, not known to the box)")
+                }
+                var columns: [Column] = []
+                if kind == .table {
+                    for columnNode in fields?["columns"]?.sequence ?? [] {
+                        let column = columnNode.mapping
+                        let columnSource = string(column?["source"])
+                        if !columnSource.hasPrefix("member.") || !memberSources.contains(String(columnSource.dropFirst("member.".count))) {
+                            problem(columnNode.mark?.line ?? line, key, "unknown column source '\(columnSource)' (member.\(memberSources.sorted().joined(separator: ", member.")))")
+                        }
+                        columns.append(Column(label: string(column?["label"]), source: columnSource, width: Double(string(column?["width"])) ?? 30))
+                    }
+                    if columns.isEmpty { problem(line, key, "a table needs `columns` (label, source, width)") }
+                }
                 guard let x = Double(string(fields?["x"])), let y = Double(string(fields?["y"])),
                       (0...PDFWriter.pageWidth).contains(x), (0...PDFWriter.pageHeight).contains(y) else {
                     problem(line, key, "x and y must be numbers within the A4 page (0–210, 0–297 mm)")
@@ -103,8 +136,16 @@ public struct FormLayout: Sendable {
                 let boxes = Int(string(fields?["boxes"])) ?? 0
                 if kind == .boxes, boxes < 1 { problem(line, key, "a boxes field needs `boxes` (how many characters)") }
                 if kind == .boxes, x + Double(boxes) * 5 > PDFWriter.pageWidth { problem(line, key, "\(boxes) boxes from x \(x) go past the page") }
+                let rows = Int(string(fields?["rows"])) ?? 0
+                let rowHeight = Double(string(fields?["row_height"])) ?? 7
+                if kind == .table {
+                    if !(1...HouseholdTable.rows).contains(rows) { problem(line, key, "a table needs `rows` from 1 to \(HouseholdTable.rows)") }
+                    if x + columns.map(\.width).reduce(0, +) > PDFWriter.pageWidth { problem(line, key, "the columns from x \(x) go past the page") }
+                    if y + Double(rows + 1) * rowHeight > PDFWriter.pageHeight { problem(line, key, "the rows from y \(y) go past the page") }
+                }
                 page.fields.append(Field(id: id, label: string(fields?["label"]), source: source, kind: kind ?? .text, x: x, y: y,
-                                         boxes: boxes, width: Double(string(fields?["width"])) ?? 80, line: line))
+                                         boxes: boxes, width: Double(string(fields?["width"])) ?? 80, line: line,
+                                         columns: columns, rows: rows, rowHeight: rowHeight))
             }
             pages.append(page)
         }

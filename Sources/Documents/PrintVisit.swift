@@ -31,13 +31,16 @@ public struct PrintVisit: Codable, Sendable {
         }
     }
 
+    /// Who is at the desk and how partners reach the team; each part may be missing (then it is not printed).
     public struct Mediator: Codable, Sendable {
-        public var name: String
-        public var organisation: String
-        public var phone: String
-        public init(name: String, organisation: String, phone: String) {
+        public var name: String?
+        public var organisation: String?
+        public var address: String?
+        public var phone: String?
+        public init(name: String?, organisation: String?, address: String? = nil, phone: String?) {
             self.name = name
             self.organisation = organisation
+            self.address = address
             self.phone = phone
         }
     }
@@ -45,10 +48,12 @@ public struct PrintVisit: Codable, Sendable {
     public struct Referral: Codable, Sendable {
         /// A service id of the partner directory.
         public var service: String
-        public var reason: String
-        public var done: String
+        /// Why: written (or corrected) by the mediator; absent, it is built from the visit (`ReferralText`).
+        public var reason: String?
+        /// What was already done; absent, it is built from the documents printed.
+        public var done: String?
         public var consent: Bool
-        public init(service: String, reason: String, done: String, consent: Bool) {
+        public init(service: String, reason: String? = nil, done: String? = nil, consent: Bool) {
             self.service = service
             self.reason = reason
             self.done = done
@@ -75,6 +80,8 @@ public struct PrintVisit: Codable, Sendable {
     public var answers: [String: AnswerValue]
     public var mediator: Mediator?
     public var referral: Referral?
+    /// The documents already printed for the visit (ids), for the letter's "what was done".
+    public var printed: [String]?
 }
 
 /// A visit that cannot be printed: names the field.

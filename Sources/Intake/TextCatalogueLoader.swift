@@ -31,18 +31,31 @@ public enum TextKeys {
         "mediator.printers_title", "mediator.back", "mediator.sync_now", "mediator.status.open", "mediator.status.waiting",
         "mediator.status.with_mediator", "mediator.status.closed",
         "mediator.nir.length", "mediator.nir.characters", "mediator.nir.sex", "mediator.nir.key", "mediator.nir.birth_year",
-        "mediator.nir.birth_month", "mediator.printing", "mediator.printed",
+        "mediator.nir.birth_month", "mediator.printing", "mediator.printed", "mediator.visit_keys_closed", "mediator.tab.answers",
+        "mediator.tab.identity", "mediator.tab.household", "mediator.tab.follow_up", "mediator.tab.rights", "mediator.tab_empty", "mediator.confirm_close",
+        "mediator.cancel_close", "mediator.do_close", "mediator.letter_needs_orientation",
+        "mediator.print_waiting", "mediator.print_gave_up", "mediator.test_page", "mediator.resources_differ",
     ] + Array(documentNames.values)
+    /// The referral letter's sentences (French; `mediator_only`).
+    public static let letter = [
+        "letter.need", "letter.gave_up", "letter.gave_up_because", "letter.rights_found", "letter.rights_to_check", "letter.right.puma",
+        "letter.right.c2s", "letter.right.ame", "letter.right.medecin_traitant", "letter.c2s_free", "letter.c2s_participation",
+        "letter.no_reason", "letter.done", "letter.done_prepared",
+    ] + ["coverage", "doctor", "paperwork", "care_now", "prevention", "other"].map { "letter.need.\($0)" }
+      + ["money", "paperwork", "transport", "distance", "waiting_time", "language", "other"].map { "letter.gave_up.\($0)" }
+      + PartnerService.Kind.allCases.map { "letter.service.\($0.rawValue)" }
+      + ["tenant", "owner", "housed_free", "homeless"].map { "form.housing.\($0)" }
     /// How a mediator says each document, by the document's id.
     public static let documentNames = [
         "cerfa-12504": "mediator.document.cerfa_12504", "cerfa-11573": "mediator.document.cerfa_11573",
         "cerfa-12485": "mediator.document.cerfa_12485", "puma-request": "mediator.document.puma_request",
         "referral-letter": "mediator.document.referral_letter", "checklist": "mediator.document.checklist",
+        "test-page": "mediator.document.test_page",
     ]
 
     /// Every key the code uses.
     public static var required: Set<String> {
-        Set(ui + documents + ticket + answers + general + mediator + RightsMessages.keys + EvaluationReport.keys)
+        Set(ui + documents + ticket + answers + general + mediator + letter + RightsMessages.keys + EvaluationReport.keys)
     }
 
     /// Keys of questionnaire texts a language file may give (`question.ID.label`…): their French is in the questionnaires.

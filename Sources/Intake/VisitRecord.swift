@@ -37,11 +37,14 @@ public struct VisitRecord: Codable, Sendable, Equatable {
     public var waitingMinutes: Int?
     /// Documents printed for the visit (`cerfa-12504`, …), whatever the consent: counts need them.
     public var printed: [String]?
+    /// The id of the record an earlier close of this visit queued (and sent) before it was reopened: the central store
+    /// keeps this one and stops counting that one. Absent for a visit closed once.
+    public var supersedes: String?
 
     enum CodingKeys: String, CodingKey {
         case visitID = "visit_id", day, ticketNumber = "ticket_number", language
         case createdAt = "created_at", closedAt = "closed_at", answers, rights
-        case waitingMinutes = "waiting_minutes", printed
+        case waitingMinutes = "waiting_minutes", printed, supersedes
     }
 
     /// Questions whose answers anonymous counts may carry.

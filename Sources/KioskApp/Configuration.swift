@@ -18,8 +18,11 @@ public struct BoxConfiguration: Sendable, Equatable {
     public var languages: [String]
     /// The one-time enrolment token for first boot (`kiosk provision` erases it once used).
     public var enrolmentToken: String?
+    /// The team's organisation, printed on letters and forms ("Pour nous joindre").
+    public var organisation: Organisation?
 
     public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token",
+                                                 "organisation", "organisation_address", "organisation_phone",
                                                  // Read by Provisioning/box/technician-keys at boot, not by the kiosk.
                                                  "technician_ssh_key"]
 
@@ -88,8 +91,21 @@ public struct BoxConfiguration: Sendable, Equatable {
             }
             if !languages.contains("fr") { problem(line("languages"), "languages", "French (fr) must be offered") }
         }
+        var organisation: Organisation?
+        if let name = string("organisation") {
+            var phone: String?
+            if let written = string("organisation_phone") {
+                phone = PhoneNumber.normalised(written)
+                if phone == nil { problem(line("organisation_phone"), "organisation_phone", "'\(written.prefix(30))' is not a phone number (10 digits, or + and the country code)") }
+            }
+            organisation = Organisation(name: name, address: string("organisation_address"), phone: phone)
+        } else if string("organisation_address") != nil || string("organisation_phone") != nil {
+            problem(line("organisation_phone"), "organisation", "missing: the organisation's name, printed with its address and phone")
+        }
         guard problems.isEmpty, let territory else { return (nil, problems) }
-        return (BoxConfiguration(place: place, territory: territory, centralURL: central, printer: string("printer"), ticketPrinter: ticket,
-                                 retention: retention, languages: languages, enrolmentToken: string("enrolment_token")), [])
+        var configuration = BoxConfiguration(place: place, territory: territory, centralURL: central, printer: string("printer"), ticketPrinter: ticket,
+                                             retention: retention, languages: languages, enrolmentToken: string("enrolment_token"))
+        configuration.organisation = organisation
+        return (configuration, [])
     }
 }

@@ -4,9 +4,23 @@ import KioskStore
 import Rights
 import Terminal
 
+/// The organisation of the mediation team, as letters and forms print it.
+public struct Organisation: Sendable, Equatable {
+    public var name: String
+    public var address: String?
+    public var phone: String?
+    public init(name: String, address: String? = nil, phone: String? = nil) {
+        self.name = name
+        self.address = address
+        self.phone = phone
+    }
+}
+
 /// How this box behaves: its place, territory, languages and the timings of the spec.
 public struct KioskConfig: Sendable {
     public var placeName: String
+    /// Printed on letters and forms with the mediator on duty; nil when the configuration names none.
+    public var organisation: Organisation?
     public var territory: Territory
     public var languages: [String]
     /// Seconds without input before the "are you still there?" countdown.
@@ -17,8 +31,8 @@ public struct KioskConfig: Sendable {
     public var pinPolicy = PINPolicy()
     /// Seconds without input before mediator mode locks itself.
     public var mediatorLockSeconds: Double = 120
-    /// Seconds to wait for a busy or absent printer before the print fails.
-    public var printWaitSeconds: Double = 60
+    /// Seconds a print keeps trying a busy or absent printer (said within seconds, in words) before it ends as not printed.
+    public var printWaitSeconds: Double = 600
     /// The demo lets the mediator quit (Q on the queue); a real box never quits from the keyboard.
     public var allowQuit = false
     /// Under systemd, the kiosk restarts itself (quickly, when idle on the welcome screen) to use newly
@@ -50,7 +64,9 @@ public enum AppEvent: Sendable, Equatable {
     case checkInSaved(visitID: String, ticket: Int)
     case queueLoaded([QueueRow])
     case visitLoaded(VisitDetail)
-    case pinChecked(Bool)
+    /// The PIN's check: whether it opens, and the named mediator whose PIN it is (nil for the team's shared PIN or the
+    /// recovery code).
+    case pinChecked(Bool, mediator: String? = nil)
     /// A print of this visit ended: the visit screen reloads its list of prints.
     case printJobsChanged(visitID: String)
     /// What the sync and printer screens show.
@@ -73,7 +89,11 @@ public enum Effect: Sendable, Equatable {
     case persistLockout(until: Date?)
     case printDocument(document: String, visitID: String)
     case printTicket(number: Int, language: String)
+    /// A page that shows the printer works (and the fonts of every language), from the printers screen.
+    case printTestPage
     case closeVisit(visitID: String, answers: [String: AnswerValue])
+    /// Reopens a visit closed by mistake (the same day, before the purge).
+    case reopenVisit(visitID: String)
     case syncNow
     case loadStatus
     case quit
@@ -142,12 +162,18 @@ public enum Action: Equatable, Sendable {
     case pinSubmit
     case openVisit(Int)
     case mediatorScreen(MediatorState.Tab)
+    case visitTab(MediatorState.VisitTab)
     case selectAnswer(Int)
     case print(String)
+    /// X asks to confirm; `confirmClose` closes, `cancelClose` goes back to the visit.
     case closeVisit
+    case confirmClose
+    case cancelClose
+    case reopenVisit
     case lock
     case syncNow
     case loadStatus
+    case printTestPage
     case quit
 }
 
@@ -190,6 +216,18 @@ public struct MediatorState: Sendable, Equatable {
     public var error: String?
     public var syncInfo: [String] = []
     public var printerInfo: [String] = []
+    /// The named mediator whose PIN opened this session (nil: the team's shared PIN or the recovery code).
+    public var onDuty: String?
+    /// X was pressed: the visit screen asks whether to close.
+    public var confirmingClose = false
+    /// The visit screen's tabs: the visitor's answers, the identity and the household for the forms, the mediator's
+    /// follow-up, the rights.
+    public enum VisitTab: String, Sendable, Equatable, CaseIterable { case answers, identity, household, followUp = "follow_up", rights }
+    public var visitTab: VisitTab = .answers
+    /// Lines scrolled on the rights tab.
+    public var rightsScroll = 0
+    /// The document to print once the answer being edited is confirmed (the referral letter after its reason).
+    public var printAfterEditing: String?
     public init() {}
 }
 
@@ -258,6 +296,8 @@ public struct AppState: Sendable {
 /// The questions only the mediator answers, built from the partner directory.
 public enum MediatorQuestions {
     public static let id = "mediator"
+    /// The referral letter's reason, as the mediator corrected it (built from the visit until then).
+    public static let referralReason = "referral_reason"
 
     public static func make(services: [PartnerService]) -> Questionnaire {
         let orientation = Question(
@@ -270,6 +310,13 @@ public enum MediatorQuestions {
             label: LocalizedText(["fr": "La personne accepte que l'on transmette sa situation au partenaire", "en": "The person agrees that their situation is passed on to the partner"]),
             relevant: .all([.answered("orientation"), .not(.contains("orientation", "none"))]),
             section: "mediator")
+        var reasonValidation = Validation()
+        reasonValidation.maxLength = 900
+        let reason = Question(
+            id: referralReason, type: .text,
+            label: LocalizedText(["fr": "Motif de la lettre d'orientation (Entrée imprime la lettre, Ctrl-U efface)", "en": "Reason on the referral letter"]),
+            relevant: .all([.answered("orientation"), .not(.contains("orientation", "none"))]), validation: reasonValidation,
+            personal: true, section: "mediator")
         let followUp = Question(
             id: "follow_up", type: .yesNo,
             label: LocalizedText(["fr": "Un suivi est prévu à la prochaine permanence", "en": "A follow-up is planned at the next office hours"]),
@@ -297,7 +344,47 @@ public enum MediatorQuestions {
             identity("identity_nir", "Numéro de sécurité sociale (pour les formulaires)", nir: true),
         ]
         return Questionnaire(id: id, version: 1, title: LocalizedText(["fr": "Suivi du médiateur", "en": "Mediator follow-up"]), languages: ["fr", "en"],
-                             sections: [Section(id: "mediator", title: LocalizedText(["fr": "Suivi", "en": "Follow-up"]), questions: [orientation, consent, followUp]),
-                                        Section(id: "identity", title: LocalizedText(["fr": "Identité", "en": "Identity"]), questions: identityQuestions)])
+                             sections: [Section(id: "mediator", title: LocalizedText(["fr": "Suivi", "en": "Follow-up"]), questions: [orientation, consent, reason, followUp]),
+                                        Section(id: "identity", title: LocalizedText(["fr": "Identité", "en": "Identity"]), questions: identityQuestions),
+                                        Section(id: "household", title: LocalizedText(["fr": "Foyer", "en": "Household"]), questions: householdQuestions())])
+    }
+
+    /// The household as the C2S and AME forms ask it, entered by the mediator: each other member's name, birth date and link
+    /// to the applicant (members 2 to 6), and each person's resources of the last 12 months by kind. Personal: purged with
+    /// the visit, never synced.
+    static func householdQuestions() -> [Question] {
+        var questions: [Question] = []
+        var text = Validation()
+        text.maxLength = 80
+        var date = Validation()
+        date.notInFuture = true
+        var amount = Validation()
+        amount.min = Fixed4(integer: 0)
+        amount.max = Fixed4(integer: 500_000)
+        let moreThanOne = Condition.any([.compare("has_partner", .equal, .string("yes")),
+                                         .compare("children_under_25", .greaterOrEqual, .number(Fixed4(integer: 1)))])
+        // First the members (the forms' household table), then each person's resources (the resources table).
+        for person in 2...HouseholdTable.rows {
+            let present: Condition = person == 2 ? moreThanOne : .answered(HouseholdTable.memberName(person - 1))
+            let who = "Personne \(person) du foyer"
+            questions.append(Question(id: HouseholdTable.memberName(person), type: .text, label: LocalizedText(["fr": "\(who) : nom et prénoms"]),
+                                      relevant: present, validation: text, personal: true, section: "household"))
+            let named = Condition.answered(HouseholdTable.memberName(person))
+            questions.append(Question(id: "member_\(person)_birth_date", type: .date, label: LocalizedText(["fr": "\(who) : date de naissance"]),
+                                      relevant: named, validation: date, personal: true, section: "household"))
+            questions.append(Question(id: "member_\(person)_link", type: .singleChoice, label: LocalizedText(["fr": "\(who) : lien avec le demandeur"]),
+                                      choices: HouseholdTable.links.map { Choice(value: $0.value, label: LocalizedText(["fr": $0.label])) },
+                                      relevant: named, personal: true, section: "household"))
+        }
+        for person in 1...HouseholdTable.rows {
+            for kind in HouseholdTable.resourceKinds {
+                let whose = person == 1 ? "Demandeur" : "Personne \(person)"
+                questions.append(Question(id: HouseholdTable.resourceID(person, kind.id), type: .number,
+                                          label: LocalizedText(["fr": "\(whose) : \(kind.label) sur 12 mois (€)"]),
+                                          relevant: person == 1 ? nil : .answered(HouseholdTable.memberName(person)), validation: amount,
+                                          personal: true, section: "household"))
+            }
+        }
+        return questions
     }
 }

@@ -101,6 +101,9 @@ public final class KioskRuntime: @unchecked Sendable {
     /// Hands an event from a background task (printing, sync) to the loop.
     public func post(_ event: AppEvent) { inboxLock.withLock { inbox.append(event) } }
 
+    /// Seconds after the print key before "the printer does not answer" is said, when the printer has not taken the job.
+    static let printPatience = 6.0
+
     /// Renders a document of a visit and prints it in the background; the print job is recorded
     /// in the store with its CUPS job id and final state.
     func printInBackground(document: String, visitID: String, state: AppState) -> [AppEvent] {
@@ -110,47 +113,87 @@ public final class KioskRuntime: @unchecked Sendable {
         do {
             guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
             let answers = decode(try database.answers(visitID: visitID))
-            var referral: PrintVisit.Referral?
-            if case .choices(let services)? = answers["orientation"], let first = services.first(where: { $0 != "none" }) {
-                referral = PrintVisit.Referral(service: first, reason: "Orientation proposée lors de la permanence.",
-                                               done: "Droits santé vérifiés au kiosque.", consent: answers["referral_consent"] == .choice("yes"))
-            }
             func text(_ id: String) -> String? {
                 if case .text(let value)? = answers[id] { return value }
                 return nil
             }
+            var referral: PrintVisit.Referral?
+            if case .choices(let services)? = answers["orientation"], let first = services.first(where: { $0 != "none" }) {
+                // The reason as the mediator confirmed it; "what was done" from the documents printed.
+                referral = PrintVisit.Referral(service: first, reason: text(MediatorQuestions.referralReason),
+                                               consent: answers["referral_consent"] == .choice("yes"))
+            }
+            let onDuty = state.mediator.onDuty
+            let phone = try onDuty.flatMap { name in try database.mediators().first { $0.name == name }?.phone }
+            let organisation = config.organisation
+            let mediator = PrintVisit.Mediator(name: onDuty, organisation: organisation?.name, address: organisation?.address,
+                                               phone: phone ?? organisation?.phone)
             var birthDate: String?
             if case .date(let date)? = answers["identity_birth_date"] { birthDate = date.description }
             let identity = PrintVisit.Identity(lastName: text("identity_last_name"), firstNames: text("identity_first_names"), birthDate: birthDate,
                                                address: text("identity_address"), postcode: text("identity_postcode"), city: text("identity_city"),
                                                nir: text("identity_nir"))
-            let printVisit = PrintVisit(date: state.today.description, language: visit.language, ticket: visit.ticketNumber,
-                                        identity: identity, answers: answers, referral: referral)
+            var printVisit = PrintVisit(date: state.today.description, language: visit.language, ticket: visit.ticketNumber,
+                                        identity: identity, answers: answers, mediator: mediator, referral: referral)
+            printVisit.printed = try database.printedDocuments(visitID: visitID)
             let renderer = DocumentRenderer(printing: printing, content: content, engine: engine, placeName: config.placeName)
             let pdf = try renderer.render(kind, visit: printVisit).pdf
-            let name = Self.documentName(document, content.texts)
-            let jobRow = try database.recordPrintJob(visitID: visitID, document: document, printer: printer.description)
-            let target = printer
-            let wait = config.printWaitSeconds
-            DispatchQueue.global().async { [self] in
-                do {
-                    let job = try CupsClient(busyWait: wait).print(pdf: pdf, title: document, to: target)
-                    try? database.updatePrintJob(jobRow, cupsJobID: Int(job), state: "completed")
-                    post(.notice(content.texts.render(Message("mediator.printed", ["document": .text(name)]), "fr")))
-                    post(.printJobsChanged(visitID: visitID))
-                } catch let error as PrintError {
-                    try? database.updatePrintJob(jobRow, state: error.code == .cancelled ? "cancelled" : error.code == .aborted ? "aborted" : "failed",
-                                                 error: error.message)
-                    post(.notice(error.message))
-                    post(.printJobsChanged(visitID: visitID))
-                } catch {
-                    try? database.updatePrintJob(jobRow, state: "failed", error: "erreur d'impression")
-                    post(.notice("Erreur d'impression : réessayez."))
-                }
-            }
-            return [.notice(content.texts.render(Message("mediator.printing", ["document": .text(name)]), "fr"))]
+            return try send(pdf, document: document, visitID: visitID)
         } catch let error as DocumentError {
             return [.notice("Document impossible : \(error.message)")]
+        } catch {
+            return [.effectFailed("Erreur d'enregistrement : réessayez.")]
+        }
+    }
+
+    /// Sends a rendered document in the background: recorded as a print job, followed to its end; a printer that does not
+    /// answer is said within seconds while the job keeps trying, then a clear end.
+    func send(_ pdf: Data, document: String, visitID: String?) throws -> [AppEvent] {
+        let name = Self.documentName(document, content.texts)
+        let jobRow = try database.recordPrintJob(visitID: visitID, document: document, printer: printer.description)
+        let target = printer
+        let wait = config.printWaitSeconds
+        let texts = content.texts
+        let until = KioskApp.clockTime(database.clock().addingTimeInterval(wait))
+        let progress = PrintProgress()
+        let waitingNotice = texts.render(Message("mediator.print_waiting", ["document": .text(name), "until": .text(until)]), "fr")
+        // Said within seconds, in words: the printer does not answer yet, and the job goes on trying.
+        let tell: @Sendable () -> Void = { [self] in
+            if progress.tellOnce() { post(.notice(waitingNotice)) }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.printPatience) { if !progress.isAccepted { tell() } }
+        DispatchQueue.global().async { [self] in
+            do {
+                let job = try CupsClient(busyWait: wait).send(pdf: pdf, title: document, to: target, waitForCompletion: true,
+                                                              waiting: { _ in tell() }, accepted: { _ in progress.accept() })
+                try? database.updatePrintJob(jobRow, cupsJobID: Int(job), state: "completed")
+                post(.notice(texts.render(Message("mediator.printed", ["document": .text(name)]), "fr")))
+                if let visitID { post(.printJobsChanged(visitID: visitID)) }
+            } catch let error as PrintError {
+                try? database.updatePrintJob(jobRow, state: error.code == .cancelled ? "cancelled" : error.code == .aborted ? "aborted" : "failed",
+                                             error: error.message)
+                progress.accept()
+                // After the wait, a clear end: not printed, and why.
+                post(.notice(error.code == .unreachable
+                             ? texts.render(Message("mediator.print_gave_up", ["document": .text(name), "until": .text(until)]), "fr")
+                             : error.message))
+                if let visitID { post(.printJobsChanged(visitID: visitID)) }
+            } catch {
+                progress.accept()
+                try? database.updatePrintJob(jobRow, state: "failed", error: "erreur d'impression")
+                post(.notice("Erreur d'impression : réessayez."))
+            }
+        }
+        return [.notice(content.texts.render(Message("mediator.printing", ["document": .text(name)]), "fr"))]
+    }
+
+    /// The printers screen's test page: the box, the time, every visitor language in its own letters.
+    func printTestPage(state: AppState) -> [AppEvent] {
+        let languages = config.languages.map { (code: $0, name: content.texts.language($0)?.name ?? $0) }
+        let pdf = DocumentRenderer.testPage(place: config.placeName, dateTime: "\(state.today.frenchDate) \(KioskApp.clockTime(state.now))",
+                                            printer: printer.description, languages: languages)
+        do {
+            return try send(pdf, document: "test-page", visitID: nil)
         } catch {
             return [.effectFailed("Erreur d'enregistrement : réessayez.")]
         }
@@ -186,8 +229,28 @@ public final class KioskRuntime: @unchecked Sendable {
         return answers
     }
 
+    /// The index of the hash this PIN matches, if any (tried concurrently: each check takes a PBKDF2 of many rounds).
+    public static func whosePIN(_ pin: String, _ hashes: [String]) -> Int? {
+        guard !hashes.isEmpty else { return nil }
+        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: hashes.count)
+        defer { results.deallocate() }
+        results.initialize(repeating: false)
+        let shared = SendableBuffer(results)
+        DispatchQueue.concurrentPerform(iterations: hashes.count) { index in
+            shared.buffer[index] = PINHasher.verify(pin, against: hashes[index])
+        }
+        return results.firstIndex(of: true)
+    }
+
+    struct SendableBuffer: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Bool>
+        init(_ buffer: UnsafeMutableBufferPointer<Bool>) { self.buffer = buffer }
+    }
+
     /// Runs one effect; returns the events it produced (none for `.quit`, which the loop handles).
     public func run(_ effect: Effect, state: AppState) -> [AppEvent] {
+        // The audit log names the mediator on duty for what is done in mediator mode.
+        database.mediatorOnDuty = state.mode == .mediator ? state.mediator.onDuty : nil
         do {
             switch effect {
             case let .saveCheckIn(language, consent, displayName, answers):
@@ -217,12 +280,17 @@ public final class KioskRuntime: @unchecked Sendable {
                     try database.audit(actor: "mediator", action: ok ? "unlock_recovery" : "unlock_recovery_failed")
                     return [.pinChecked(ok)]
                 }
-                guard let stored = try database.setting(Self.pinSetting) else {
-                    return [.effectFailed("Aucun code médiateur n'est défini sur ce kiosque (kiosk mediator set-pin).")]
+                let team = try database.mediators()
+                let shared = try database.setting(Self.pinSetting).flatMap { $0.isEmpty ? nil : $0 }
+                guard !team.isEmpty || shared != nil else {
+                    return [.effectFailed("Aucun code médiateur n'est défini sur ce kiosque (kiosk mediator add NOM).")]
                 }
-                let ok = PINHasher.verify(pin, against: stored)
-                try database.audit(actor: "mediator", action: ok ? "unlock" : "unlock_failed")
-                return [.pinChecked(ok)]
+                // Whose PIN it is: each mediator's hash is tried (on both cores); `mediator add` refuses a PIN already taken.
+                let match = Self.whosePIN(pin, team.map(\.pinHash))
+                let name = match.map { team[$0].name }
+                let ok = name != nil || shared.map { PINHasher.verify(pin, against: $0) } == true
+                try database.audit(actor: "mediator", action: ok ? "unlock" : "unlock_failed", by: name)
+                return [.pinChecked(ok, mediator: name)]
             case .persistLockout(let until):
                 if let until {
                     try database.setSetting(Self.lockoutSetting, ISO8601DateFormatter().string(from: until))
@@ -250,13 +318,19 @@ public final class KioskRuntime: @unchecked Sendable {
                 guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
                 let evaluation = KioskApp.evaluate(answers, state)
                 let closedAt = AppDatabase.timestamp(database.clock())
-                let (kind, record) = VisitRecord.make(share: visit.consent == .share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
+                var (kind, record) = VisitRecord.make(share: visit.consent == .share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
                                                       language: visit.language, createdAt: visit.createdAt, closedAt: closedAt, answers: answers,
                                                       questionnaires: content.questionnaires + [state.mediatorQuestionnaire], evaluation: evaluation,
                                                       waitingMinutes: try database.waitingMinutes(visitID: visitID),
                                                       printed: try database.printedDocuments(visitID: visitID))
+                // Reopened after its record left: this one replaces it at the central store (counted once).
+                record.supersedes = try database.recordToSupersede(visitID: visitID)
                 try database.close(visitID: visitID, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
-                return [.notice("Visite n° \(visit.ticketNumber) clôturée.")]
+                return [.notice("Visite n° \(visit.ticketNumber) clôturée. (R la rouvre aujourd'hui si besoin.)")]
+            case .reopenVisit(let visitID):
+                guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
+                try database.reopen(visitID: visitID)
+                return [.notice("Visite n° \(visit.ticketNumber) rouverte : elle sera envoyée une seule fois, à sa nouvelle clôture.")]
             case .syncNow:
                 let summary = try database.outboxSummary()
                 let waiting = (summary.counts[.queued] ?? 0) + (summary.counts[.sending] ?? 0)
@@ -271,11 +345,13 @@ public final class KioskRuntime: @unchecked Sendable {
                 var sync = ["Dossiers en attente d'envoi : \(waiting)", "Dossiers déjà reçus par le central : \(summary.counts[.acknowledged] ?? 0)"]
                 if let oldest = summary.oldestUnsent { sync.append("Le plus ancien attend depuis : \(oldest.prefix(16).replacingOccurrences(of: "T", with: " "))") }
                 sync += self.sync?.statusLines ?? ["Ce kiosque n'est pas enrôlé : lancez kiosk provision --central URL --token JETON."]
-                var printer = ["Imprimante des documents : \(self.printer)"]
+                var printer = ["Imprimante des documents : \(self.printer)", Self.printerStateLine(self.printer)]
                 let destinations = CupsClient().destinations()
                 printer += destinations.isEmpty ? ["Aucune file CUPS sur ce kiosque."] : destinations.map(\.summary)
                 printer.append(Self.ticketPrinterLine(ticketPrinter, devices: (try? USB.devices()) ?? []))
                 return [.statusLoaded(sync: sync, printer: printer)]
+            case .printTestPage:
+                return printTestPage(state: state)
             case .quit, .restartForNewContent:
                 return []
             }
@@ -283,6 +359,28 @@ public final class KioskRuntime: @unchecked Sendable {
             return [.effectFailed(error.message)]
         } catch {
             return [.effectFailed("Erreur d'enregistrement : réessayez ou appelez le médiateur.")]
+        }
+    }
+
+    /// Whether the documents' printer answers, asked now (a few seconds at most), in words.
+    static func printerStateLine(_ target: PrinterTarget) -> String {
+        do {
+            let status = try CupsClient().status(of: target)
+            var words: String
+            switch status.state {
+            case .idle: words = "elle répond, prête"
+            case .processing: words = "elle répond, en train d'imprimer"
+            case .stopped: words = "elle répond mais elle est arrêtée : relancez-la"
+            case .unknown: words = "elle répond"
+            }
+            if status.reasons.contains(where: { $0.hasPrefix("media-empty") || $0.hasPrefix("media-needed") }) { words += " ; plus de papier : remettez du papier" }
+            if status.reasons.contains(where: { $0.hasPrefix("media-jam") }) { words += " ; papier coincé" }
+            if status.reasons.contains(where: { $0.hasPrefix("toner-empty") || $0.hasPrefix("marker-supply-empty") }) { words += " ; plus d'encre" }
+            return "→ \(words). T imprime une page de test."
+        } catch let error as PrintError {
+            return "→ " + error.message
+        } catch {
+            return "→ état inconnu"
         }
     }
 
@@ -300,13 +398,31 @@ public final class KioskRuntime: @unchecked Sendable {
         let reasonsQuestion = content.questionnaire("checkin")?.question("reasons")
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return try database.queue(day: database.today(), showing: ["reasons"]).filter { $0.visit.status != .closed }.map { entry in
+        // The day's visits: those still to see in ticket order, then those closed (they can be reopened today).
+        let entries = try database.queue(day: database.today(), showing: ["reasons"]).filter { $0.visit.purgedAt == nil }
+        return (entries.filter { $0.visit.status != .closed } + entries.filter { $0.visit.status == .closed }).map { entry in
             var reasons: [String] = []
             if let json = entry.answers["reasons"], case .choices(let values)? = try? JSONDecoder().decode(AnswerValue.self, from: Data(json.utf8)) {
                 reasons = values.map { value in reasonsQuestion?.choices.first { $0.value == value }?.label["fr"] ?? value }
             }
             return QueueRow(visitID: entry.visit.id, ticket: entry.visit.ticketNumber, name: entry.visit.displayName ?? "—", reasons: reasons,
                             createdAt: formatter.date(from: entry.visit.createdAt) ?? state.now, status: entry.visit.status)
+        }
+    }
+}
+
+/// Whether a print's job was taken by the printer, and whether "it does not answer" was already said (from two threads).
+final class PrintProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var accepted = false
+    private var told = false
+    var isAccepted: Bool { lock.withLock { accepted } }
+    func accept() { lock.withLock { accepted = true } }
+    /// True the first time only.
+    func tellOnce() -> Bool {
+        lock.withLock {
+            defer { told = true }
+            return !told && !accepted
         }
     }
 }

@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import Intake
 import KioskStore
@@ -61,7 +62,7 @@ public enum KioskApp {
             if !sameVisit { state.mediator.answerSelection = 0 }
             state.mediator.editing = nil
             return []
-        case .pinChecked(let ok):
+        case let .pinChecked(ok, name):
             state.pin.checking = false
             state.pin.entered = ""
             if ok {
@@ -70,6 +71,7 @@ public enum KioskApp {
                 state.pin.message = nil
                 state.mode = .mediator
                 state.mediator = MediatorState()
+                state.mediator.onDuty = name
                 return [.loadQueue, .persistLockout(until: nil)]
             }
             state.pin.failures += 1
@@ -328,6 +330,7 @@ public enum KioskApp {
         case .text, .number, .year, .date:
             switch key {
             case .character(let character): fields.input.append(character)
+            case .ctrl("u"): fields.input = ""
             case .backspace:
                 if fields.input.isEmpty { return back() }
                 fields.input.removeLast()
@@ -517,6 +520,7 @@ public enum KioskApp {
         if state.mediator.editing != nil {
             if key == .escape {
                 state.mediator.editing = nil
+                state.mediator.printAfterEditing = nil
                 return []
             }
             let snapshot = state
@@ -539,8 +543,25 @@ public enum KioskApp {
             }
             return []
         case .visit:
+            if state.mediator.confirmingClose {
+                switch key {
+                case .enter, .character("o"), .character("O"): return mediatorAction(.confirmClose, &state)
+                case .escape, .character("n"), .character("N"): return mediatorAction(.cancelClose, &state)
+                default: return []
+                }
+            }
             let entries = mediatorEntries(state)
+            let tabs = MediatorState.VisitTab.allCases
+            let tabIndex = tabs.firstIndex(of: state.mediator.visitTab) ?? 0
             switch key {
+            case .tab, .right: return mediatorAction(.visitTab(tabs[(tabIndex + 1) % tabs.count]), &state)
+            case .backTab, .left: return mediatorAction(.visitTab(tabs[(tabIndex + tabs.count - 1) % tabs.count]), &state)
+            case .character(let character) where character.wholeNumberValue.map({ (1...tabs.count).contains($0) }) == true:
+                return mediatorAction(.visitTab(tabs[character.wholeNumberValue! - 1]), &state)
+            case .up where state.mediator.visitTab == .rights: state.mediator.rightsScroll = max(0, state.mediator.rightsScroll - 1)
+            case .down where state.mediator.visitTab == .rights: state.mediator.rightsScroll += 1
+            case .pageDown where state.mediator.visitTab == .rights: state.mediator.rightsScroll += max(1, state.height - 6)
+            case .pageUp where state.mediator.visitTab == .rights: state.mediator.rightsScroll = max(0, state.mediator.rightsScroll - max(1, state.height - 6))
             case .up: state.mediator.answerSelection = max(0, state.mediator.answerSelection - 1)
             case .down: state.mediator.answerSelection = min(max(0, entries.count - 1), state.mediator.answerSelection + 1)
             case .enter: return mediatorAction(.selectAnswer(state.mediator.answerSelection), &state)
@@ -552,13 +573,16 @@ public enum KioskApp {
             case .character("k"): return mediatorAction(.print("checklist"), &state)
             case .character("o"): return mediatorAction(.print("referral-letter"), &state)
             case .character("x"): return mediatorAction(.closeVisit, &state)
+            case .character("r"): return mediatorAction(.reopenVisit, &state)
             default: return []
             }
             return []
         case .sync, .printer:
             switch key {
             case .escape: return mediatorAction(.mediatorScreen(.queue), &state)
-            case .character("n"): return mediatorAction(.syncNow, &state)
+            case .character("n") where state.mediator.tab == .sync: return mediatorAction(.syncNow, &state)
+            case .character("t") where state.mediator.tab == .printer: return mediatorAction(.printTestPage, &state)
+            case .character("r"): return [.loadStatus]
             default: return []
             }
         }
@@ -579,8 +603,14 @@ public enum KioskApp {
             var effects: [Effect] = [.loadVisit(row.visitID)]
             if row.status == .waiting { effects.insert(.setStatus(visitID: row.visitID, status: .withMediator), at: 0) }
             return effects
+        case .visitTab(let tab):
+            state.mediator.visitTab = tab
+            state.mediator.answerSelection = 0
+            state.mediator.rightsScroll = 0
+            return []
         case .mediatorScreen(let tab):
             state.mediator.tab = tab
+            state.mediator.confirmingClose = false
             if tab == .queue {
                 state.mediator.visit = nil
                 return [.loadQueue]
@@ -588,7 +618,8 @@ public enum KioskApp {
             return [.loadStatus]
         case .selectAnswer(let index):
             let entries = mediatorEntries(state)
-            guard entries.indices.contains(index), let visit = state.mediator.visit,
+            // A closed visit is read only (R reopens it).
+            guard entries.indices.contains(index), let visit = state.mediator.visit, visit.status != .closed,
                   let questionnaire = questionnaire(containing: entries[index].id, state) else { return [] }
             var flow = Flow(questionnaire: questionnaire, context: state.flowContext, answers: visit.answers)
             flow.edit(entries[index].id)
@@ -599,17 +630,49 @@ public enum KioskApp {
             return []
         case .print(let document):
             guard let visit = state.mediator.visit else { return [] }
+            if document == "referral-letter", visit.status != .closed {
+                // The letter's reason is shown first, built from the visit (or as last corrected): Enter prints it.
+                guard case .choices(let services)? = visit.answers["orientation"], let first = services.first(where: { $0 != "none" }) else {
+                    state.notice = state.ui("mediator.letter_needs_orientation", in: "fr")
+                    return []
+                }
+                var flow = Flow(questionnaire: state.mediatorQuestionnaire, context: state.flowContext, answers: visit.answers)
+                flow.edit(MediatorQuestions.referralReason)
+                guard flow.current?.id == MediatorQuestions.referralReason else { return [] }
+                state.mediator.editing = flow
+                resetInputs(&state.mediator.input, &state.mediator.editSelection, &state.mediator.editChecked, flow: flow, state: state)
+                if state.mediator.input.isEmpty {
+                    let kind = state.content.services.first { $0.id == first }?.kind
+                    state.mediator.input = ReferralText.reason(answers: visit.answers, evaluation: state.mediator.evaluation, serviceKind: kind,
+                                                               texts: state.content.texts)
+                }
+                state.mediator.printAfterEditing = document
+                return []
+            }
             return [.printDocument(document: document, visitID: visit.visitID)]
         case .closeVisit:
-            guard let visit = state.mediator.visit else { return [] }
+            guard let visit = state.mediator.visit, visit.status != .closed else { return [] }
+            state.mediator.confirmingClose = true
+            return []
+        case .cancelClose:
+            state.mediator.confirmingClose = false
+            return []
+        case .confirmClose:
+            guard state.mediator.confirmingClose, let visit = state.mediator.visit else { return [] }
+            state.mediator.confirmingClose = false
             state.mediator.visit = nil
             state.mediator.tab = .queue
             return [.closeVisit(visitID: visit.visitID, answers: visit.answers), .loadQueue]
+        case .reopenVisit:
+            guard let visit = state.mediator.visit, visit.status == .closed else { return [] }
+            return [.reopenVisit(visitID: visit.visitID), .loadVisit(visit.visitID)]
         case .lock:
             lock(&state)
             return []
         case .syncNow:
             return [.syncNow]
+        case .printTestPage:
+            return [.printTestPage]
         case .quit:
             return state.config.allowQuit ? [.quit] : []
         default:
@@ -620,6 +683,16 @@ public enum KioskApp {
     /// Saves an edited answer (and any answers it made irrelevant) and recomputes the evaluation.
     static func finishEditing(_ flow: Flow, _ state: inout AppState) -> [Effect] {
         state.mediator.editing = nil
+        let print = state.mediator.printAfterEditing
+        state.mediator.printAfterEditing = nil
+        guard let visit = state.mediator.visit else { return [] }
+        var effects = saveEdit(flow, &state)
+        // The letter's reason confirmed: it prints (after the save, which the print reads).
+        if let print, flow.answers[MediatorQuestions.referralReason] != nil { effects.append(.printDocument(document: print, visitID: visit.visitID)) }
+        return effects
+    }
+
+    static func saveEdit(_ flow: Flow, _ state: inout AppState) -> [Effect] {
         guard var visit = state.mediator.visit else { return [] }
         let questionIDs = Set(flow.questionnaire.questions.map(\.id))
         let before = visit.answers.filter { questionIDs.contains($0.key) }
@@ -634,11 +707,21 @@ public enum KioskApp {
         return [.saveAnswers(visitID: visit.visitID, answers: changed, removed: removed, by: .mediator)]
     }
 
-    /// The questions the mediator sees for a visit, in order: every question on the path of each questionnaire.
+    /// The questions the mediator sees on the visit screen's tab, in order: every question on the path of the visitor's
+    /// questionnaires (answers), of the mediator's identity section, or of the mediator's follow-up (the other sections).
     static func mediatorEntries(_ state: AppState) -> [(id: String, label: String, answer: String)] {
         guard let visit = state.mediator.visit else { return [] }
-        return (state.content.questionnaires + [state.mediatorQuestionnaire]).flatMap { questionnaire in
-            Flow.relevantQuestions(questionnaire, visit.answers).map { question in
+        let questionnaires: [Questionnaire]
+        var sections: Set<String>?
+        switch state.mediator.visitTab {
+        case .answers: questionnaires = state.content.questionnaires
+        case .identity: questionnaires = [state.mediatorQuestionnaire]; sections = ["identity"]
+        case .household: questionnaires = [state.mediatorQuestionnaire]; sections = ["household"]
+        case .followUp: questionnaires = [state.mediatorQuestionnaire]; sections = Set(state.mediatorQuestionnaire.sections.map(\.id)).subtracting(["identity", "household"])
+        case .rights: return []
+        }
+        return questionnaires.flatMap { questionnaire in
+            Flow.relevantQuestions(questionnaire, visit.answers).filter { sections?.contains($0.section ?? "") ?? true }.map { question in
                 (question.id, question.label["fr"], answerText(visit.answers[question.id], question, "fr", state))
             }
         }

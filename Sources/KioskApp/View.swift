@@ -270,6 +270,16 @@ extension KioskApp {
             } else {
                 Paragraph(state.ui("ui.type_hint", in: language), style: help).render(rest.dropFirstRows(2), &frame.buffer)
             }
+        case .text where (question.validation.maxLength ?? 0) > 120:
+            // A paragraph (the letter's reason): wrapped over the rows it needs, the end kept in view.
+            let field = Style(foreground: .black, background: .brightWhite)
+            let lines = wrap(input + "▌", width: max(1, rest.width - 2))
+            let height = max(1, min(lines.count, rest.height))
+            let box = rest.rows(0, height)
+            frame.buffer.fill(box, style: field)
+            for (offset, line) in lines.suffix(height).enumerated() {
+                Text(" " + line, style: field).render(box.rows(offset, 1), &frame.buffer)
+            }
         case .text, .number, .year, .date:
             TextField(input).render(rest.rows(0, 1), &frame.buffer)
             Paragraph(state.ui("ui.type_hint", in: language), style: help).render(rest.dropFirstRows(2), &frame.buffer)
@@ -339,58 +349,14 @@ extension KioskApp {
             for (index, rect) in table.rowRects(area).enumerated() { frame.regions.append((rect, .openVisit(index))) }
         case .visit:
             guard let visit = mediator.visit else { return }
-            headerBar("N° \(visit.ticket) — \(visit.name)", "\(state.languageName(visit.language)) · \(statusText(visit.status, state))", &frame)
-            var area = frame.buffer.area.dropFirstRows(1)
-            let footer = state.ui("mediator.visit_keys", in: "fr")
-            let footerHeight = min(2, Paragraph(footer).height(width: area.width))
-            Paragraph(footer, style: dim).render(area.rows(area.height - footerHeight, footerHeight), &frame.buffer)
-            area = area.rows(0, area.height - footerHeight)
-            let wide = state.width >= 70
-            let answersArea = wide ? Rect(x: area.x, y: area.y, width: area.width / 2, height: area.height) : area.rows(0, area.height / 2)
-            let rightsArea = wide ? Rect(x: area.x + area.width / 2 + 1, y: area.y, width: area.width - area.width / 2 - 1, height: area.height)
-                                  : area.dropFirstRows(area.height / 2)
-            let entries = mediatorEntries(state)
-            let first = max(0, min(mediator.answerSelection - answersArea.height / 2, entries.count - answersArea.height))
-            for (offset, entry) in entries.dropFirst(first).prefix(answersArea.height).enumerated() {
-                let index = first + offset
-                let rect = answersArea.rows(offset, 1)
-                labelAndAnswer(entry.label, entry.answer, rect, selected: index == mediator.answerSelection, &frame)
-                frame.regions.append((rect, .selectAnswer(index)))
-            }
-            var row = 0
-            for right in mediator.evaluation?.rights ?? [] where row < rightsArea.height {
-                let verdictStyle: Style = right.verdict == .eligible ? Style(foreground: .brightGreen, bold: true)
-                    : right.verdict == .needsReview ? Style(foreground: .brightYellow, bold: true) : Style(foreground: .brightRed, bold: true)
-                var heading = "\(state.ui("right.\(right.right.rawValue).short", in: "fr")) : \(state.content.texts.render(right.verdict.message, "fr"))"
-                if let participation = right.monthlyParticipation, participation > 0 { heading += " (\(MoneyFormat.frenchEuros(participation))/mois)" }
-                Text(heading, style: verdictStyle).render(rightsArea.rows(row, 1), &frame.buffer)
-                row += 1
-                for reason in right.reasons where row < rightsArea.height {
-                    let paragraph = Paragraph("  " + state.content.texts.render(reason.message, "fr"), style: dim)
-                    let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)
-                    paragraph.render(rightsArea.rows(row, height), &frame.buffer)
-                    row += height
-                }
-            }
-            if !visit.printJobs.isEmpty, row < rightsArea.height {
-                let paragraph = Paragraph(state.ui("mediator.prints", in: "fr", ["prints": .text(visit.printJobs.joined(separator: " · "))]), style: Style(foreground: .brightCyan))
-                let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)
-                paragraph.render(rightsArea.rows(row, height), &frame.buffer)
-                row += height
-            }
-            for warning in mediator.evaluation?.warnings ?? [] where row < rightsArea.height {
-                let paragraph = Paragraph("! " + state.content.texts.render(warning.message, "fr"), style: Style(foreground: .brightYellow))
-                let height = min(2, paragraph.height(width: rightsArea.width), rightsArea.height - row)
-                paragraph.render(rightsArea.rows(row, height), &frame.buffer)
-                row += height
-            }
+            visitView(visit, state, &frame)
         case .sync, .printer:
             let isSync = mediator.tab == .sync
             headerBar(state.ui(isSync ? "mediator.sync_title" : "mediator.printers_title", in: "fr"), state.config.placeName, &frame)
             var area = frame.buffer.area.dropFirstRows(2).inset(horizontal: 1)
             let back = state.ui("mediator.back", in: "fr")
             area = bottomButtons(isSync ? [(back, .mediatorScreen(.queue), false), (state.ui("mediator.sync_now", in: "fr"), .syncNow, true)]
-                                        : [(back, .mediatorScreen(.queue), false)], area, &frame)
+                                        : [(back, .mediatorScreen(.queue), false), (state.ui("mediator.test_page", in: "fr"), .printTestPage, true)], area, &frame)
             var row = 0
             for line in isSync ? mediator.syncInfo : mediator.printerInfo where row < area.height {
                 let height = min(Paragraph(line).height(width: area.width), area.height - row)
@@ -400,14 +366,95 @@ extension KioskApp {
         }
     }
 
-    /// A label on the left and its answer on the right of one row; each gets at most its share.
-    static func labelAndAnswer(_ label: String, _ answer: String, _ rect: Rect, selected: Bool, _ frame: inout Frame) {
-        let style = selected ? notice : Style.plain
-        if selected { frame.buffer.fill(rect, style: style) }
-        let answerWidth = min(answer.displayWidth, rect.width / 2)
-        let answerRect = Rect(x: rect.maxX - answerWidth, y: rect.y, width: answerWidth, height: 1)
-        Text(label, style: style).render(Rect(x: rect.x, y: rect.y, width: rect.width - answerWidth - 1, height: 1), &frame.buffer)
-        Text(answer, style: selected ? style : Style(foreground: .brightGreen, bold: true), alignment: .right).render(answerRect, &frame.buffer)
+    /// The visit screen: a tab bar (answers, identity, follow-up, rights), the tab's rows (wrapped, never cut, scrolled
+    /// to the selection), every key at the bottom; X asks to confirm over it.
+    static func visitView(_ visit: VisitDetail, _ state: AppState, _ frame: inout Frame) {
+        let mediator = state.mediator
+        let closed = visit.status == .closed
+        headerBar("N° \(visit.ticket) — \(visit.name)", "\(state.languageName(visit.language)) · \(statusText(visit.status, state))", &frame)
+        var area = frame.buffer.area.dropFirstRows(1)
+        guard area.height >= 4 else { return }
+        // The tab bar: one target per tab, the current one highlighted; on a narrow screen it takes a second row.
+        var x = area.x, y = area.y
+        for (index, tab) in MediatorState.VisitTab.allCases.enumerated() {
+            var name = state.ui("mediator.tab.\(tab.rawValue)", in: "fr")
+            if tab == .rights, let count = mediator.evaluation?.rights.filter({ $0.verdict != .notEligible }).count { name += " (\(count))" }
+            let label = " \(index + 1) \(name) "
+            if x > area.x, x + label.displayWidth > area.maxX { x = area.x; y += 1 }
+            let width = min(label.displayWidth, area.maxX - x)
+            let rect = Rect(x: x, y: y, width: width, height: 1)
+            Text(label, style: tab == mediator.visitTab ? Style.selection : Style(foreground: .brightCyan, bold: true)).render(rect, &frame.buffer)
+            frame.regions.append((rect, .visitTab(tab)))
+            x += width + 1
+        }
+        area = area.dropFirstRows(y - area.y + 1)
+        guard area.height >= 2 else { return }
+        let footer = state.ui(closed ? "mediator.visit_keys_closed" : "mediator.visit_keys", in: "fr")
+        let footerHeight = min(Paragraph(footer).height(width: area.width), max(1, area.height - 2))
+        Paragraph(footer, style: dim).render(area.rows(area.height - footerHeight, footerHeight), &frame.buffer)
+        area = area.rows(0, area.height - footerHeight)
+        if mediator.visitTab == .rights {
+            let lines = rightsLines(state, width: max(1, area.width - 2))
+            scrolledLines(lines, area, first: mediator.rightsScroll, &frame)
+        } else {
+            let entries = mediatorEntries(state)
+            if entries.isEmpty {
+                Paragraph(state.ui("mediator.tab_empty", in: "fr"), style: help).render(area.rows(0, min(2, area.height)), &frame.buffer)
+            }
+            reviewRows(entries.map { ($0.label, $0.answer) }, area, selected: mediator.answerSelection, &frame) { .selectAnswer($0) }
+        }
+        if mediator.confirmingClose {
+            let question = state.ui("mediator.confirm_close", in: "fr", ["ticket": .integer(visit.ticket)])
+            let height = min(area.height, Paragraph(question).height(width: max(1, area.width - 4)) + 5)
+            let box = Rect(x: area.x, y: area.y + max(0, (area.height - height) / 2), width: area.width, height: height)
+            frame.buffer.fill(box, style: Self.notice)
+            Paragraph(question, style: Self.notice, alignment: .center).render(box.rows(1, max(0, height - 5)).inset(horizontal: 2), &frame.buffer)
+            frame.regions.append((box, .cancelClose))
+            _ = bottomButtons([(state.ui("mediator.cancel_close", in: "fr"), .cancelClose, false), (state.ui("mediator.do_close", in: "fr"), .confirmClose, true)],
+                              box.rows(max(0, height - 4), min(height, 3)).inset(horizontal: 2), &frame)
+        }
+    }
+
+    /// The rights of the open visit as lines: each verdict, its reasons, what was printed, the warnings, wrapped.
+    static func rightsLines(_ state: AppState, width: Int) -> [(String, Style)] {
+        var lines: [(String, Style)] = []
+        func add(_ text: String, _ style: Style, indent: String = "") {
+            lines += wrap(text, width: max(1, width - indent.count)).map { (indent + $0, style) }
+        }
+        for right in state.mediator.evaluation?.rights ?? [] {
+            let verdictStyle: Style = right.verdict == .eligible ? Style(foreground: .brightGreen, bold: true)
+                : right.verdict == .needsReview ? Style(foreground: .brightYellow, bold: true) : Style(foreground: .brightRed, bold: true)
+            var heading = "\(state.ui("right.\(right.right.rawValue).short", in: "fr")) : \(state.content.texts.render(right.verdict.message, "fr"))"
+            if let participation = right.monthlyParticipation, participation > 0 { heading += " (\(MoneyFormat.frenchEuros(participation))/mois)" }
+            add(heading, verdictStyle)
+            for reason in right.reasons { add(state.content.texts.render(reason.message, "fr"), dim, indent: "  ") }
+        }
+        if let visit = state.mediator.visit, !visit.printJobs.isEmpty {
+            add(state.ui("mediator.prints", in: "fr", ["prints": .text(visit.printJobs.joined(separator: " · "))]), Style(foreground: .brightCyan))
+        }
+        for warning in state.mediator.evaluation?.warnings ?? [] {
+            add("! " + state.content.texts.render(warning.message, "fr"), Style(foreground: .brightYellow))
+        }
+        // The rights follow the declared total: say when the detail entered for the forms adds up to another amount.
+        if let answers = state.mediator.visit?.answers, let detailed = HouseholdTable.detailedTotal(answers),
+           case .number(let declared)? = answers["resources_12_months"], detailed != declared {
+            add("! " + state.ui("mediator.resources_differ", in: "fr", ["detailed": .money(detailed.raw / 100), "declared": .money(declared.raw / 100)]),
+                Style(foreground: .brightYellow))
+        }
+        return lines
+    }
+
+    /// Lines from `first` on, with ▲ / ▼ where lines are hidden above or below.
+    static func scrolledLines(_ lines: [(String, Style)], _ area: Rect, first requested: Int, _ frame: inout Frame) {
+        guard !area.isEmpty else { return }
+        let first = max(0, min(requested, lines.count - area.height))
+        for (offset, line) in lines.dropFirst(first).prefix(area.height).enumerated() {
+            let row = area.rows(offset, 1)
+            Text(line.0, style: line.1).render(Rect(x: row.x, y: row.y, width: max(0, row.width - 2), height: 1), &frame.buffer)
+        }
+        let marker = Style(foreground: .brightYellow, bold: true)
+        if first > 0 { Text("▲", style: marker, alignment: .right).render(area.rows(0, 1), &frame.buffer) }
+        if first + area.height < lines.count { Text("▼", style: marker, alignment: .right).render(area.rows(area.height - 1, 1), &frame.buffer) }
     }
 
     /// Rows of label and answer that wrap (never cut): the answer on the right when both fit on one line, else
@@ -431,12 +478,14 @@ extension KioskApp {
         let bottom = area.maxY - (scrolled ? 1 : 0)
         var last = first - 1
         for index in entries.indices.dropFirst(first) {
-            guard y + heights[index] <= bottom || (!scrolled && y < area.maxY) else { break }
+            // A row taller than the whole area still shows its beginning (the ▼ says there is more).
+            let alone = index == first && y + heights[index] > bottom
+            guard y + heights[index] <= bottom || (!scrolled && y < area.maxY) || alone else { break }
             let isSelected = index == selected
             let style = isSelected ? notice : Style.plain
             let rect = Rect(x: area.x, y: y, width: area.width, height: min(heights[index], area.maxY - y))
             if isSelected { frame.buffer.fill(rect, style: style) }
-            for (offset, line) in blocks[index].enumerated() where y + offset < area.maxY {
+            for (offset, line) in blocks[index].enumerated() where y + offset < (alone ? bottom : area.maxY) {
                 let row = Rect(x: area.x, y: y + offset, width: area.width, height: 1)
                 if !line.0.isEmpty { Text(line.0, style: style).render(row, &frame.buffer) }
                 if !line.1.isEmpty {
@@ -445,7 +494,7 @@ extension KioskApp {
             }
             frame.regions.append((rect, action(index)))
             y += heights[index]
-            last = index
+            last = alone ? index - 1 : index
         }
         let marker = Style(foreground: .brightYellow, bold: true)
         if first > 0 { Text("▲", style: marker, alignment: .right).render(area.rows(0, 1), &frame.buffer) }

@@ -20,6 +20,8 @@ public final class AppDatabase: Sendable {
     public let clock: @Sendable () -> Date
     public let timeZone: TimeZone
     let sealerSlot = SealerSlot()
+    /// The mediator whose PIN opened mediator mode: named in the audit entries of what they do.
+    let onDutySlot = OnDutySlot()
 
     /// Opens (and migrates) a database over any writer.
     public init(_ writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() },
@@ -57,6 +59,7 @@ public final class AppDatabase: Sendable {
     public static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try Schema.v1(db) }
+        migrator.registerMigration("v2-mediators-reopen") { db in try Schema.v2(db) }
         return migrator
     }
 

@@ -10,6 +10,8 @@ public struct AuditEntry: Sendable, Equatable {
     public var action: String
     public var subject: String?
     public var detail: String?
+    /// The named mediator who did it (nil for the visitor, the system, or a shared team PIN).
+    public var by: String?
     public var previousHash: String
     public var hash: String
 }
@@ -24,36 +26,40 @@ public enum AuditVerification: Sendable, Equatable {
 extension AppDatabase {
     static let genesisHash = String(repeating: "0", count: 64)
 
-    /// SHA-256 over the entry's fields and the previous hash.
-    static func auditHash(seq: Int64, at: String, actor: String, action: String, subject: String?, detail: String?, previous: String) -> String {
-        let canonical = [String(seq), at, actor, action, subject ?? "", detail ?? "", previous].joined(separator: "\u{1F}")
+    /// SHA-256 over the entry's fields and the previous hash (the mediator's name only when there is one, so that
+    /// entries written before names existed keep their hash).
+    static func auditHash(seq: Int64, at: String, actor: String, action: String, subject: String?, detail: String?, by: String? = nil,
+                          previous: String) -> String {
+        let canonical = ([String(seq), at, actor, action, subject ?? "", detail ?? ""] + (by.map { [$0] } ?? []) + [previous]).joined(separator: "\u{1F}")
         return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Appends to the audit log inside the caller's transaction; the head (last seq and hash)
     /// is kept in `setting` so that removing the last rows shows too.
-    static func appendAudit(_ db: Database, at: String, actor: String, action: String, subject: String?, detail: String?) throws {
+    static func appendAudit(_ db: Database, at: String, actor: String, action: String, subject: String?, detail: String?, by: String? = nil) throws {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         let previous: String = last?["hash"] ?? genesisHash
         let seq: Int64 = (last?["seq"] ?? 0) + 1
-        let hash = auditHash(seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, previous: previous)
-        try db.execute(sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [seq, at, actor, action, subject, detail, previous, hash])
+        let hash = auditHash(seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, by: by, previous: previous)
+        try db.execute(sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, by_name, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [seq, at, actor, action, subject, detail, by, previous, hash])
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('audit.head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: ["\(seq):\(hash)"])
     }
 
-    /// Records an action that is not a visit change (a mediator unlock, a print, a sync).
-    public func audit(actor: String, action: String, subject: String? = nil, detail: String? = nil) throws {
+    /// Records an action that is not a visit change (a mediator unlock, a print, a sync). A mediator's action names the
+    /// mediator on duty unless `by` names one.
+    public func audit(actor: String, action: String, subject: String? = nil, detail: String? = nil, by: String? = nil) throws {
         let stamp = AppDatabase.timestamp(clock())
-        try writer.write { try Self.appendAudit($0, at: stamp, actor: actor, action: action, subject: subject, detail: detail) }
+        let name = by ?? onDuty(actor)
+        try writer.write { try Self.appendAudit($0, at: stamp, actor: actor, action: action, subject: subject, detail: detail, by: name) }
     }
 
     public func auditEntries() throws -> [AuditEntry] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq").map {
                 AuditEntry(seq: $0["seq"], at: $0["at"], actor: $0["actor"], action: $0["action"], subject: $0["subject"],
-                           detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"])
+                           detail: $0["detail"], by: $0["by_name"], previousHash: $0["previous_hash"], hash: $0["hash"])
             }
         }
     }
@@ -73,7 +79,7 @@ extension AppDatabase {
                 return .broken(seq: entry.seq, reason: "entry \(entry.seq) does not follow the entry before it")
             }
             let recomputed = AppDatabase.auditHash(seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action,
-                                                   subject: entry.subject, detail: entry.detail, previous: entry.previousHash)
+                                                   subject: entry.subject, detail: entry.detail, by: entry.by, previous: entry.previousHash)
             if recomputed != entry.hash {
                 return .broken(seq: entry.seq, reason: "entry \(entry.seq) was changed after it was written")
             }

@@ -106,3 +106,31 @@ enum Schema {
         """)
     }
 }
+
+extension Schema {
+    /// Named mediators (each with a PIN hash), who did what in the audit log, and closed visits that can be reopened
+    /// the same day (the record their close queued is remembered, so that the next close supersedes it).
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+        CREATE TABLE mediator (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 60),
+            pin_hash TEXT NOT NULL,
+            phone TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        ALTER TABLE audit_log ADD COLUMN by_name TEXT;
+        ALTER TABLE visit ADD COLUMN record_id TEXT;
+
+        DROP TRIGGER visit_status_transition;
+        CREATE TRIGGER visit_status_transition BEFORE UPDATE OF status ON visit
+        WHEN NOT (OLD.status = NEW.status
+            OR (OLD.status = 'open' AND NEW.status IN ('waiting', 'closed'))
+            OR (OLD.status = 'waiting' AND NEW.status IN ('with_mediator', 'closed'))
+            OR (OLD.status = 'with_mediator' AND NEW.status IN ('waiting', 'closed'))
+            OR (OLD.status = 'closed' AND NEW.status = 'with_mediator' AND OLD.purged_at IS NULL))
+        BEGIN SELECT RAISE(ABORT, 'visit: invalid status transition'); END;
+        """)
+    }
+}

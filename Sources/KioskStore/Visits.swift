@@ -120,7 +120,7 @@ extension AppDatabase {
             try db.execute(sql: "UPDATE visit SET updated_at = ? WHERE id = ?", arguments: [stamp, visitID])
             if actor == .mediator {
                 try Self.appendAudit(db, at: stamp, actor: "mediator", action: "edit_answers", subject: visitID,
-                                     detail: "\(answers.count) changed, \(removed.count) removed")
+                                     detail: "\(answers.count) changed, \(removed.count) removed", by: onDuty("mediator"))
             }
         }
     }
@@ -133,20 +133,72 @@ extension AppDatabase {
             let visit = try Self.requireVisit(visitID, db)
             guard Self.allowed(from: visit.status, to: status) else { throw StoreError.invalidTransition(visit.status.rawValue, status.rawValue) }
             try db.execute(sql: "UPDATE visit SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, stamp, visitID])
-            try Self.appendAudit(db, at: stamp, actor: actor.rawValue, action: "status_\(status.rawValue)", subject: visitID, detail: nil)
+            try Self.appendAudit(db, at: stamp, actor: actor.rawValue, action: "status_\(status.rawValue)", subject: visitID, detail: nil,
+                                 by: onDuty(actor.rawValue))
         }
     }
 
     /// Closes a visit and queues what leaves the box, in one transaction: nothing is closed
-    /// without its outbox row, and no outbox row exists for a visit still open.
+    /// without its outbox row, and no outbox row exists for a visit still open. The visit remembers its record, so that
+    /// a close after a reopening supersedes it.
     public func close(visitID: String, outbox records: [OutboxRecord] = []) throws {
         let stamp = AppDatabase.timestamp(clock())
         try writer.write { db in
             let visit = try Self.requireVisit(visitID, db)
             guard Self.allowed(from: visit.status, to: .closed) else { throw StoreError.invalidTransition(visit.status.rawValue, "closed") }
-            try db.execute(sql: "UPDATE visit SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?", arguments: [stamp, stamp, visitID])
+            try db.execute(sql: "UPDATE visit SET status = 'closed', closed_at = ?, updated_at = ?, record_id = ? WHERE id = ?",
+                           arguments: [stamp, stamp, records.first?.id, visitID])
             for record in records { try enqueue(record, at: stamp, db) }
-            try Self.appendAudit(db, at: stamp, actor: "mediator", action: "close", subject: visitID, detail: "\(records.count) record(s) queued")
+            try Self.appendAudit(db, at: stamp, actor: "mediator", action: "close", subject: visitID, detail: "\(records.count) record(s) queued",
+                                 by: onDuty("mediator"))
+        }
+    }
+
+    /// What a reopening did with the record the close had queued.
+    public enum ReopenOutcome: Sendable, Equatable {
+        /// It had not left the box: it is gone, the next close queues the only one.
+        case recordWithdrawn
+        /// It had left (or is leaving): the next close's record names it as superseded.
+        case recordToSupersede(String)
+        case noRecord
+    }
+
+    /// Reopens a visit closed by mistake: only on the day it was closed and before its plaintext is purged; audited.
+    /// A record still queued is taken back; one already sent is superseded by the next close.
+    @discardableResult
+    public func reopen(visitID: String) throws -> ReopenOutcome {
+        let now = clock()
+        let stamp = AppDatabase.timestamp(now)
+        let today = day(of: now)
+        return try writer.write { db in
+            let visit = try Self.requireVisit(visitID, db)
+            guard visit.status == .closed else { throw StoreError.invalidTransition(visit.status.rawValue, "with_mediator") }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard visit.purgedAt == nil, let closedAt = visit.closedAt.flatMap(formatter.date(from:)), day(of: closedAt) == today else {
+                throw StoreError.invalidInput("a visit can be reopened only on the day it was closed, before its answers are erased")
+            }
+            let recordID = try String.fetchOne(db, sql: "SELECT record_id FROM visit WHERE id = ?", arguments: [visitID])
+            var outcome = ReopenOutcome.noRecord
+            if let recordID {
+                try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND state = 'queued'", arguments: [recordID])
+                outcome = db.changesCount == 1 ? .recordWithdrawn : .recordToSupersede(recordID)
+            }
+            try db.execute(sql: """
+                UPDATE visit SET status = 'with_mediator', closed_at = NULL, updated_at = ?,
+                    record_id = ? WHERE id = ?
+                """, arguments: [stamp, { if case .recordToSupersede(let id) = outcome { return id } else { return nil } }() as String?, visitID])
+            try Self.appendAudit(db, at: stamp, actor: "mediator", action: "reopen", subject: visitID,
+                                 detail: outcome == .recordWithdrawn ? "queued record withdrawn" : outcome == .noRecord ? nil : "record to supersede",
+                                 by: onDuty("mediator"))
+            return outcome
+        }
+    }
+
+    /// The record an earlier close of this (reopened) visit sent, which its next record supersedes.
+    public func recordToSupersede(visitID: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT record_id FROM visit WHERE id = ? AND status != 'closed'", arguments: [visitID])
         }
     }
 

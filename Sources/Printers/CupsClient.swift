@@ -20,6 +20,12 @@ public enum PrinterTarget: Sendable, Equatable, CustomStringConvertible {
         case .uri(let uri): return uri
         }
     }
+
+    /// " (Accueil)" for a CUPS queue, to say which one; nothing for an address (a mediator does not read URIs) or the default.
+    public var inParentheses: String {
+        if case .named(let name) = self { return " (\(name))" }
+        return ""
+    }
 }
 
 /// A printing problem in words a mediator understands.
@@ -30,10 +36,10 @@ public struct PrintError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     static func notFound(_ target: PrinterTarget) -> PrintError {
-        PrintError(code: .notFound, message: "Imprimante introuvable (\(target)) : vérifiez son nom dans la configuration.")
+        PrintError(code: .notFound, message: "Imprimante introuvable\(target.inParentheses) : vérifiez son nom ou son adresse dans la configuration.")
     }
     static func unreachable(_ target: PrinterTarget) -> PrintError {
-        PrintError(code: .unreachable, message: "L'imprimante ne répond pas (\(target)) : vérifiez qu'elle est allumée et branchée.")
+        PrintError(code: .unreachable, message: "L'imprimante ne répond pas\(target.inParentheses) : vérifiez qu'elle est allumée et branchée.")
     }
 }
 
@@ -92,24 +98,37 @@ public struct CupsClient: Sendable {
         try send(pdf: pdf, title: title, to: target, waitForCompletion: true)
     }
 
-    /// Sends a PDF; returns the job id once the printer accepted it, or once it completed it.
+    /// Sends a PDF; returns the job id once the printer accepted it, or once it completed it. `waiting` hears, once, that the
+    /// printer does not answer (or is busy) while the send keeps trying; `accepted` hears the job id once the printer took it.
     @discardableResult
-    public func send(pdf: Data, title: String, to target: PrinterTarget, waitForCompletion: Bool) throws -> Int32 {
-        let (destination, flags) = try lookup(target)
-        defer { cupsFreeDests(1, destination) }
+    public func send(pdf: Data, title: String, to target: PrinterTarget, waitForCompletion: Bool,
+                     waiting: (@Sendable (PrintError) -> Void)? = nil, accepted: (@Sendable (Int32) -> Void)? = nil) throws -> Int32 {
         let deadline = Date().addingTimeInterval(busyWait)
         var delay = 0.2
+        var told = false
         while true {
             do {
+                // Looked up on each try: an ipp:// printer that was off is only found once it answers.
+                let (destination, flags) = try lookup(target)
+                defer { cupsFreeDests(1, destination) }
                 let (jobID, uri) = try submit(pdf, title: title, destination, flags, target)
+                accepted?(jobID)
                 if waitForCompletion { try follow(jobID: jobID, printerURI: uri, target: target) }
                 return jobID
-            } catch let error as PrintError where (error.code == .unreachable || error.code == .refused && error.message.contains("busy")) && Date() < deadline {
-                // A busy printer, or one that is off: wait and try again until the configured wait is over.
+            } catch let error as PrintError where error.code == .unreachable || error.code == .refused && error.message.contains("busy")
+                        || error.code == .notFound && Self.isAddress(target) {
+                // A busy printer, or one that is off: say so once, wait and try again until the configured wait is over.
+                guard Date() < deadline else { throw error.code == .notFound ? PrintError.unreachable(target) : error }
+                if !told { waiting?(error.code == .notFound ? PrintError.unreachable(target) : error); told = true }
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 2)
             }
         }
+    }
+
+    static func isAddress(_ target: PrinterTarget) -> Bool {
+        if case .uri = target { return true }
+        return false
     }
 
     /// The printer's state, asked to the printer (or its CUPS queue) itself.
@@ -117,7 +136,7 @@ public struct CupsClient: Sendable {
         let (destination, flags) = try lookup(target)
         defer { cupsFreeDests(1, destination) }
         let uri = Self.queryURI(destination, flags, target)
-        guard let http = connection(for: uri) else { throw PrintError.unreachable(target) }
+        guard let http = connection(for: uri, timeoutMilliseconds: 3_000) else { throw PrintError.unreachable(target) }
         defer { httpClose(http) }
         guard let request = permanence_job_request(IPP_OP_GET_PRINTER_ATTRIBUTES, uri, 0),
               let response = cupsDoRequest(http, request, URL(string: uri)?.path ?? "/") else { throw PrintError.unreachable(target) }
@@ -214,10 +233,10 @@ public struct CupsClient: Sendable {
         let options = destination.pointee
         let reasons = cupsGetOption("printer-state-reasons", options.num_options, options.options).map { String(cString: $0) } ?? ""
         if reasons.contains("media-empty") || reasons.contains("media-needed") {
-            throw PrintError(code: .noPaper, message: "L'imprimante n'a plus de papier (\(target)) : remettez du papier.")
+            throw PrintError(code: .noPaper, message: "L'imprimante n'a plus de papier \(target.inParentheses) : remettez du papier.")
         }
         if cupsGetOption("printer-state", options.num_options, options.options).map({ String(cString: $0) }) == "5" {
-            throw PrintError(code: .stopped, message: "L'imprimante est arrêtée (\(target)) : relancez-la depuis le poste ou redémarrez-la.")
+            throw PrintError(code: .stopped, message: "L'imprimante est arrêtée\(target.inParentheses) : relancez-la depuis le poste ou redémarrez-la.")
         }
     }
 
@@ -228,10 +247,10 @@ public struct CupsClient: Sendable {
         case IPP_STATUS_ERROR_NOT_FOUND:
             return PrintError.notFound(target)
         case IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS:
-            return PrintError(code: .stopped, message: "L'imprimante n'accepte pas de travaux (\(target)) : elle est arrêtée.")
+            return PrintError(code: .stopped, message: "L'imprimante n'accepte pas de travaux\(target.inParentheses) : elle est arrêtée.")
         default:
             let detail = cupsLastErrorString().map { String(cString: $0) } ?? "erreur"
-            return PrintError(code: .refused, message: "L'imprimante a refusé le document (\(target)) : \(detail).")
+            return PrintError(code: .refused, message: "L'imprimante a refusé le document\(target.inParentheses) : \(detail).")
         }
     }
 
@@ -263,8 +282,8 @@ public struct CupsClient: Sendable {
         throw PrintError(code: .timedOut, message: "Le document n'est pas sorti à temps : vérifiez l'imprimante, puis réimprimez.")
     }
 
-    func connection(for uri: String) -> OpaquePointer? {
+    func connection(for uri: String, timeoutMilliseconds: Int32 = 10_000) -> OpaquePointer? {
         guard let url = URL(string: uri), let host = url.host else { return nil }
-        return httpConnect2(host, Int32(url.port ?? 631), nil, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 10_000, nil)
+        return httpConnect2(host, Int32(url.port ?? 631), nil, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, timeoutMilliseconds, nil)
     }
 }

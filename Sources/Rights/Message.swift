@@ -134,9 +134,10 @@ extension EvaluationWarning {
     public var message: Message {
         switch self {
         case let .figuresOutOfDate(key, newest, due):
-            return Message("warning.figures_out_of_date", ["parameter": .text(key.rawValue), "newest": .text(newest.description), "due": .text(due.description)])
+            return Message("warning.figures_out_of_date", ["parameter": .message(key.message), "newest": .text(newest.frenchDate),
+                                                           "due": .text(due.frenchDate)])
         case let .unconfirmedFigure(key, from):
-            return Message("warning.unconfirmed_figure", ["parameter": .text(key.rawValue), "from": .text(from.description)])
+            return Message("warning.unconfirmed_figure", ["parameter": .message(key.message), "from": .text(from.frenchDate)])
         case .ignoredField(let name): return Message("warning.ignored_field", ["field": .text(name)])
         }
     }
@@ -148,6 +149,19 @@ extension EvaluationWarning {
         case .unconfirmedFigure: return "unconfirmed_figure"
         case .ignoredField: return "ignored_field"
         }
+    }
+}
+
+extension ParameterKey {
+    /// The figure as a mediator names it ("le plafond de la C2S gratuite pour une personne"): `parameter.<key>`.
+    public var message: Message { Message("parameter.\(rawValue)") }
+}
+
+extension LocalDate {
+    /// DD/MM/YYYY, as dates are written on French screens and papers.
+    public var frenchDate: String {
+        let pad = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
+        return "\(pad(day))/\(pad(month))/\(year)"
     }
 }
 
@@ -168,6 +182,7 @@ public enum RightsMessages {
                  "ame_only_for_irregular_stay", "ame_minor_exempt", "ame_residence", "ame_too_recent", "ame_already_has",
                  "medecin_traitant_declared", "medecin_traitant_to_declare", "medecin_traitant_optional"].map { "reason.\($0)" }
         keys += ["figures_out_of_date", "unconfirmed_figure", "ignored_field"].map { "warning.\($0)" }
+        keys += ParameterKey.allCases.map(\.message.key)
         return keys.sorted()
     }
 }

@@ -55,6 +55,21 @@ extension StringProtocol {
     }
 }
 
+/// The words of a paragraph, an amount kept whole: "14 000 €" is one word (a space between digits and a group of three,
+/// or before € or %, does not break).
+func unbreakableWords<S: StringProtocol>(_ paragraph: S) -> [String] {
+    var words: [String] = []
+    for token in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+        if let last = words.last, last.last?.isNumber == true,
+           token == "€" || token == "%" || token.hasPrefix("€") || (token.count >= 3 && token.prefix(3).allSatisfy(\.isNumber) && (token.count == 3 || !token.dropFirst(3).first!.isNumber)) {
+            words[words.count - 1] += " " + token
+        } else {
+            words.append(String(token))
+        }
+    }
+    return words
+}
+
 /// Splits text into lines of at most `width` columns, at spaces when it can.
 public func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }
@@ -62,8 +77,8 @@ public func wrap(_ text: String, width: Int) -> [String] {
     for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
         var line = ""
         var lineWidth = 0
-        for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-            var word = String(word)
+        for word in unbreakableWords(paragraph) {
+            var word = word
             var wordWidth = word.displayWidth
             if lineWidth > 0 && lineWidth + 1 + wordWidth > width {
                 lines.append(line)

@@ -277,9 +277,12 @@ struct Run: ParsableCommand {
         if let retention = box?.retention { try database.setSetting("retention", retention) }
         // Only a supervised kiosk (systemd's notify socket) may leave its loop to pick up new content.
         config.restartsForNewContent = !demo && ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
+        config.organisation = box?.organisation
         if demo {
             config.allowQuit = true
-            try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash("1234"))
+            // The demo's mediator, named on its letters (PIN 1234), and its organisation.
+            try database.setMediator(name: "Camille Roux (démo)", pinHash: try PINHasher.hash("1234"))
+            config.organisation = Organisation(name: "Équipe mobile de médiation en santé (démo)")
         }
         let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
         let printing = PrintingContent.load(directory: PrintingLocator.directory(besides: contentDirectory), questionIDs: questionIDs).content
@@ -333,24 +336,89 @@ struct Run: ParsableCommand {
     }
 }
 
-/// `kiosk mediator set-pin`: reads a new PIN on standard input and stores its scrypt hash.
+/// `kiosk mediator add NAME` (each mediator their own PIN, read on standard input), `list`, `remove`; `set-pin` (a PIN
+/// shared by the team, unnamed in the audit log); `set-recovery`.
 struct MediatorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mediator", abstract: "Mediator access.", subcommands: [SetPIN.self, SetRecovery.self])
+    static let configuration = CommandConfiguration(commandName: "mediator", abstract: "Mediator access.",
+                                                    subcommands: [Add.self, List.self, Remove.self, SetPIN.self, SetRecovery.self])
+
+    /// The PIN on standard input: 4 to 12 digits.
+    static func readPIN() throws -> String {
+        let line = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+        guard (4...12).contains(line.count), line.allSatisfy(\.isNumber) else {
+            Output.error("pin: a PIN has 4 to 12 digits")
+            throw ExitCode(2)
+        }
+        return line
+    }
+
+    static let shortPINAdvice = " (A PIN of 6 digits or more is much harder to guess: see README.)"
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Add a mediator with their own PIN (4 to 12 digits, read from standard input), or give them a new one.",
+            discussion: "The name is printed on letters and forms and names the mediator in the audit log. Two mediators cannot share a PIN.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "The mediator's name as partners should read it (\"Marie Dupont\").") var name: String
+        @Option(name: .long, help: "A phone number where partners reach this mediator (default: the organisation's).") var phone: String?
+
+        func run() throws {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard (1...60).contains(trimmed.count), !trimmed.contains(where: \.isNewline) else {
+                Output.error("name: a mediator's name has 1 to 60 characters")
+                throw ExitCode(2)
+            }
+            if let phone, PhoneNumber.normalised(phone) == nil {
+                Output.error("phone: '\(phone.prefix(30))' is not a phone number (10 digits, or + and the country code)")
+                throw ExitCode(2)
+            }
+            let pin = try MediatorCommand.readPIN()
+            let database = try common.openDatabase()
+            let others = try database.mediators().filter { $0.name != trimmed }
+            if KioskRuntime.whosePIN(pin, others.map(\.pinHash)) != nil {
+                Output.error("pin: another mediator already has this PIN; choose another one")
+                throw ExitCode(2)
+            }
+            let added = try database.setMediator(name: trimmed, pinHash: try PINHasher.hash(pin), phone: phone.flatMap(PhoneNumber.normalised))
+            print((added ? "Mediator added: \(trimmed)." : "New PIN set for \(trimmed).") + (pin.count < 6 ? MediatorCommand.shortPINAdvice : ""))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The mediators of this box, one per line (name, phone).")
+        @OptionGroup var common: CommonOptions
+        func run() throws {
+            let team = try common.openDatabase().mediators()
+            if team.isEmpty { print("No named mediator (kiosk mediator add NAME).") }
+            for mediator in team { print([mediator.name, mediator.phone].compactMap { $0 }.joined(separator: "\t")) }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a mediator: their PIN no longer opens mediator mode.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "The mediator's name, as `kiosk mediator list` shows it.") var name: String
+        func run() throws {
+            guard try common.openDatabase().removeMediator(name: name) else {
+                Output.error("name: no mediator of that name on this box (kiosk mediator list)")
+                throw ExitCode(2)
+            }
+            print("Mediator removed: \(name).")
+        }
+    }
 
     struct SetPIN: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set-pin", abstract: "Set the mediator PIN (4 to 12 digits, read from standard input).")
+        static let configuration = CommandConfiguration(commandName: "set-pin",
+                                                        abstract: "Set a PIN shared by the team (4 to 12 digits, read from standard input); prefer one PIN per mediator (add).")
         @OptionGroup var common: CommonOptions
 
         func run() throws {
-            let line = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
-            guard (4...12).contains(line.count), line.allSatisfy(\.isNumber) else {
-                Output.error("pin: a PIN has 4 to 12 digits")
-                throw ExitCode(2)
-            }
+            let line = try MediatorCommand.readPIN()
             let database = try common.openDatabase()
             try database.setSetting(KioskRuntime.pinSetting, try PINHasher.hash(line))
             try database.audit(actor: "system", action: "pin_changed")
-            print("Mediator PIN set." + (line.count < 6 ? " (A PIN of 6 digits or more is much harder to guess: see README.)" : ""))
+            print("Mediator PIN set." + (line.count < 6 ? MediatorCommand.shortPINAdvice : ""))
         }
     }
 

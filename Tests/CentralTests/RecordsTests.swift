@@ -76,6 +76,50 @@ struct RecordsTests {
         }
     }
 
+    @Test("A visit closed, reopened and closed again is held once and counted once, whichever record arrives first", arguments: StorageBackend.allCases)
+    func supersededRecord(_ backend: StorageBackend) async throws {
+        try await withCentral(backend) { central in
+            let box = try await TestBox.enrolled(at: central)
+            func record(_ reason: String, supersedes: String? = nil) -> String {
+                let tail = supersedes.map { #","supersedes":"\#($0)""# } ?? ""
+                return #"{"answers":{"reasons":{"choices":["\#(reason)"]}},"day":"2026-11-23","language":"fr","rights":[]\#(tail)}"#
+            }
+            func visits(_ metric: String = "visits") async throws -> [String: Int] {
+                let rows = try await central.storage.statCounts(from: "2026-11-23", to: "2026-11-23", commune: nil).filter { $0.metric == metric }
+                return Dictionary(rows.map { ($0.value, $0.count) }, uniquingKeysWith: +).filter { $0.value > 0 }
+            }
+            // In order: the first close, then the one after the reopening.
+            let first = try box.envelope(record("coverage"))
+            _ = try await central.client.upload(UploadBatch(envelopes: [first]), signer: box.signer)
+            let second = try box.envelope(record("doctor", supersedes: first.id))
+            let answer = try await central.client.upload(UploadBatch(envelopes: [second]), signer: box.signer)
+            #expect(answer.results.first?.status == .accepted)
+            #expect(try await central.storage.countEnvelopes(device: box.device) == 1)
+            #expect(try await visits() == ["all": 1])
+            #expect(try await visits("reason") == ["doctor": 1], "the latest version counts")
+            // Sent again (a retry): still once.
+            _ = try await central.client.upload(UploadBatch(envelopes: [second]), signer: box.signer)
+            #expect(try await visits() == ["all": 1])
+            // Reopened twice more, the newest arriving before the one it replaces (through a relay, say).
+            let thirdID = UUID().uuidString.lowercased()
+            let fourth = try box.envelope(record("paperwork", supersedes: thirdID))
+            _ = try await central.client.upload(UploadBatch(envelopes: [fourth]), signer: box.signer)
+            let third = try box.envelope(record("prevention", supersedes: second.id), id: thirdID)
+            let late = try await central.client.upload(UploadBatch(envelopes: [third]), signer: box.signer)
+            #expect(late.results.first?.status == .accepted, "kept (acknowledged), not counted")
+            #expect(try await central.storage.countEnvelopes(device: box.device) == 1)
+            #expect(try await visits() == ["all": 1])
+            #expect(try await visits("reason") == ["paperwork": 1])
+            // Both in one batch: the same.
+            let a = try box.envelope(record("coverage"))
+            let b = try box.envelope(record("other", supersedes: a.id))
+            _ = try await central.client.upload(UploadBatch(envelopes: [a, b]), signer: box.signer)
+            #expect(try await central.storage.countEnvelopes(device: box.device) == 2)
+            #expect(try await visits() == ["all": 2])
+            #expect(try await visits("reason") == ["paperwork": 1, "other": 1])
+        }
+    }
+
     @Test("A tampered envelope is refused with its code and nothing is stored", arguments: StorageBackend.allCases)
     func tamperedEnvelope(_ backend: StorageBackend) async throws {
         try await withCentral(backend) { central in

@@ -19,6 +19,9 @@ enum PDFTools {
     }
 
     /// `pdffonts` of the document.
+    /// Text with every run of white space made one space (lines of a paragraph joined).
+    static func flat(_ text: String) -> String { text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+
     static func fonts(_ data: Data) throws -> String {
         try runProcess(URL(fileURLWithPath: "/usr/bin/pdffonts"), [try write(data).path]).stdout
     }
@@ -71,7 +74,7 @@ struct PDFTests {
         let visit = try DocumentFixtures.visit("family-visit.json")
         let expectations: [(field: String, first: String)] = [
             ("last_name", "Ш"), ("first_names", "О"), ("birth_date", "1"), ("nir", "1"), ("postcode", "1"),
-            ("address", "2"), ("city", "Couiza"), ("household_size", "4"), ("resources", "18"), ("housing", "Je"), ("c2s_free", "X"),
+            ("address", "2"), ("city", "Couiza"), ("household_size", "4"), ("resources", "18"), ("housing", "Locataire"), ("c2s_free", "X"),
         ]
         #expect(visit.identity.lastName == "Шевченко")
         for (pageIndex, page) in layout.pages.enumerated() {
@@ -174,8 +177,8 @@ struct PDFTests {
     @Test("A long form has numbered pages")
     func pageNumbers() throws {
         let text = try PDFTools.text(try render(.c2sRequest))
-        #expect(text.contains("Page 1 sur 2"))
-        #expect(text.contains("Page 2 sur 2"))
+        #expect(text.contains("Page 1 sur 3"))
+        #expect(text.contains("Page 3 sur 3"))
     }
 
     @Test("The checklist lists the papers of each right found, with the next permanence")
@@ -194,14 +197,72 @@ struct PDFTests {
         #expect(english.contains("Proof that you have lived in France for more than 3 months"))
     }
 
-    @Test("The referral letter names the partner, the reason, the consent and the mediator")
+    @Test("The referral letter names the partner, the reason built from the visit, the consent and the mediator")
     func referralLetter() throws {
-        let text = try PDFTools.text(try render(.referralLetter))
+        let text = PDFTools.flat(try PDFTools.text(try render(.referralLetter)))
         #expect(text.contains("Centre Médecins Solidaires (exemple)"))
-        #expect(text.contains("Motif de l'orientation : Déclarer un médecin traitant"))
+        #expect(text.contains("Motif de l'orientation : La personne est venue à la permanence pour ses droits à l'assurance maladie et trouver un médecin."))
+        #expect(text.contains("elle peut avoir droit à la Complémentaire santé solidaire (C2S) sans participation"), "the reason names the right found")
+        #expect(text.contains("nous avons préparé ensemble la demande de Complémentaire santé solidaire (C2S) et la liste des papiers à apporter"))
         #expect(text.contains("La personne a donné son accord"))
-        #expect(text.contains("06 00 00 00 00"))   // on one line: the number does not break
+        #expect(text.contains("Pour nous joindre : Élodie Martin, Équipe de médiation en santé de la haute vallée de l'Aude, 06 00 00 00 00."))
+        #expect(try PDFTools.text(try render(.referralLetter)).contains("06 00 00 00 00"))   // on one line: the number does not break
         #expect(text.contains("Signature du médiateur"))
+        #expect(!text.contains("·"), "no point médian")
+    }
+
+    @Test("The letter's French: d'Amina, de Petro; a reason the mediator wrote is printed as written")
+    func letterFrench() throws {
+        #expect(FrenchElision.de("Amina") == "d'Amina")
+        #expect(FrenchElision.de("Émile") == "d'Émile")
+        #expect(FrenchElision.de("Hélène") == "d'Hélène")
+        #expect(FrenchElision.de("Petro") == "de Petro")
+        var visit = try DocumentFixtures.visit("family-visit.json")
+        visit.identity = PrintVisit.Identity(firstNames: "Amina")
+        visit.referral?.reason = "Douleur au dos depuis deux mois."
+        let text = PDFTools.flat(try PDFTools.text(try DocumentFixtures.renderer.render(.referralLetter, visit: visit).pdf))
+        #expect(text.contains("Objet : orientation d'Amina"))
+        #expect(text.contains("Motif de l'orientation : Douleur au dos depuis deux mois."))
+    }
+
+    @Test("A 4-person household: each member's name and birth date, and each person's resources by kind, in their cells", arguments: ["cerfa-12504", "cerfa-11573"])
+    func householdTables(form: String) throws {
+        let kind = try #require(DocumentKind(rawValue: form))
+        let words = try PDFTools.words(try render(kind))
+        let layout = try #require(DocumentFixtures.printing.layouts[form])
+        let tables = layout.pages.enumerated().flatMap { index, page in page.fields.filter { $0.kind == .table }.map { (page: index + 1, field: $0) } }
+        #expect(tables.count == 2)
+        /// The first word inside the cell of this row and column.
+        func cell(_ table: (page: Int, field: FormLayout.Field), row: Int, column: Int) -> String? {
+            let left = table.field.x + table.field.columns.prefix(column).map(\.width).reduce(0, +)
+            let right = left + table.field.columns[column].width
+            let top = table.field.y + Double(row) * table.field.rowHeight, bottom = top + table.field.rowHeight
+            return words.filter { $0.page == table.page && $0.xMin >= left * Self.mm && $0.xMin < right * Self.mm
+                && $0.yMax > top * Self.mm && $0.yMax <= bottom * Self.mm + 1 }.map(\.word).joined(separator: " ")
+        }
+        let members = tables[0], resources = tables[1]
+        #expect(cell(members, row: 1, column: 0) == "ШЕВЧЕНКО Олександр Ștefan")
+        #expect(cell(members, row: 1, column: 1) == "14/03/1988")
+        #expect(cell(members, row: 1, column: 2) == "Demandeur")
+        #expect(cell(members, row: 2, column: 0) == "Шевченко Марія")
+        #expect(cell(members, row: 2, column: 1) == "02/07/1990")
+        #expect(cell(members, row: 2, column: 2) == "Conjoint, concubin ou partenaire de PACS")
+        #expect(cell(members, row: 3, column: 0) == "Шевченко Іван")
+        #expect(cell(members, row: 3, column: 1) == "21/09/2015")
+        #expect(cell(members, row: 4, column: 0) == "Шевченко Олена")
+        #expect(cell(members, row: 4, column: 1) == "30/01/2019")
+        #expect(cell(members, row: 4, column: 2) == "Enfant")
+        #expect(cell(members, row: 5, column: 0) == "", "no fifth person: the row stays blank")
+        // Resources: per person and by kind (wages, unemployment, pensions, allowances, other, total).
+        #expect(cell(resources, row: 1, column: 1) == "12 000 €")
+        #expect(cell(resources, row: 1, column: 2) == "2 500 €")
+        #expect(cell(resources, row: 1, column: 6) == "14 500 €")
+        #expect(cell(resources, row: 2, column: 1) == "3 200 €")
+        #expect(cell(resources, row: 2, column: 4) == "800 €")
+        #expect(cell(resources, row: 2, column: 6) == "4 000 €")
+        #expect(cell(resources, row: 3, column: 1) == "")
+        let text = try PDFTools.text(try render(kind))
+        #expect(!text.contains("…"), "what the box cannot know is left blank, never …")
     }
 
     @Test("A visit without a referral cannot give a referral letter, and says why")
@@ -224,8 +285,9 @@ struct LayoutAndVisitFileTests {
     @Test("A layout error names the file, the line and the field", arguments: [
         ("source: identity.last_name", "source: identity.surname", "last_name", "unknown source 'identity.surname'"),
         ("kind: boxes, x: 15, y: 47, boxes: 30", "kind: boxes, x: 15, y: 47, boxes: 60", "last_name", "go past the page"),
-        ("kind: checkbox, x: 15, y: 178", "kind: tickbox, x: 15, y: 178", "c2s_free", "unknown kind 'tickbox'"),
-        ("source: answers.housing", "source: answers.lodging", "housing", "unknown source 'answers.lodging'"),
+        ("kind: checkbox, x: 15, y: 173", "kind: tickbox, x: 15, y: 173", "c2s_free", "unknown kind 'tickbox'"),
+        ("source: answers.housing_allowance", "source: answers.lodging", "housing_allowance", "unknown source 'answers.lodging'"),
+        ("source: member.birth_date, width: 35", "source: member.birthday, width: 35", "household_members", "unknown column source 'member.birthday'"),
     ])
     func layoutErrors(original: String, replacement: String, field: String, message: String) throws {
         let text = try String(contentsOf: Repository.root.appendingPathComponent("Printing/forms/cerfa-12504.yaml"), encoding: .utf8)

@@ -100,8 +100,12 @@ struct ScreenSnapshotTests {
         assertSnapshot(sized(state, Self.sizes[size]), named: "mediator-queue")
     }
 
-    @Test("A visit for the mediator: answers and rights", arguments: [0, 1])
-    func visit(size: Int) {
+    static let visitTabs: [(keys: String, name: String)] = [("", "mediator-visit"), ("2", "mediator-visit-identity"), ("3", "mediator-visit-household"),
+                                                         ("4", "mediator-visit-follow-up"), ("5", "mediator-visit-rights"), ("x", "mediator-visit-close")]
+
+    @Test("A visit for the mediator: each tab (answers, identity, follow-up, rights) and the close question", arguments: 0..<12)
+    func visit(case index: Int) {
+        let tab = Self.visitTabs[index / 2]
         var state = makeState()
         send(&state, .ctrl("e"))
         _ = KioskApp.update(&state, .pinChecked(true))
@@ -111,7 +115,8 @@ struct ScreenSnapshotTests {
             "benefits": .choices(["none"]), "housing": .choice("tenant"), "housing_allowance": .choice("yes"),
             "residence_status": .choice("irregular"), "arrived_within_a_year": .choice("no"), "has_medecin_traitant": .choice("no"),
         ])))
-        assertSnapshot(sized(state, Self.sizes[size]), named: "mediator-visit")
+        if !tab.keys.isEmpty { type(&state, tab.keys) }
+        assertSnapshot(sized(state, Self.sizes[index % 2]), named: tab.name)
     }
 
     @Test("Sync status", arguments: [0, 1])

@@ -278,7 +278,7 @@ struct RuntimeTests {
         let visit = try runtime.database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana"))
         let answers: [String: AnswerValue] = ["first_name": .text("Ana"), "commune": .text("11103")]
         let events = runtime.run(.closeVisit(visitID: visit.id, answers: answers), state: makeState())
-        #expect(events == [.notice("Visite n° 1 clôturée.")])
+        #expect(events == [.notice("Visite n° 1 clôturée. (R la rouvre aujourd'hui si besoin.)")])
         let item = try #require(try runtime.database.outboxDue().first)
         #expect(item.record.kind == "permanence.visit-record")
         #expect(!String(decoding: item.record.payload, as: UTF8.self).contains("Ana"))
@@ -311,6 +311,7 @@ struct MediatorFollowUpTests {
         _ = KioskApp.update(&state, .pinChecked(true))
         _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share, status: .withMediator,
                                                              answers: ["consent": .choice("share")])))
+        type(&state, "4")   // the follow-up tab
         tap(&state, "Orientation vers")
         #expect(state.mediator.editing?.current?.id == "orientation")
         tap(&state, "Centre Médecins Solidaires")
@@ -365,6 +366,10 @@ struct RuntimePrintingTests {
         _ = runtime.run(.printDocument(document: "cerfa-12504", visitID: visit.id), state: makeState())
         let message = try #require(waitForNotice(runtime, seconds: 20))
         #expect(message.hasPrefix("L'imprimante ne répond pas"))
+        #expect(!message.contains("ipp://"), "no address in what the mediator reads")
+        // After the wait, a clear end: not printed.
+        let end = try #require(waitForNotice(runtime, seconds: 20))
+        #expect(end.hasPrefix("Non imprimé : la demande de Complémentaire santé solidaire (C2S)"))
         #expect(try runtime.database.printJobs(visitID: visit.id).first?.state == "failed")
     }
 }
@@ -381,6 +386,7 @@ struct ReprintTests {
         #expect(KioskApp.update(&state, .printJobsChanged(visitID: "other")).isEmpty)
         _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share, status: .withMediator,
                                                              answers: [:], printJobs: ["checklist : échec"])))
+        type(&state, "5")   // the rights tab shows what was printed
         #expect(screen(state).contains("Impressions : checklist : échec"))
         #expect(type(&state, "k") == [.printDocument(document: "checklist", visitID: "v")])
     }
@@ -420,6 +426,7 @@ struct NIREntryTests {
         let answers: [String: AnswerValue] = ["identity_birth_date": .date(LocalDate(year: 1985, month: 5, day: 14)!)]
         _ = KioskApp.update(&state, .visitLoaded(VisitDetail(visitID: "v", ticket: 3, name: "Ana", language: "fr", consent: .share,
                                                              status: .withMediator, answers: answers)))
+        type(&state, "2")   // the identity tab
         tap(&state, "Numéro de sécurité sociale")
         #expect(state.mediator.editing?.current?.id == "identity_nir")
         type(&state, "1 85 05 78 006 084 90")
