@@ -27,10 +27,13 @@ extension KioskApp {
         case .pinEntry: pinView(state, &frame)
         case .mediator: mediatorView(state, &frame)
         }
-        if let notice = state.notice {
-            let row = frame.buffer.area.rows(max(0, state.height - 1), 1)
-            frame.buffer.fill(row, style: notice == "" ? .plain : Self.notice)
-            Text(" " + notice, style: Self.notice).render(row, &frame.buffer)
+        if let notice = state.notice, !notice.isEmpty {
+            // At the bottom, wrapped over the rows it needs (at most a third of the screen), never cut.
+            let paragraph = Paragraph(" " + notice, style: Self.notice)
+            let height = max(1, min(paragraph.height(width: state.width), max(1, state.height / 3)))
+            let rows = frame.buffer.area.rows(max(0, state.height - height), height)
+            frame.buffer.fill(rows, style: Self.notice)
+            paragraph.render(rows, &frame.buffer)
         }
         if let seconds = state.countdown {
             let height = min(state.height, 5)

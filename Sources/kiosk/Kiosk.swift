@@ -358,13 +358,16 @@ struct MediatorCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Add a mediator with their own PIN (4 to 12 digits, read from standard input), or give them a new one.",
-            discussion: "The name is printed on letters and forms and names the mediator in the audit log. Two mediators cannot share a PIN.")
+            discussion: """
+            The name is printed on letters and forms and names the mediator in the audit log. Two mediators cannot share a PIN.
+            Without NAME, the name is the first line of standard input and the PIN the second (for sudo rules without wildcards).
+            """)
         @OptionGroup var common: CommonOptions
-        @Argument(help: "The mediator's name as partners should read it (\"Marie Dupont\").") var name: String
+        @Argument(help: "The mediator's name as partners should read it (\"Marie Dupont\").") var name: String?
         @Option(name: .long, help: "A phone number where partners reach this mediator (default: the organisation's).") var phone: String?
 
         func run() throws {
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            let trimmed = (name ?? readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
             guard (1...60).contains(trimmed.count), !trimmed.contains(where: \.isNewline) else {
                 Output.error("name: a mediator's name has 1 to 60 characters")
                 throw ExitCode(2)
@@ -398,8 +401,9 @@ struct MediatorCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a mediator: their PIN no longer opens mediator mode.")
         @OptionGroup var common: CommonOptions
-        @Argument(help: "The mediator's name, as `kiosk mediator list` shows it.") var name: String
+        @Argument(help: "The mediator's name, as `kiosk mediator list` shows it (without it: the first line of standard input).") var name: String?
         func run() throws {
+            let name = (self.name ?? readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
             guard try common.openDatabase().removeMediator(name: name) else {
                 Output.error("name: no mediator of that name on this box (kiosk mediator list)")
                 throw ExitCode(2)

@@ -86,15 +86,19 @@ struct PrintCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a test page (exit 0 when completed).")
         @Option(help: "A CUPS queue name or an ipp:// URI (default: the CUPS default printer).") var printer: String?
 
+        @OptionGroup var common: CommonOptions
+
         func run() throws {
-            var pdf = PDFWriter(title: "Page de test Permanence")
-            pdf.newPage()
-            pdf.text("Page de test — Permanence", x: 20, y: 30, size: 18, font: .bold)
-            pdf.text("Accents : é è ê à ç ô œ € « »", x: 20, y: 45, size: 12)
-            pdf.boxedField("TEST", x: 20, y: 55, boxes: 10)
-            pdf.checkBox(x: 20, y: 70, checked: true)
+            // The same page as the mediator's printers screen prints: the box, the time, each visitor language in its letters.
+            let texts = try? common.loadTexts()
+            let languages = (texts?.languages.map(\.code) ?? ["fr"]).map { (code: $0, name: texts?.language($0)?.name ?? $0) }
+            let place = (try? common.loadConfiguration())??.place ?? "Permanence"
+            let formatter = DateFormatter()
+            formatter.dateFormat = "dd/MM/yyyy HH:mm"
+            let pdf = DocumentRenderer.testPage(place: place, dateTime: formatter.string(from: Date()), printer: PrinterTarget(printer).description,
+                                                languages: languages)
             do {
-                let job = try CupsClient().print(pdf: pdf.render(), title: "test", to: PrinterTarget(printer))
+                let job = try CupsClient().print(pdf: pdf, title: "test", to: PrinterTarget(printer))
                 print("Test page printed (job \(job)).")
             } catch let error as PrintError {
                 Output.error(error.message)
