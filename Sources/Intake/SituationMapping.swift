@@ -11,6 +11,7 @@ public enum SituationField: String, CaseIterable, Sendable {
     case housing
     case housingAllowance = "housing_allowance"
     case residenceStatus = "residence.status"
+    case euSituation = "residence.eu_situation"
     case monthsInFrance = "residence.months_in_france"
     case arrivalDate = "residence.arrival_date"
     case arrivedWithinAYear = "residence.arrived_within_a_year"
@@ -22,7 +23,7 @@ public enum SituationField: String, CaseIterable, Sendable {
     /// The question types that can fill this field.
     public var acceptedTypes: Set<QuestionType> {
         switch self {
-        case .territory, .housing, .residenceStatus, .coverageBase, .coverageComplementary: return [.singleChoice]
+        case .territory, .housing, .residenceStatus, .euSituation, .coverageBase, .coverageComplementary: return [.singleChoice]
         case .hasPartner, .housingAllowance, .arrivedWithinAYear, .hasMedecinTraitant: return [.yesNo]
         case .applicantBirthYear, .partnerBirthYear: return [.year]
         case .childrenUnder25, .resources, .monthsInFrance: return [.number]
@@ -37,6 +38,7 @@ public enum SituationField: String, CaseIterable, Sendable {
         case .territory: return Set(Territory.allCases.map(\.rawValue))
         case .housing: return Set(Housing.allCases.map(\.rawValue))
         case .residenceStatus: return Set(ResidenceStatus.allCases.map(\.rawValue))
+        case .euSituation: return Set(EUSituation.allCases.map(\.rawValue))
         case .coverageBase: return Set(BaseCoverage.allCases.map(\.rawValue))
         case .coverageComplementary: return Set(ComplementaryCoverage.allCases.map(\.rawValue))
         case .benefits: return Set(Benefit.allCases.map(\.rawValue) + ["none"])
@@ -93,6 +95,7 @@ public enum SituationBuilder {
         situation.housing = choice(.housing).flatMap(Housing.init(rawValue:))
         situation.housingAllowance = yes(.housingAllowance)
         situation.residence.status = choice(.residenceStatus).flatMap(ResidenceStatus.init(rawValue:))
+        situation.residence.euSituation = choice(.euSituation).flatMap(EUSituation.init(rawValue:))
         if let months = number(.monthsInFrance)?.integerValue {
             situation.residence.monthsInFrance = months
         } else if case .date(let arrival)? = values[.arrivalDate] {

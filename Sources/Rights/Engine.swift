@@ -73,7 +73,28 @@ public struct RightsEngine: Sendable {
             result.form = .pumaRequest
             result.documents = [.asylumCertificate, .proofOfAddress, .bankDetails]
             return result
-        case .french, .eu, .regular:
+        case .temporaryProtection:
+            // FACTS.md, unconfirmed: residence counts as regular from arrival; PUMa without the 3-month condition.
+            result.verdict = .eligible
+            result.variant = .affiliation
+            result.reasons = [.pumaTemporaryProtection]
+            result.form = .pumaRequest
+            result.documents = [.identity, .temporaryProtectionPermit, .proofOfAddress, .bankDetails]
+            return result
+        case .eu:
+            // After 3 months an EU citizen resides by right only when working, studying, or with resources and coverage.
+            switch s.residence.euSituation {
+            case nil:
+                result.reasons = [.pumaEUSituationUnknown, .missing(["residence.eu_situation"])]
+                result.missing = ["residence.eu_situation"]
+                return result
+            case .none?:
+                result.reasons = [.pumaInactiveEUCitizen(required: rules.ameResidenceMonths)]
+                return result
+            default:
+                break
+            }
+        case .french, .regular:
             break
         }
         let required = rules.pumaResidenceMonths
@@ -245,12 +266,14 @@ public struct RightsEngine: Sendable {
             result.needsReview(["residence.status"], reasons: [])
             return result
         }
-        guard status == .irregular else {
+        // An EU citizen without a right of residence is treated as in irregular stay (FACTS.md, unconfirmed: at best to review).
+        let inactiveEU = status == .eu && s.residence.euSituation == EUSituation.none
+        guard status == .irregular || inactiveEU else {
             result.verdict = .notEligible
             result.reasons = [.ameOnlyForIrregularStay(status)]
             return result
         }
-        var reasons: [Reason] = []
+        var reasons: [Reason] = inactiveEU ? [.ameInactiveEUCitizen] : []
         var missing: [String] = []
         if s.coverage.base == .ame { reasons.append(.ameAlreadyHas) }
         let required = rules.ameResidenceMonths
@@ -303,7 +326,7 @@ public struct RightsEngine: Sendable {
         result.housingFlatRate = test.flatRate
         let counted = test.counted ?? declared
         if tier == .free {
-            result.verdict = missing.isEmpty ? .eligible : .needsReview
+            result.verdict = missing.isEmpty && !inactiveEU ? .eligible : .needsReview
             reasons.append(.resourcesAtOrBelow(counted: counted, ceiling: ceiling, size: size))
             result.form = .ameRequest
             result.documents = documents
@@ -411,6 +434,11 @@ public struct RightsEngine: Sendable {
         }
         list += rules.unconfirmed.map { .unconfirmedFigure($0.key, from: $0.from) }
         list += s.ignoredFields.map { .ignoredField($0) }
+        if s.residence.status == .temporaryProtection { list.append(.unconfirmedRule("temporary_protection_puma")) }
+        if s.residence.status == .eu, s.residence.euSituation == EUSituation.none { list.append(.unconfirmedRule("eu_inactive_ame")) }
         return list
     }
+
+    /// Rules FACTS.md marks unconfirmed; each is named to the mediator when it decided (`rule.<name>`).
+    public static let unconfirmedRules = ["temporary_protection_puma", "eu_inactive_ame"]
 }

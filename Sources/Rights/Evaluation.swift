@@ -49,6 +49,8 @@ public enum DocumentToBring: String, Sendable, Codable, CaseIterable {
     case birthCertificateWithParents = "birth_certificate_with_parents"
     case asylumCertificate = "asylum_certificate"
     case carteVitaleOrCertificate = "carte_vitale"
+    /// The residence permit of temporary protection (APS "bénéficiaire de la protection temporaire").
+    case temporaryProtectionPermit = "temporary_protection_permit"
 }
 
 /// Where to send the visitor next.
@@ -69,6 +71,8 @@ public enum EvaluationWarning: Sendable, Equatable {
     case unconfirmedFigure(ParameterKey, from: LocalDate)
     /// A field of the input that the engine does not know was ignored.
     case ignoredField(String)
+    /// A rule FACTS.md marks unconfirmed decided (`rule.<name>` in the catalogue).
+    case unconfirmedRule(String)
 }
 
 /// The result for one right.

@@ -77,6 +77,7 @@ public enum FieldName {
         "housing": "housing", "housing_allowance": "housing_allowance", "residence.status": "residence_status",
         "residence.months_in_france": "residence_months_in_france", "benefits": "benefits",
         "has_medecin_traitant": "has_medecin_traitant", "household[0].age": "applicant_age",
+        "residence.eu_situation": "residence_eu_situation",
     ]
 }
 
@@ -119,6 +120,10 @@ extension Reason {
         case .ameOnlyForIrregularStay(let status):
             return Message(status == .asylumSeeker ? "reason.ame_asylum_seekers_have_puma" : "reason.ame_only_for_irregular_stay")
         case .ameMinorExempt: return Message("reason.ame_minor_exempt")
+        case .ameInactiveEUCitizen: return Message("reason.ame_inactive_eu_citizen")
+        case .pumaTemporaryProtection: return Message("reason.puma_temporary_protection")
+        case .pumaEUSituationUnknown: return Message("reason.puma_eu_situation_unknown")
+        case .pumaInactiveEUCitizen(let required): return Message("reason.puma_inactive_eu_citizen", ["required": .integer(required)])
         case let .ameResidence(m, required): return Message("reason.ame_residence", months(m, required))
         case let .ameTooRecent(m, required): return Message("reason.ame_too_recent", months(m, required))
         case .ameAlreadyHas: return Message("reason.ame_already_has")
@@ -139,6 +144,7 @@ extension EvaluationWarning {
         case let .unconfirmedFigure(key, from):
             return Message("warning.unconfirmed_figure", ["parameter": .message(key.message), "from": .text(from.frenchDate)])
         case .ignoredField(let name): return Message("warning.ignored_field", ["field": .text(name)])
+        case .unconfirmedRule(let rule): return Message("warning.unconfirmed_rule", ["rule": .message(Message("rule.\(rule)"))])
         }
     }
 
@@ -148,6 +154,7 @@ extension EvaluationWarning {
         case .figuresOutOfDate: return "figures_out_of_date"
         case .unconfirmedFigure: return "unconfirmed_figure"
         case .ignoredField: return "ignored_field"
+        case .unconfirmedRule: return "unconfirmed_rule"
         }
     }
 }
@@ -180,8 +187,10 @@ public enum RightsMessages {
                  "puma_already_covered", "puma_stable_residence", "puma_asylum_seeker", "puma_exempt_from_waiting", "puma_too_recent",
                  "residence_at_the_limit", "puma_irregular_stay", "mayotte_own_regime", "ame_not_in_mayotte", "ame_asylum_seekers_have_puma",
                  "ame_only_for_irregular_stay", "ame_minor_exempt", "ame_residence", "ame_too_recent", "ame_already_has",
-                 "medecin_traitant_declared", "medecin_traitant_to_declare", "medecin_traitant_optional"].map { "reason.\($0)" }
-        keys += ["figures_out_of_date", "unconfirmed_figure", "ignored_field"].map { "warning.\($0)" }
+                 "medecin_traitant_declared", "medecin_traitant_to_declare", "medecin_traitant_optional", "puma_temporary_protection",
+                 "puma_eu_situation_unknown", "puma_inactive_eu_citizen", "ame_inactive_eu_citizen"].map { "reason.\($0)" }
+        keys += ["figures_out_of_date", "unconfirmed_figure", "ignored_field", "unconfirmed_rule"].map { "warning.\($0)" }
+        keys += RightsEngine.unconfirmedRules.map { "rule.\($0)" }
         keys += ParameterKey.allCases.map(\.message.key)
         return keys.sorted()
     }

@@ -34,6 +34,12 @@ public enum Reason: Sendable, Equatable {
     case residenceAtTheLimit(months: Int, required: Int)
     case pumaIrregularStay
     case mayotteOwnRegime
+    /// Temporary protection: residence counts as regular from arrival, PUMa without the waiting (unconfirmed).
+    case pumaTemporaryProtection
+    /// An EU citizen: whether they work, study or have resources and coverage is not known yet.
+    case pumaEUSituationUnknown
+    /// An EU citizen with none of these: no right of residence for PUMa; AME after `required` months (unconfirmed).
+    case pumaInactiveEUCitizen(required: Int)
 
     // AME
     case ameNotInMayotte
@@ -42,6 +48,8 @@ public enum Reason: Sendable, Equatable {
     case ameResidence(months: Int, required: Int)
     case ameTooRecent(months: Int, required: Int)
     case ameAlreadyHas
+    /// An EU citizen without a right of residence is treated as in irregular stay for AME (unconfirmed).
+    case ameInactiveEUCitizen
 
     // Médecin traitant
     case medecinTraitantDeclared

@@ -20,6 +20,19 @@ public enum Housing: String, CaseIterable, Sendable, Codable {
 /// Residence status of the applicant.
 public enum ResidenceStatus: String, CaseIterable, Sendable, Codable {
     case french, eu, regular, irregular, asylumSeeker = "asylum_seeker"
+    /// Temporary protection (people displaced from Ukraine since March 2022, EU decision 2022/382).
+    case temporaryProtection = "temporary_protection"
+}
+
+/// What gives an EU, EEA or Swiss citizen a right of residence after 3 months (CESEDA L233-1), as asked at the box.
+public enum EUSituation: String, CaseIterable, Sendable, Codable {
+    /// Works, or has worked, in France.
+    case works
+    case studies
+    /// Has sufficient resources and a health coverage.
+    case resourcesAndCoverage = "resources_and_coverage"
+    /// None of these: no right of residence on these grounds.
+    case none
 }
 
 /// Current basic coverage.
@@ -65,9 +78,12 @@ public struct Residence: Sendable, Equatable {
     public var status: ResidenceStatus?
     /// Whole months of uninterrupted residence in France.
     public var monthsInFrance: Int?
-    public init(status: ResidenceStatus? = nil, monthsInFrance: Int? = nil) {
+    /// For an EU citizen: works, studies, has resources and coverage, or none of these.
+    public var euSituation: EUSituation?
+    public init(status: ResidenceStatus? = nil, monthsInFrance: Int? = nil, euSituation: EUSituation? = nil) {
         self.status = status
         self.monthsInFrance = monthsInFrance
+        self.euSituation = euSituation
     }
 }
 

@@ -60,10 +60,11 @@ extension Situation: Decodable {
         if container.contains(Key("residence")), try !container.decodeNil(forKey: Key("residence")) {
             let nested: KeyedDecodingContainer<Key>
             do { nested = try container.nestedContainer(keyedBy: Key.self, forKey: Key("residence")) } catch {
-                throw SituationError(field: "residence", message: "expected an object with status and months_in_france")
+                throw SituationError(field: "residence", message: "expected an object with status, months_in_france and eu_situation")
             }
             residence.status = try Self.decodeEnum(ResidenceStatus.self, nested, "status", path: "residence.status")
             residence.monthsInFrance = try Self.decodeWholeNumber(nested, "months_in_france", path: "residence.months_in_france")
+            residence.euSituation = try Self.decodeEnum(EUSituation.self, nested, "eu_situation", path: "residence.eu_situation")
         }
         if container.contains(Key("coverage")), try !container.decodeNil(forKey: Key("coverage")) {
             let nested: KeyedDecodingContainer<Key>

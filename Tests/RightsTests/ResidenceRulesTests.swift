@@ -62,7 +62,7 @@ struct ResidenceRulesTests {
 
     @Test("PUMa: regular residence for more than 3 months opens rights")
     func pumaResident() {
-        let result = Fixtures.evaluate(Fixtures.situation(status: .eu, months: 5, base: BaseCoverage.none))[.puma]
+        let result = Fixtures.evaluate(Fixtures.situation(status: .regular, months: 5, base: BaseCoverage.none))[.puma]
         #expect(result.verdict == .eligible)
         #expect(result.variant == .affiliation)
         #expect(result.form == .pumaRequest)
@@ -112,7 +112,7 @@ struct ResidenceRulesTests {
 
     @Test("Without a médecin traitant the visitor is oriented to a Médecins Solidaires centre; without coverage to the PASS")
     func orientations() {
-        let evaluation = Fixtures.evaluate(Fixtures.situation(status: .eu, months: 5, base: BaseCoverage.none, hasMedecinTraitant: false))
+        let evaluation = Fixtures.evaluate(Fixtures.situation(status: .regular, months: 5, base: BaseCoverage.none, hasMedecinTraitant: false))
         #expect(evaluation.orientations == [.cpam, .pass, .medecinsSolidaires])
     }
 }
