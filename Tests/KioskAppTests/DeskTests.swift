@@ -111,6 +111,22 @@ struct DeskTests {
         #expect(actions == ["close", "reopen", "close", "reopen", "close"])
     }
 
+    @Test("The household, its resources and the letter's reason are personal: purged with the visit, never in its record")
+    func householdNeverLeaves() throws {
+        let runtime = try runtime()
+        var state = makeState()
+        state.mode = .mediator
+        let visit = try runtime.database.checkIn(CheckIn(language: "fr", consent: .share, displayName: "Ana"))
+        let answers: [String: AnswerValue] = [
+            "commune": .text("11103"), "member_2_name": .text("Quillard Zénobie"), "member_2_birth_date": .date(LocalDate(year: 1990, month: 7, day: 2)!),
+            "resources_1_wages": .number(Fixed4(integer: 12345)), "referral_reason": .text("Douleur au dos"),
+        ]
+        _ = runtime.run(.closeVisit(visitID: visit.id, answers: answers), state: state)
+        let payload = String(decoding: try #require(try runtime.database.outboxDue().first).record.payload, as: UTF8.self)
+        for secret in ["Zénobie", "1990-07-02", "12345", "Douleur", "member_", "resources_1"] { #expect(!payload.contains(secret), "\(secret)") }
+        #expect(payload.contains("11103"))
+    }
+
     @Test("The queue lists the day's closed visits after the others, so that they can be reopened")
     func closedInQueue() throws {
         let runtime = try runtime()
