@@ -721,7 +721,7 @@ public enum KioskApp {
         case .rights: return []
         }
         return questionnaires.flatMap { questionnaire in
-            Flow.relevantQuestions(questionnaire, visit.answers).filter { sections?.contains($0.section ?? "") ?? true }.map { question in
+            Flow.relevantQuestions(questionnaire, visit.answers).filter { sections?.contains($0.section) ?? true }.map { question in
                 (question.id, question.label["fr"], answerText(visit.answers[question.id], question, "fr", state))
             }
         }

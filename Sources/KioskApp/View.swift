@@ -29,11 +29,10 @@ extension KioskApp {
         }
         if let notice = state.notice, !notice.isEmpty {
             // At the bottom, wrapped over the rows it needs (at most a third of the screen), never cut.
-            let paragraph = Paragraph(" " + notice, style: Self.notice)
-            let height = max(1, min(paragraph.height(width: state.width), max(1, state.height / 3)))
+            let height = noticeHeight(state)
             let rows = frame.buffer.area.rows(max(0, state.height - height), height)
             frame.buffer.fill(rows, style: Self.notice)
-            paragraph.render(rows, &frame.buffer)
+            Paragraph(" " + notice, style: Self.notice).render(rows, &frame.buffer)
         }
         if let seconds = state.countdown {
             let height = min(state.height, 5)
@@ -42,6 +41,12 @@ extension KioskApp {
             frame.regions.append((frame.buffer.area, .stillHere))
         }
         return frame
+    }
+
+    /// The rows the notice takes at the bottom (0 without one); the visit screen keeps its keys above them.
+    static func noticeHeight(_ state: AppState) -> Int {
+        guard let notice = state.notice, !notice.isEmpty else { return 0 }
+        return max(1, min(Paragraph(" " + notice).height(width: state.width), max(1, state.height / 3)))
     }
 
     /// The top bar: a title on the left, a status on the right. The status is kept whole; a title that does not fit
@@ -391,6 +396,8 @@ extension KioskApp {
             x += width + 1
         }
         area = area.dropFirstRows(y - area.y + 1)
+        // A notice (printed, saved, the printer does not answer) takes the bottom rows: the keys stay above it.
+        area = area.rows(0, max(0, area.height - noticeHeight(state)))
         guard area.height >= 2 else { return }
         let footer = state.ui(closed ? "mediator.visit_keys_closed" : "mediator.visit_keys", in: "fr")
         let footerHeight = min(Paragraph(footer).height(width: area.width), max(1, area.height - 2))

@@ -19,9 +19,9 @@ public final class AppDatabase: Sendable {
     /// The clock and the time zone that decide "today" (injected: tests fix them).
     public let clock: @Sendable () -> Date
     public let timeZone: TimeZone
-    let sealerSlot = SealerSlot()
+    let sealerSlot = LockedSlot<OutboxSealer?>(nil)
     /// The mediator whose PIN opened mediator mode: named in the audit entries of what they do.
-    let onDutySlot = OnDutySlot()
+    let onDutySlot = LockedSlot<String?>(nil)
 
     /// Opens (and migrates) a database over any writer.
     public init(_ writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() },

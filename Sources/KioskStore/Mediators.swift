@@ -9,16 +9,6 @@ public struct Mediator: Sendable, Equatable {
     public var phone: String?
 }
 
-/// Who is at the desk: set when a mediator's PIN opens mediator mode, cleared at the lock.
-final class OnDutySlot: @unchecked Sendable {
-    private let lock = NSLock()
-    private var name: String?
-    var value: String? {
-        get { lock.lock(); defer { lock.unlock() }; return name }
-        set { lock.lock(); name = newValue; lock.unlock() }
-    }
-}
-
 extension AppDatabase {
     /// The name the audit log gives to a mediator's action: the mediator on duty (none for the visitor or the system).
     func onDuty(_ actor: String) -> String? { actor == "mediator" ? onDutySlot.value : nil }

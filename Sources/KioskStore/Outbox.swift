@@ -53,13 +53,14 @@ public struct OutboxItem: Sendable, Equatable {
 /// Installed by the sync layer once the box is enrolled; the store calls it inside the transaction that queues.
 public typealias OutboxSealer = @Sendable (_ record: OutboxRecord, _ sequence: Int64, _ createdAt: String) throws -> OutboxRecord
 
-/// Holds the sealer (set once the box is enrolled, read by every close).
-final class SealerSlot: @unchecked Sendable {
+/// A value set from one thread and read from others (the sealer once the box is enrolled, the mediator on duty).
+final class LockedSlot<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var sealer: OutboxSealer?
-    var value: OutboxSealer? {
-        get { lock.lock(); defer { lock.unlock() }; return sealer }
-        set { lock.lock(); sealer = newValue; lock.unlock() }
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }
 

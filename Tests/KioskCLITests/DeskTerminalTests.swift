@@ -89,6 +89,9 @@ struct DeskTerminalTests {
         let screen = try kiosk.waitFor("L'imprimante ne répond pas", seconds: 10)
         #expect(Date().timeIntervalSince(pressed) < 10)
         #expect(!screen.contains("ipp://") && !screen.contains("localhost"), "no address in what the mediator reads")
+        #expect(Self.flat(screen).contains("vérifiez qu'elle est allumée et branchée. Envoi de la liste des papiers à apporter dès qu'elle répond"),
+                "the notice whole")
+        #expect(Self.flat(screen).contains("X clôturer · Échap file"), "the keys stay above the notice")
         try printer.start()
         try kiosk.waitFor("Impression terminée : la liste des papiers à apporter.", seconds: 60)
         #expect(printer.jobs().count == 1)
