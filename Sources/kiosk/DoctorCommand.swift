@@ -132,6 +132,21 @@ struct DoctorCommand: ParsableCommand {
         } else {
             add("database", .warning, "Pas encore de base de données (\(databaseURL.path)) : elle est créée au premier accueil.")
         }
+        // Who can open mediator mode.
+        if database == nil, !FileManager.default.fileExists(atPath: databaseURL.path) {
+            add("mediators", .problem, "Aucun code médiateur — lancez : kiosk mediator add NOM.")
+        } else if let database {
+            let team = (try? database.mediators().map(\.name)) ?? []
+            let shared = ((try? database.setting(KioskRuntime.pinSetting)) ?? nil).map { !$0.isEmpty } ?? false
+            let recovery = ((try? database.setting(KioskRuntime.recoverySetting)) ?? nil) != nil
+            if team.isEmpty && !shared {
+                add("mediators", .problem, "Aucun code médiateur — lancez : kiosk mediator add NOM.")
+            } else {
+                let who = team.isEmpty ? "un code d'équipe, sans nom" : "\(team.count) médiateur(s) : \(team.joined(separator: ", "))"
+                add("mediators", recovery ? .ok : .warning,
+                    "Mode médiateur : \(who)." + (recovery ? " Code de secours défini." : " Pas de code de secours : kiosk mediator set-recovery."))
+            }
+        }
         if let space = (try? FileManager.default.attributesOfFileSystem(forPath: home.deletingLastPathComponent().path))?[.systemFreeSize] as? Int64 {
             let megabytes = space / 1_000_000
             add("disk", megabytes < 200 ? .problem : megabytes < 1_000 ? .warning : .ok,
@@ -157,7 +172,9 @@ struct DoctorCommand: ParsableCommand {
                 let today = SituationInput.today()
                 let stale = ParameterKey.allCases.filter { parameters.revaluedYearly.contains($0) && today >= parameters.newestDate(of: $0).addingYears(1) }
                 if !stale.isEmpty {
-                    add("figures", .warning, "Chiffres peut-être périmés : \(stale.map { "\($0.rawValue) (du \(parameters.newestDate(of: $0)))" }.joined(separator: ", ")) — demandez un nouveau contenu au coordinateur.")
+                    // Named in words when the catalogue has them (the key otherwise).
+                    let name = { (key: ParameterKey) in loaded.content.map { $0.texts.render(key.message, "fr") } ?? key.rawValue }
+                    add("figures", .warning, "Chiffres peut-être périmés : \(stale.map { "\(name($0)) (du \(parameters.newestDate(of: $0).frenchDate))" }.joined(separator: ", ")) — demandez un nouveau contenu au coordinateur.")
                 } else {
                     add("figures", .ok, "Les chiffres légaux ont moins d'un an.")
                 }

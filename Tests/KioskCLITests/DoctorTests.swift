@@ -6,13 +6,17 @@ import TestSupport
 @Suite("kiosk doctor")
 struct DoctorTests {
     /// A box home with a valid configuration (plus `extra` lines) and a database with one check-in.
-    func home(_ extra: String = "") throws -> URL {
+    func home(_ extra: String = "", withMediator: Bool = true) throws -> URL {
         let home = temporaryDirectory("doctor")
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home.path)
         var configuration = try String(contentsOf: Repository.root.appendingPathComponent("Provisioning/kiosk.yaml"), encoding: .utf8)
         configuration += extra
         try configuration.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
         _ = try runProcess(Repository.builtProduct("kiosk"), ["debug", "checkin-loop", "--home", home.path, "--count", "1"])
+        if withMediator {
+            _ = try runProcess(Repository.builtProduct("kiosk"), ["mediator", "add", "Marie Dupont", "--home", home.path], stdin: Data("482915\n".utf8))
+            _ = try runProcess(Repository.builtProduct("kiosk"), ["mediator", "set-recovery", "--home", home.path])
+        }
         return home
     }
 
@@ -33,6 +37,17 @@ struct DoctorTests {
         #expect(result.status == 0, "\(result.stdout)")
         #expect(line(result, "configuration")?.hasPrefix("OK") == true)
         #expect(line(result, "database")?.hasPrefix("OK") == true)
+    }
+
+    @Test("No one able to open mediator mode is a PROBLEM; the team named, with its recovery code, OK")
+    func mediators() throws {
+        let none = try doctor(try home(withMediator: false))
+        #expect(none.status == 1)
+        #expect(line(none, "mediators")?.hasPrefix("PROBLEM") == true, "\(none.stdout)")
+        #expect(line(none, "mediators")?.contains("kiosk mediator add") == true)
+        let named = try doctor(try home())
+        #expect(line(named, "mediators")?.hasPrefix("OK") == true, "\(named.stdout)")
+        #expect(line(named, "mediators")?.contains("Marie Dupont") == true)
     }
 
     @Test("A missing configuration is a PROBLEM")
