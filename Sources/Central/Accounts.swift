@@ -81,8 +81,9 @@ extension CentralService {
               let text = try? String(contentsOf: base.appendingPathComponent("\(latest)/territory/communes.csv"), encoding: .utf8) else { return [:] }
         var names: [String: String] = [:]
         for line in text.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: ",", maxSplits: 1).map(String.init)
-            if fields.count == 2, !fields[0].isEmpty { names[fields[0]] = fields[1].trimmingCharacters(in: .whitespaces) }
+            // insee_code,name[,population,…]
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if fields.count >= 2, !fields[0].isEmpty { names[fields[0]] = fields[1].trimmingCharacters(in: .whitespaces) }
         }
         return names
     }

@@ -179,7 +179,7 @@ public enum DirectoryLoader {
         return (calendar, problems)
     }
 
-    /// Reads `territory/communes.csv`: `insee_code,name[,…]` with a header line.
+    /// Reads `territory/communes.csv`: `insee_code,name[,population[,…]]` with a header line.
     public static func loadCommunes(file: String, text: String) -> (communes: CommuneList, problems: [ContentProblem]) {
         var problems: [ContentProblem] = []
         var communes: [CommuneList.Commune] = []
@@ -199,7 +199,14 @@ public enum DirectoryLoader {
             if !code.isEmpty, code.count != 5 || !code.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") }) {
                 problems.append(ContentProblem(file: file, line: index + 1, key: name, message: "INSEE code '\(code)' must have 5 characters (leave it empty when not known)"))
             }
-            let commune = CommuneList.Commune(code: code, name: name)
+            var population: Int?
+            if columns.count > 2, !columns[2].isEmpty {
+                population = Int(columns[2])
+                if population == nil || population! < 0 {
+                    problems.append(ContentProblem(file: file, line: index + 1, key: name, message: "population '\(columns[2])' is not a whole number"))
+                }
+            }
+            let commune = CommuneList.Commune(code: code, name: name, population: population)
             if !seen.insert(commune.id).inserted { problems.append(ContentProblem(file: file, line: index + 1, key: name, message: "listed twice")) }
             communes.append(commune)
         }

@@ -129,11 +129,14 @@ public struct CommuneList: Sendable, Equatable {
     public struct Commune: Sendable, Equatable {
         public var code: String
         public var name: String
+        /// Inhabitants (INSEE municipal population), when known: weights the demo's synthetic year.
+        public var population: Int?
         /// What an answer stores: the INSEE code, or the name when the code is not known.
         public var id: String { code.isEmpty ? name : code }
-        public init(code: String, name: String) {
+        public init(code: String, name: String, population: Int? = nil) {
             self.code = code
             self.name = name
+            self.population = population
         }
     }
 

@@ -45,7 +45,8 @@ public enum DemoSeed {
         var random = Generator(state: seed)
         let engine = RightsEngine(parameters: parameters)
         let questionnaires = content.questionnaires
-        let communes = content.communes.communes.map(\.id)
+        // Villages weighted by their population (a village of 60 people is seldom seen, Quillan often).
+        let communes = content.communes.communes.map { (id: $0.id, weight: max(20, $0.population ?? 100)) }
         // Permanence mornings, most recent first, going back as far as needed (about 6 visits each).
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = database.timeZone
@@ -57,15 +58,24 @@ public enum DemoSeed {
             day = calendar.date(byAdding: .day, value: -1, to: day)!
         }
         mornings.reverse()
-        let perMorning = Double(count) / Double(mornings.count)
+        // More visits in the grape harvest and the summer's seasonal work, fewer in winter: mornings weighted by month.
+        let weights = mornings.map { seasonWeight[calendar.component(.month, from: $0) - 1] }
+        let total = weights.reduce(0, +)
+        var cumulative: [Double] = []
+        var running = 0.0
+        for weight in weights { running += weight / total; cumulative.append(running) }
         for index in 0..<count {
-            let morning = mornings[min(mornings.count - 1, Int(Double(index) / perMorning))]
+            let share = (Double(index) + 0.5) / Double(count)
+            let morning = mornings[min(mornings.count - 1, cumulative.firstIndex { $0 >= share } ?? mornings.count - 1)]
             let arrival = morning.addingTimeInterval(9 * 3600 + Double.random(in: 0..<(3 * 3600), using: &random))
+            let month = calendar.component(.month, from: arrival)
             let answers = answers(&random, communes: communes, year: calendar.component(.year, from: arrival))
-            let language = random.chance(0.8) ? "fr" : random.pick(["en", "es", "ro", "uk"])
-            let share = random.chance(0.85)
+            // Seasonal workers (Romanian, Spanish) come with the harvest.
+            let harvest = month == 9 || month == 10
+            let language = random.chance(harvest ? 0.6 : 0.8) ? "fr" : random.pick(harvest ? ["ro", "ro", "es", "es", "uk", "en"] : ["en", "es", "ro", "uk"])
+            let consentShare = random.chance(0.85)
             clock.set(arrival)
-            let visit = try database.checkIn(CheckIn(language: language, consent: share ? .share : .boxOnly, displayName: nil,
+            let visit = try database.checkIn(CheckIn(language: language, consent: consentShare ? .share : .boxOnly, displayName: nil,
                                                      answers: try answers.sorted { $0.key < $1.key }.map { key, value in
                                                          StoredAnswer(questionnaire: checkinQuestions.contains(key) ? "checkin" : "health-rights", questionID: key,
                                                                       valueJSON: String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
@@ -76,7 +86,7 @@ public enum DemoSeed {
                                   day: calendar.component(.day, from: arrival))!
             let situation = SituationBuilder.build(answers: answers, questionnaires: questionnaires, date: today, territory: territory)
             let evaluation = try? engine.evaluate(situation)
-            let (kind, record) = VisitRecord.make(share: share, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
+            let (kind, record) = VisitRecord.make(share: consentShare, visitID: visit.id, day: visit.day, ticketNumber: visit.ticketNumber,
                                                   language: language, createdAt: visit.createdAt, closedAt: AppDatabase.timestamp(closing),
                                                   answers: answers, questionnaires: questionnaires, evaluation: evaluation,
                                                   waitingMinutes: Int(closing.timeIntervalSince(arrival) / 60 / 2),
@@ -94,10 +104,19 @@ public enum DemoSeed {
 
     static let checkinQuestions: Set<String> = ["consent", "first_name", "birth_year", "commune", "reasons", "interpreter", "interpreter_language"]
 
-    static func answers(_ random: inout Generator, communes: [String], year: Int) -> [String: AnswerValue] {
+    /// Relative visits per month, January first: the grape harvest (September, October) and the summer busiest.
+    static let seasonWeight: [Double] = [0.8, 0.8, 0.9, 1.0, 1.0, 1.1, 1.3, 1.2, 1.6, 1.5, 1.0, 0.8]
+
+    static func answers(_ random: inout Generator, communes: [(id: String, weight: Int)], year: Int) -> [String: AnswerValue] {
         var answers: [String: AnswerValue] = [:]
         answers["birth_year"] = .number(Fixed4(integer: year - Int.random(in: 18...88, using: &random)))
-        if !communes.isEmpty { answers["commune"] = .text(random.pick(communes)) }
+        if !communes.isEmpty {
+            var pick = Int.random(in: 0..<communes.map(\.weight).reduce(0, +), using: &random)
+            for commune in communes {
+                if pick < commune.weight { answers["commune"] = .text(commune.id); break }
+                pick -= commune.weight
+            }
+        }
         answers["reasons"] = .choices(random.some(["coverage", "doctor", "paperwork", "care_now", "prevention", "other"], p: 0.3))
         answers["interpreter"] = .choice(random.chance(0.1) ? "yes" : "no")
         answers["base_coverage"] = .choice(random.pick(["puma", "puma", "puma", "puma", "ame", "none"]))

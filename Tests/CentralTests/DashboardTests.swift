@@ -46,6 +46,31 @@ struct DashboardTests {
         }
     }
 
+    @Test("Every commune of the valley is in the filter with its INSEE code; the chart counts Quillan by its code 11304")
+    func communesByCode() async throws {
+        try await withCentral(.sqlite) { central in
+            _ = try await central.service.publishContent(from: Repository.root.appendingPathComponent("Kiosk"))
+            _ = try await central.service.addUser(name: "coordination", password: "correct horse battery")
+            let box = try await TestBox.enrolled(at: central)
+            let envelopes = try (0..<12).map { index in
+                try box.envelope(#"{"day":"2026-11-24","language":"fr","answers":{"commune":{"text":"\#(index < 7 ? "11304" : "11103")"}},"rights":[]}"#)
+            }
+            _ = try await central.client.upload(UploadBatch(envelopes: envelopes), signer: box.signer)
+            let cookie = try #require(try await signIn(central))
+            let page = String(decoding: try await central.client.raw("GET", "/dashboard?from=2026-11-01&to=2026-11-30", body: nil,
+                                                                       headers: [("Cookie", cookie)]).body, as: UTF8.self)
+            for (code, name) in [("11304", "Quillan"), ("11129", "Espéraza"), ("11021", "Axat"), ("11028", "Belcaire"), ("11091", "Chalabre")] {
+                #expect(page.contains("<option value=\"\(code)\">\(name)</option>"), "\(name) in the filter")
+            }
+            let json = try await central.client.raw("GET", "/v1/stats?from=2026-11-01&to=2026-11-30", body: nil, headers: [("Cookie", cookie)])
+            let report = try JSONDecoder().decode(StatsReport.self, from: json.body)
+            #expect(report.visitsByCommune.first { $0.key == "11304" }?.count == .shown(7), "\(report.visitsByCommune)")
+            #expect(report.visitsByCommune.first { $0.key == "11304" }?.label == "Quillan")
+            let filtered = try await central.client.raw("GET", "/v1/stats?from=2026-11-01&to=2026-11-30&commune=11304", body: nil, headers: [("Cookie", cookie)])
+            #expect(try JSONDecoder().decode(StatsReport.self, from: filtered.body).visits == .shown(7))
+        }
+    }
+
     @Test("A coordinator signs in, reads the statistics as JSON, CSV and the dashboard, and signs out", arguments: StorageBackend.allCases)
     func signedIn(_ backend: StorageBackend) async throws {
         try await withCentral(backend) { central in

@@ -127,7 +127,7 @@ struct FlowTests {
         #expect(try Flow.parse("2", for: housing, context: context) == .choice("owner"))
         let commune = try #require(ContentFixtures.checkin.question("commune"))
         #expect(try Flow.parse("rennes les b", for: commune, context: context) == .text("11310"))
-        #expect(try Flow.parse("quillan", for: commune, context: context) == .text("Quillan"))
+        #expect(try Flow.parse("quillan", for: commune, context: context) == .text("11304"), "the INSEE code is stored")
         #expect(throws: AnswerProblem.unknownCommune) { try Flow.parse("Paris", for: commune, context: context) }
     }
 
