@@ -86,6 +86,7 @@ public enum Dashboard {
             <div class="card"><div class="value">\(report.visits.display)</div><div class="label">passages</div></div>
             <div class="card"><div class="value">\(gaveUp)</div><div class="label">personnes ayant renoncé à des soins</div></div>
             <div class="card"><div class="value">\(c2s)</div><div class="label">droits à la C2S repérés (effectifs publiables)</div></div>
+            <div class="card"><div class="value">\(report.urgent?.display ?? "0")</div><div class="label">besoins de soins urgents</div></div>
             </section>
             <section class="grid">
             \(figure("Passages par semaine", columns(report.visitsByWeek), table(report.visitsByWeek)))

@@ -113,6 +113,7 @@ public enum StatExtraction {
         for reason in Set(choices("gave_up_reasons") ?? []) { add("gave_up_reason", reason) }
         for interest in Set(choices("prevention_interest") ?? []) where interest != "none" { add("prevention", interest) }
         for reason in Set(choices("reasons") ?? []) { add("reason", reason) }
+        if record["urgent"] as? Bool == true { add("urgent", "yes") }
         if let number = record["waiting_minutes"] as? NSNumber {
             let minutes = number.intValue
             add("waiting", minutes < 15 ? "0-15" : minutes < 30 ? "15-30" : minutes < 60 ? "30-60" : "60+")
@@ -156,6 +157,8 @@ public struct StatsReport: Codable, Sendable, Equatable {
     public var reasons: [StatLine]
     public var languages: [StatLine]
     public var waiting: [StatLine]
+    /// Visits where the person said they needed care now.
+    public var urgent: PublishedCount?
 }
 
 /// Suppression of small counts (pure). A cell under the threshold is hidden; and in any table whose total
@@ -229,7 +232,8 @@ public enum StatsBuilder {
                            visits: publish(visitTotal, hidden: visitTotal > 0 && visitTotal < threshold),
                            visitsByWeek: weeks, visitsByCommune: communes, rights: rights, gaveUpCare: gaveUp,
                            gaveUpReasons: multiple("gave_up_reason"), prevention: multiple("prevention"),
-                           reasons: multiple("reason"), languages: languages, waiting: waiting)
+                           reasons: multiple("reason"), languages: languages, waiting: waiting,
+                           urgent: totals["urgent"]?["yes"].map { publish($0, hidden: $0 < threshold) } ?? .shown(0))
     }
 
     /// `2026-W47` for a `YYYY-MM-DD` day (ISO 8601 week).

@@ -35,10 +35,31 @@ public struct Choice: Sendable, Equatable {
     public var value: String
     public var label: LocalizedText
     public var line: Int
-    public init(value: String, label: LocalizedText, line: Int = 0) {
+    /// `urgent: true`: a visitor who gives it needs care now: the box shows at once whom to call, and the visit
+    /// goes first in the mediator's queue.
+    public var urgent: Bool
+    public init(value: String, label: LocalizedText, line: Int = 0, urgent: Bool = false) {
         self.value = value
         self.label = label
         self.line = line
+        self.urgent = urgent
+    }
+}
+
+extension Questionnaire {
+    /// Whether these answers include a choice the content marks urgent.
+    public static func isUrgent(_ answers: [String: AnswerValue], in questionnaires: [Questionnaire]) -> Bool {
+        questionnaires.contains { questionnaire in
+            questionnaire.questions.contains { question in
+                let urgent = Set(question.choices.filter(\.urgent).map(\.value))
+                guard !urgent.isEmpty else { return false }
+                switch answers[question.id] {
+                case .choice(let value)?: return urgent.contains(value)
+                case .choices(let values)?: return !urgent.isDisjoint(with: values)
+                default: return false
+                }
+            }
+        }
     }
 }
 

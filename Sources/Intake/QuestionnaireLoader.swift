@@ -141,7 +141,11 @@ public enum QuestionnaireLoader {
                 if !values.insert(value).inserted { problem(YAMLSupport.line(choiceNode), key, "choice '\(value)' appears twice") }
                 let choiceLabel = readText(choiceNode.mapping?["label"], owner: key, what: "label of choice '\(value)'", line: YAMLSupport.line(choiceNode),
                                            required: true, languages: languages, problem: problem)
-                choices.append(Choice(value: value, label: choiceLabel, line: YAMLSupport.line(choiceNode)))
+                if let mapping = choiceNode.mapping {
+                    YAMLSupport.checkKeys(mapping, allowed: ["value", "label", "urgent"], key: key, problem: problem)
+                }
+                let urgent = choiceNode.mapping?["urgent"]?.scalar?.string == "true"
+                choices.append(Choice(value: value, label: choiceLabel, line: YAMLSupport.line(choiceNode), urgent: urgent))
             }
         }
         if let type {

@@ -10,7 +10,8 @@ public enum TextKeys {
         "ui.question_of", "ui.your_number", "ui.please_wait", "ui.to_bring", "ui.finish", "ui.still_there", "ui.touch_to_continue",
         "ui.multiple_hint", "ui.type_hint", "ui.no_match", "ui.saving", "ui.next_permanence", "ui.nothing_to_bring",
         "ui.commune_matches", "ui.title", "ui.screen_too_small", "ui.more_below", "ui.glossary_heading", "ui.yes", "ui.no",
-        "ui.next_permanence_at",
+        "ui.next_permanence_at", "ui.urgent.title", "ui.urgent.n15", "ui.urgent.n112", "ui.urgent.n114", "ui.urgent.n116117",
+        "ui.urgent.n3114", "ui.urgent.pass", "ui.urgent.first", "ui.urgent.continue",
     ]
     public static let documents = [
         "doc.checklist.title", "doc.checklist.mediator_will_tell", "doc.checklist.place_and_date", "doc.checklist.words",
@@ -34,7 +35,7 @@ public enum TextKeys {
         "mediator.nir.birth_month", "mediator.printing", "mediator.printed", "mediator.visit_keys_closed", "mediator.tab.answers",
         "mediator.tab.identity", "mediator.tab.household", "mediator.tab.follow_up", "mediator.tab.rights", "mediator.tab_empty", "mediator.confirm_close",
         "mediator.cancel_close", "mediator.do_close", "mediator.letter_needs_orientation",
-        "mediator.print_waiting", "mediator.print_gave_up", "mediator.test_page", "mediator.resources_differ",
+        "mediator.print_waiting", "mediator.print_gave_up", "mediator.column.language", "mediator.urgent", "mediator.interpreter_short", "mediator.interpreter", "mediator.test_page", "mediator.resources_differ",
     ] + Array(documentNames.values)
     /// The referral letter's sentences (French; `mediator_only`).
     public static let letter = [

@@ -40,11 +40,13 @@ public struct VisitRecord: Codable, Sendable, Equatable {
     /// The id of the record an earlier close of this visit queued (and sent) before it was reopened: the central store
     /// keeps this one and stops counting that one. Absent for a visit closed once.
     public var supersedes: String?
+    /// The person said they needed care now (an answer the content marks urgent); absent otherwise. Both kinds carry it.
+    public var urgent: Bool?
 
     enum CodingKeys: String, CodingKey {
         case visitID = "visit_id", day, ticketNumber = "ticket_number", language
         case createdAt = "created_at", closedAt = "closed_at", answers, rights
-        case waitingMinutes = "waiting_minutes", printed, supersedes
+        case waitingMinutes = "waiting_minutes", printed, supersedes, urgent
     }
 
     /// Questions whose answers anonymous counts may carry.
@@ -60,16 +62,17 @@ public struct VisitRecord: Codable, Sendable, Equatable {
             RightFound(right: $0.right.rawValue, verdict: $0.verdict.rawValue, variant: $0.variant?.rawValue,
                        monthlyParticipation: $0.monthlyParticipation.map { Double($0) / 100 })
         } ?? []
+        let urgent: Bool? = Questionnaire.isUrgent(answers, in: questionnaires) ? true : nil
         if share {
             let kept = answers.filter { !personal.contains($0.key) }
             return (kind, VisitRecord(visitID: visitID, day: day, ticketNumber: ticketNumber, language: language,
                                       createdAt: createdAt, closedAt: closedAt, answers: kept, rights: rights,
-                                      waitingMinutes: waitingMinutes, printed: printed.isEmpty ? nil : printed))
+                                      waitingMinutes: waitingMinutes, printed: printed.isEmpty ? nil : printed, urgent: urgent))
         }
         let counted = answers.filter { countedQuestions.contains($0.key) }
         return (countsKind, VisitRecord(visitID: nil, day: day, ticketNumber: nil, language: language,
                                         createdAt: nil, closedAt: nil, answers: counted, rights: rights,
-                                        waitingMinutes: waitingMinutes, printed: printed.isEmpty ? nil : printed))
+                                        waitingMinutes: waitingMinutes, printed: printed.isEmpty ? nil : printed, urgent: urgent))
     }
 
     /// Canonical JSON (sorted keys): the payload to seal.

@@ -109,7 +109,16 @@ public struct QueueRow: Sendable, Equatable {
     public var reasons: [String]
     public var createdAt: Date
     public var status: VisitStatus
-    public init(visitID: String, ticket: Int, name: String, reasons: [String], createdAt: Date, status: VisitStatus) {
+    /// The visitor said they need care now (an answer the content marks urgent): first in the queue.
+    public var urgent: Bool
+    /// The visitor's language, and whether they asked for an interpreter.
+    public var language: String
+    public var interpreter: Bool
+    public init(visitID: String, ticket: Int, name: String, reasons: [String], createdAt: Date, status: VisitStatus,
+                urgent: Bool = false, language: String = "fr", interpreter: Bool = false) {
+        self.urgent = urgent
+        self.language = language
+        self.interpreter = interpreter
         self.visitID = visitID
         self.ticket = ticket
         self.name = name
@@ -156,6 +165,8 @@ public enum Action: Equatable, Sendable {
     case edit(String)
     case finish
     case stillHere
+    /// The urgent screen read: the check-in goes on.
+    case dismissUrgent
     case pinKey(Character)
     case pinErase
     case pinCancel
@@ -196,6 +207,9 @@ public struct VisitorState: Sendable, Equatable {
     public var saving = false
     /// Lines scrolled on a screen taller than the terminal (the ticket's list of papers).
     public var scroll = 0
+    /// An answer marked urgent was given: whom to call is on screen now (once per visit), before the next question.
+    public var showingUrgent = false
+    public var urgentShown = false
     public init() {}
 }
 

@@ -398,16 +398,27 @@ public final class KioskRuntime: @unchecked Sendable {
         let reasonsQuestion = content.questionnaire("checkin")?.question("reasons")
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        // The day's visits: those still to see in ticket order, then those closed (they can be reopened today).
-        let entries = try database.queue(day: database.today(), showing: ["reasons"]).filter { $0.visit.purgedAt == nil }
-        return (entries.filter { $0.visit.status != .closed } + entries.filter { $0.visit.status == .closed }).map { entry in
+        // The questions whose answers the queue shows: the reasons, the interpreter, any with a choice marked urgent.
+        let urgentQuestions = content.questionnaires.flatMap(\.questions).filter { $0.choices.contains(where: \.urgent) }.map(\.id)
+        let shown = Array(Set(["reasons", "interpreter"] + urgentQuestions)).sorted()
+        let entries = try database.queue(day: database.today(), showing: shown).filter { $0.visit.purgedAt == nil }
+        let rows = entries.map { entry -> QueueRow in
+            var answers: [String: AnswerValue] = [:]
+            for (id, json) in entry.answers {
+                if let value = try? JSONDecoder().decode(AnswerValue.self, from: Data(json.utf8)) { answers[id] = value }
+            }
             var reasons: [String] = []
-            if let json = entry.answers["reasons"], case .choices(let values)? = try? JSONDecoder().decode(AnswerValue.self, from: Data(json.utf8)) {
+            if case .choices(let values)? = answers["reasons"] {
                 reasons = values.map { value in reasonsQuestion?.choices.first { $0.value == value }?.label["fr"] ?? value }
             }
             return QueueRow(visitID: entry.visit.id, ticket: entry.visit.ticketNumber, name: entry.visit.displayName ?? "—", reasons: reasons,
-                            createdAt: formatter.date(from: entry.visit.createdAt) ?? state.now, status: entry.visit.status)
+                            createdAt: formatter.date(from: entry.visit.createdAt) ?? state.now, status: entry.visit.status,
+                            urgent: Questionnaire.isUrgent(answers, in: content.questionnaires), language: entry.visit.language,
+                            interpreter: answers["interpreter"] == .choice("yes"))
         }
+        // Urgent first (in ticket order), then the others still to see, then the day's closed visits (they can be reopened).
+        let open = rows.filter { $0.status != .closed }
+        return open.filter(\.urgent) + open.filter { !$0.urgent } + rows.filter { $0.status == .closed }
     }
 }
 

@@ -161,6 +161,16 @@ public enum KioskApp {
                 break
             }
         }
+        if state.visitor.showingUrgent {
+            // Whom to call stays until read: Enter (or the button) goes on with the check-in.
+            switch input {
+            case .key(.enter): return perform(.dismissUrgent, &state)
+            case .key(.down): state.visitor.scroll += 1
+            case .key(.up): state.visitor.scroll = max(0, state.visitor.scroll - 1)
+            default: break
+            }
+            return []
+        }
         switch state.visitor.phase {
         case .welcome:
             let languages = state.config.languages
@@ -385,6 +395,10 @@ public enum KioskApp {
             return []
         case .stillHere:
             return []
+        case .dismissUrgent:
+            state.visitor.showingUrgent = false
+            state.visitor.scroll = 0
+            return []
         default:
             let snapshot = state
             return withVisitorFlow(&state) { flow, fields in
@@ -405,7 +419,13 @@ public enum KioskApp {
         state.visitor.checked = fields.checked
         state.visitor.error = fields.error
         switch outcome {
-        case .moved: resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: flow, state: state)
+        case .moved:
+            resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: flow, state: state)
+            // "I need care now": whom to call, at once, then the check-in goes on.
+            if !state.visitor.urgentShown, Questionnaire.isUrgent(flow.answers, in: [flow.questionnaire]) {
+                state.visitor.showingUrgent = true
+                state.visitor.urgentShown = true
+            }
         case .confirmed: return confirmVisitorReview(&state)
         case .none, .backFromStart: break
         }

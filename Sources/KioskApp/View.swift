@@ -106,6 +106,10 @@ extension KioskApp {
             Paragraph(message, style: title, alignment: .center).render(frame.buffer.area, &frame.buffer)
             return
         }
+        if state.visitor.showingUrgent {
+            urgentView(state, &frame)
+            return
+        }
         switch state.visitor.phase {
         case .welcome:
             headerBar("\(state.ui("ui.title", in: "fr")) — \(state.config.placeName)", "", &frame)
@@ -174,6 +178,29 @@ extension KioskApp {
                 Text(marker, style: help, alignment: .right).render(area.rows(area.height - 1, 1), &frame.buffer)
             }
         }
+    }
+
+    /// "I need care now": the numbers to call and the PASS, in the visitor's language, before the check-in goes on.
+    static func urgentView(_ state: AppState, _ frame: inout Frame) {
+        let language = state.language
+        headerBar(state.ui("ui.urgent.title", in: language), state.languageName(language), &frame)
+        var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
+        area = bottomButtons([(state.ui("ui.urgent.continue", in: language), .dismissUrgent, true)], area, &frame)
+        var paragraphs: [(String, Style)] = ["n15", "n112", "n114", "n116117", "n3114"].map {
+            (state.ui("ui.urgent.\($0)", in: language), Style(foreground: .brightWhite, bold: true))
+        }
+        if let pass = state.content.services.first(where: { $0.kind == .pass }) {
+            let commune = pass.commune.isEmpty ? state.content.communes.commune(id: pass.communeCode)?.name ?? "" : pass.commune
+            paragraphs.append((state.ui("ui.urgent.pass", in: language, ["name": .text(pass.name), "commune": .text(commune), "phone": .text(pass.phone)]),
+                               Style(foreground: .brightCyan)))
+        }
+        paragraphs.append((state.ui("ui.urgent.first", in: language), Style(foreground: .brightYellow, bold: true)))
+        var lines: [(String, Style)] = []
+        for (index, paragraph) in paragraphs.enumerated() {
+            if index > 0, area.height >= 16 { lines.append(("", .plain)) }
+            lines += wrap(paragraph.0, width: max(1, area.width - 2)).map { ($0, paragraph.1) }
+        }
+        scrolledLines(lines, area.dropFirstRows(area.height > lines.count + 1 ? 1 : 0), first: state.visitor.scroll, &frame)
     }
 
     /// The documents to bring, from the rights the visitor may have, in the visitor's language (the catalogue's `document.…`).
@@ -344,15 +371,23 @@ extension KioskApp {
             let footer = state.ui("mediator.queue_keys", in: "fr") + (state.config.allowQuit ? state.ui("mediator.queue_quit_key", in: "fr") : "")
             Paragraph(footer, style: dim).render(area.rows(area.height - 1, 1), &frame.buffer)
             area = area.rows(0, area.height - 1)
+            // Who needs what: urgent first (marked !), the language and an interpreter asked for, the waiting time.
             let rows = mediator.queue.map { row -> [String] in
                 let minutes = max(0, Int(state.now.timeIntervalSince(row.createdAt) / 60))
-                return ["\(row.ticket)", row.name, row.reasons.joined(separator: ", "), "\(minutes) min", statusText(row.status, state)]
+                let urgent = row.urgent && row.status != .closed
+                let status = statusText(row.status, state)
+                return ["\(urgent ? "!" : "")\(row.ticket)", row.name,
+                        row.language + (row.interpreter ? state.ui("mediator.interpreter_short", in: "fr") : ""),
+                        row.reasons.joined(separator: ", "), "\(minutes) min",
+                        urgent ? state.ui("mediator.urgent", in: "fr") + " · " + status : status]
             }
             if rows.isEmpty {
                 Text(state.ui("mediator.queue_empty", in: "fr"), style: help, alignment: .center).render(area.rows(area.height / 2, 1), &frame.buffer)
             }
-            let widths = state.width >= 60 ? [4, 14, 30, 8, 12] : [4, 10, 12, 6, 0]
-            let table = Table(headers: ["number", "name", "reasons", "waiting", "status"].map { state.ui("mediator.column.\($0)", in: "fr") }, rows: rows, widths: widths, selected: mediator.selected)
+            // Narrow: the reasons are left to the visit screen, the language and status kept.
+            let widths = state.width >= 60 ? [4, 13, 8, 22, 8, 19] : [4, 9, 5, 0, 7, 11]
+            let table = Table(headers: ["number", "name", "language", "reasons", "waiting", "status"].map { state.ui("mediator.column.\($0)", in: "fr") },
+                              rows: rows, widths: widths, selected: mediator.selected)
             table.render(area, &frame.buffer)
             for (index, rect) in table.rowRects(area).enumerated() { frame.regions.append((rect, .openVisit(index))) }
         case .visit:
@@ -379,7 +414,9 @@ extension KioskApp {
     static func visitView(_ visit: VisitDetail, _ state: AppState, _ frame: inout Frame) {
         let mediator = state.mediator
         let closed = visit.status == .closed
-        headerBar("N° \(visit.ticket) — \(visit.name)", "\(state.languageName(visit.language)) · \(statusText(visit.status, state))", &frame)
+        let urgent = Questionnaire.isUrgent(visit.answers, in: state.content.questionnaires) ? " — " + state.ui("mediator.urgent", in: "fr") : ""
+        let interpreter = visit.answers["interpreter"] == .choice("yes") ? " + " + state.ui("mediator.interpreter", in: "fr") : ""
+        headerBar("N° \(visit.ticket) — \(visit.name)\(urgent)", "\(state.languageName(visit.language))\(interpreter) · \(statusText(visit.status, state))", &frame)
         var area = frame.buffer.area.dropFirstRows(1)
         guard area.height >= 4 else { return }
         // The tab bar: one target per tab, the current one highlighted; on a narrow screen it takes a second row.

@@ -55,13 +55,18 @@ extension StringProtocol {
     }
 }
 
-/// The words of a paragraph, an amount kept whole: "14 000 €" is one word (a space between digits and a group of three,
-/// or before € or %, does not break).
+/// The words of a paragraph, an amount or a phone number kept whole: "14 000 €", "04 68 00 00 03", "116 117" are one
+/// word each (a space between groups of digits, or before € or %, does not break).
 func unbreakableWords<S: StringProtocol>(_ paragraph: S) -> [String] {
     var words: [String] = []
     for token in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+        // The last group of digits so far ("14", "04 68"): a phone number or an amount goes on.
+        let lastGroup = words.last.map { $0.split(separator: " ").last.map(String.init) ?? $0 } ?? ""
+        let phoneGroup = (1...4).contains(lastGroup.count) && lastGroup.allSatisfy(\.isNumber)
+            && token.count >= 2 && token.prefix(2).allSatisfy(\.isNumber) && (token.count <= 3 || !token.dropFirst(3).first!.isNumber)
         if let last = words.last, last.last?.isNumber == true,
-           token == "€" || token == "%" || token.hasPrefix("€") || (token.count >= 3 && token.prefix(3).allSatisfy(\.isNumber) && (token.count == 3 || !token.dropFirst(3).first!.isNumber)) {
+           token == "€" || token == "%" || token.hasPrefix("€") || phoneGroup
+            || (token.count >= 3 && token.prefix(3).allSatisfy(\.isNumber) && (token.count == 3 || !token.dropFirst(3).first!.isNumber)) {
             words[words.count - 1] += " " + token
         } else {
             words.append(String(token))

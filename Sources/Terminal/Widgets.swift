@@ -269,6 +269,20 @@ public struct Table: Widget {
         self.selected = selected
     }
 
+    /// A cell's text in `width` columns: whole when it fits, else whole words and "…" (never cut without a mark).
+    public static func fitted(_ text: String, width: Int) -> String {
+        guard width > 0, text.displayWidth > width else { return width > 0 ? text : "" }
+        var words = text.split(separator: " ").map(String.init)
+        while words.count > 1 {
+            words.removeLast()
+            var kept = words.joined(separator: " ")
+            while let last = kept.last, ",;·".contains(last) { kept.removeLast() }
+            let candidate = kept + "…"
+            if candidate.displayWidth <= width { return candidate }
+        }
+        return text.prefix(columns: max(0, width - 1)) + "…"
+    }
+
     /// The rectangle of each data row (for taps).
     public func rowRects(_ area: Rect) -> [Rect] {
         rows.indices.map { area.rows($0 + 1, 1) }.filter { !$0.isEmpty }
@@ -286,13 +300,15 @@ public struct Table: Widget {
         }
         let header = Style(foreground: .brightWhite, bold: true, underline: true)
         for (index, title) in headers.enumerated() where index < columns.count {
-            Text(title, style: header).render(columns[index].rows(0, 1).inset(horizontal: 0), &buffer)
+            let width = columns[index].width - 1
+            Text(Table.fitted(title, width: width), style: header).render(Rect(x: columns[index].x, y: area.y, width: max(0, width), height: 1), &buffer)
         }
         for (rowIndex, row) in rows.enumerated() where rowIndex + 1 < area.height {
             let style = rowIndex == selected ? Style.selection : .plain
             if rowIndex == selected { buffer.fill(area.rows(rowIndex + 1, 1), style: style) }
             for (index, value) in row.enumerated() where index < columns.count {
-                Text(value, style: style).render(Rect(x: columns[index].x, y: area.y + rowIndex + 1, width: columns[index].width - 1, height: 1), &buffer)
+                let width = columns[index].width - 1
+                Text(Table.fitted(value, width: width), style: style).render(Rect(x: columns[index].x, y: area.y + rowIndex + 1, width: width, height: 1), &buffer)
             }
         }
     }

@@ -30,6 +30,13 @@ struct StatsTests {
         #expect(counts.allSatisfy { $0.commune.isEmpty })
         #expect(StatExtraction.keys(kind: "other", payload: record).isEmpty)
         #expect(StatExtraction.keys(kind: VisitRecord.kind, payload: Data("{}".utf8)).isEmpty)
+        // An urgent need is counted, in both kinds of record.
+        let urgent = Data(#"{"day":"2026-11-17","language":"fr","answers":{"reasons":{"choices":["care_now"]}},"rights":[],"urgent":true}"#.utf8)
+        #expect(StatExtraction.keys(kind: VisitRecord.countsKind, payload: urgent).contains { $0.metric == "urgent" && $0.value == "yes" })
+        let report = StatsBuilder.build(rows: [StatRow(day: "2026-11-17", commune: "", metric: "visits", value: "all", count: 9),
+                                               StatRow(day: "2026-11-17", commune: "", metric: "urgent", value: "yes", count: 6)],
+                                        from: "2026-11-01", to: "2026-11-30", commune: nil, threshold: 5)
+        #expect(report.urgent == .shown(6))
     }
 
     @Test("Known sums give the expected report")

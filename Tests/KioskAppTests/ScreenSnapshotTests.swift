@@ -54,6 +54,14 @@ struct ScreenSnapshotTests {
         assertSnapshot(sized(state, Self.sizes[size]), named: "question-reasons")
     }
 
+    @Test("I need care now: whom to call, at once", arguments: [0, 1])
+    func urgent(size: Int) {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
+        type(&state, "cou"); type(&state, "1"); type(&state, "4"); send(&state, .enter)
+        assertSnapshot(sized(state, Self.sizes[size]), named: "urgent")
+    }
+
     @Test("The review page", arguments: [0, 1])
     func review(size: Int) {
         var state = makeState()
