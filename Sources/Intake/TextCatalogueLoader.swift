@@ -10,9 +10,12 @@ public enum TextKeys {
         "ui.question_of", "ui.your_number", "ui.please_wait", "ui.to_bring", "ui.finish", "ui.still_there", "ui.touch_to_continue",
         "ui.multiple_hint", "ui.type_hint", "ui.no_match", "ui.saving", "ui.next_permanence", "ui.nothing_to_bring",
         "ui.commune_matches", "ui.title", "ui.screen_too_small", "ui.more_below", "ui.glossary_heading", "ui.yes", "ui.no",
-        "ui.next_permanence_at", "ui.urgent.title", "ui.urgent.n15", "ui.urgent.n112", "ui.urgent.n114", "ui.urgent.n116117",
+        "ui.urgent.title", "ui.urgent.n15", "ui.urgent.n112", "ui.urgent.n114", "ui.urgent.n116117",
         "ui.urgent.n3114", "ui.urgent.pass", "ui.urgent.first", "ui.urgent.continue",
-    ]
+        "ui.permanence.date_unknown", "ui.permanence.now", "ui.permanence.later_today", "ui.permanence.none_today",
+        "ui.permanence.next_here", "ui.permanence.none_planned_here", "ui.permanence.elsewhere", "ui.permanence.elsewhere_item",
+        "ui.permanence.request_kept", "ui.date.day_month",
+    ] + (1...7).map { "ui.weekday.\($0)" } + (1...12).map { "ui.month.\($0)" }
     public static let documents = [
         "doc.checklist.title", "doc.checklist.mediator_will_tell", "doc.checklist.place_and_date", "doc.checklist.words",
         "doc.checklist.next_permanence",

@@ -20,9 +20,11 @@ public struct BoxConfiguration: Sendable, Equatable {
     public var enrolmentToken: String?
     /// The team's organisation, printed on letters and forms ("Pour nous joindre").
     public var organisation: Organisation?
+    /// The INSEE code of the village the box stands in: the calendar's permanences "here".
+    public var commune: String?
 
     public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token",
-                                                 "organisation", "organisation_address", "organisation_phone",
+                                                 "organisation", "organisation_address", "organisation_phone", "commune",
                                                  // Read by Provisioning/box/technician-keys at boot, not by the kiosk.
                                                  "technician_ssh_key"]
 
@@ -102,10 +104,15 @@ public struct BoxConfiguration: Sendable, Equatable {
         } else if string("organisation_address") != nil || string("organisation_phone") != nil {
             problem(line("organisation_phone"), "organisation", "missing: the organisation's name, printed with its address and phone")
         }
+        let commune = string("commune")
+        if let commune, commune.count != 5 || !commune.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") }) {
+            problem(line("commune"), "commune", "'\(commune.prefix(12))' is not an INSEE code (5 characters, e.g. 11103 for Couiza)")
+        }
         guard problems.isEmpty, let territory else { return (nil, problems) }
         var configuration = BoxConfiguration(place: place, territory: territory, centralURL: central, printer: string("printer"), ticketPrinter: ticket,
                                              retention: retention, languages: languages, enrolmentToken: string("enrolment_token"))
         configuration.organisation = organisation
+        configuration.commune = commune
         return (configuration, [])
     }
 }

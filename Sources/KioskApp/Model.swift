@@ -21,6 +21,10 @@ public struct KioskConfig: Sendable {
     public var placeName: String
     /// Printed on letters and forms with the mediator on duty; nil when the configuration names none.
     public var organisation: Organisation?
+    /// The INSEE code of the village the box stands in (`commune:` in the configuration): which permanences are "here".
+    public var communeCode: String?
+    /// A day before this one is not believed (the box's clock is wrong): the binary's install day.
+    public var notBefore: LocalDate?
     public var territory: Territory
     public var languages: [String]
     /// Seconds without input before the "are you still there?" countdown.
@@ -305,6 +309,19 @@ public struct AppState: Sendable {
     }
 
     var flowContext: FlowContext { FlowContext(today: today, communes: content.communes) }
+
+    /// Minutes since midnight, Paris time.
+    public var minutesOfDay: Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let parts = calendar.dateComponents([.hour, .minute], from: now)
+        return parts.hour! * 60 + parts.minute!
+    }
+
+    /// Whether the team is here today, from the calendar (pure).
+    public var permanenceToday: PermanenceToday {
+        PermanenceToday.evaluate(content.calendar, day: today, minutes: minutesOfDay, commune: config.communeCode, notBefore: config.notBefore)
+    }
 }
 
 /// The questions only the mediator answers, built from the partner directory.

@@ -11,4 +11,34 @@ extension AppState {
 
     /// The language's name in itself, from the catalogue.
     func languageName(_ code: String) -> String { content.texts.language(code)?.name ?? code }
+
+    /// "mardi 8 décembre" in the visitor's language (the catalogue's weekday and month names).
+    func dayAndMonth(_ date: LocalDate, in language: String) -> String {
+        ui("ui.date.day_month", in: language, ["weekday": .text(ui("ui.weekday.\(date.isoWeekday)", in: language)),
+                                                "day": .integer(date.day), "month": .text(ui("ui.month.\(date.month)", in: language))])
+    }
+
+    /// What the box says about the team's coming, in a language: on now, later today, not today and when next, or that
+    /// the date is not known.
+    func permanenceLines(in language: String) -> [String] {
+        func at(_ permanence: PermanenceCalendar.Permanence) -> [String: MessageArgument] {
+            ["commune": .text(permanence.commune.isEmpty ? content.communes.commune(id: permanence.communeCode)?.name ?? permanence.communeCode : permanence.commune),
+             "place": .text(permanence.place), "date": .text(dayAndMonth(permanence.date, in: language)),
+             "start": .text(permanence.start), "end": .text(permanence.end)]
+        }
+        switch permanenceToday {
+        case .dateUnknown: return [ui("ui.permanence.date_unknown", in: language)]
+        case .onNow(let permanence): return [ui("ui.permanence.now", in: language, at(permanence))]
+        case .laterToday(let permanence): return [ui("ui.permanence.later_today", in: language, at(permanence))]
+        case let .notToday(nextHere, elsewhere):
+            var lines = [ui("ui.permanence.none_today", in: language)]
+            if let nextHere { lines.append(ui("ui.permanence.next_here", in: language, at(nextHere))) }
+            else { lines.append(ui("ui.permanence.none_planned_here", in: language)) }
+            if !elsewhere.isEmpty {
+                let list = elsewhere.map { ui("ui.permanence.elsewhere_item", in: language, at($0)) }
+                lines.append(ui("ui.permanence.elsewhere", in: language, ["list": .text(list.joined(separator: " ; "))]))
+            }
+            return lines
+        }
+    }
 }

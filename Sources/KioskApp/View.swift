@@ -120,6 +120,13 @@ extension KioskApp {
                 Paragraph(prompt, style: title, alignment: .center).render(area.rows(1, promptHeight), &frame.buffer)
                 area = area.dropFirstRows(promptHeight + 2)
             }
+            // When the team comes: at the bottom, in the box's first two languages (the visitor has not chosen yet).
+            let calendarText = state.config.languages.prefix(2).map { state.permanenceLines(in: $0).joined(separator: " ") }.joined(separator: "\n")
+            let calendarHeight = min(Paragraph(calendarText).height(width: area.width), max(0, area.height - state.config.languages.count - 1))
+            if calendarHeight > 0 {
+                Paragraph(calendarText, style: help).render(area.rows(area.height - calendarHeight, calendarHeight), &frame.buffer)
+                area = area.rows(0, area.height - calendarHeight - 1)
+            }
             let names = state.config.languages.map { state.languageName($0) }
             let list = ChoiceList(names, selected: state.visitor.languageSelection, rowsPerItem: ChoiceList.rowsPerItem(names, fitting: area))
             list.render(area, &frame.buffer)
@@ -139,15 +146,16 @@ extension KioskApp {
             area = bottomButtons([(state.ui("ui.finish", in: language), .finish, true)], area, &frame)
             let number = state.visitor.ticket ?? 0
             // Everything below the number, as wrapped paragraphs; what does not fit scrolls (↑↓), with a marker.
-            var paragraphs: [(String, Style)] = [(state.ui("ui.please_wait", in: language), title), ("", .plain), (state.ui("ui.to_bring", in: language), title)]
+            // Seated and called soon only while the team is here; otherwise when it comes (calendar-aware).
+            var paragraphs: [(String, Style)]
+            if case .onNow = state.permanenceToday {
+                paragraphs = [(state.ui("ui.please_wait", in: language), title)]
+            } else {
+                paragraphs = state.permanenceLines(in: language).map { ($0, title) } + [(state.ui("ui.permanence.request_kept", in: language), .plain)]
+            }
+            paragraphs += [("", .plain), (state.ui("ui.to_bring", in: language), title)]
             let documents = checklist(state.visitor.evaluation, language: language, texts: state.content.texts)
             paragraphs += documents.isEmpty ? [(state.ui("ui.nothing_to_bring", in: language), .plain)] : documents.map { ("☐ " + $0, .plain) }
-            if let next = state.content.calendar.nextPermanence(onOrAfter: state.today.addingDays(1)) {
-                paragraphs.append(("", .plain))
-                paragraphs.append((state.ui("ui.next_permanence_at", in: language, [
-                    "date": .text(String(format: "%02d/%02d", next.date.day, next.date.month)), "time": .text(next.start),
-                    "place": .text(next.place), "commune": .text(next.commune)]), title))
-            }
             var lines: [(String, Style)] = []
             for (text, style) in paragraphs {
                 if text.isEmpty { lines.append(("", style)); continue }

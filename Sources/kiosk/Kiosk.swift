@@ -278,11 +278,18 @@ struct Run: ParsableCommand {
         // Only a supervised kiosk (systemd's notify socket) may leave its loop to pick up new content.
         config.restartsForNewContent = !demo && ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
         config.organisation = box?.organisation
+        config.communeCode = box?.commune
+        // A clock before the binary was installed is wrong (boards lose the time): the calendar then says "date unknown".
+        if let installed = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path))?[.modificationDate] as? Date {
+            let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris")!, from: installed.addingTimeInterval(-86_400))
+            config.notBefore = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)
+        }
         if demo {
             config.allowQuit = true
             // The demo's mediator, named on its letters (PIN 1234), and its organisation.
             try database.setMediator(name: "Camille Roux (démo)", pinHash: try PINHasher.hash("1234"))
             config.organisation = Organisation(name: "Équipe mobile de médiation en santé (démo)")
+            config.communeCode = config.communeCode ?? "11103"   // Couiza
         }
         let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
         let printing = PrintingContent.load(directory: PrintingLocator.directory(besides: contentDirectory), questionIDs: questionIDs).content

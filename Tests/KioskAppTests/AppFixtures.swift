@@ -8,9 +8,11 @@ import Testing
 import TestSupport
 
 /// A state on the shipped content, at a fixed time, at a given size.
-func makeState(width: Int = 80, height: Int = 24, now: String = "2026-11-24T10:00:00+01:00") -> AppState {
+/// The box stands in Couiza, where the calendar has a permanence that morning (09:30–12:00).
+func makeState(width: Int = 80, height: Int = 24, now: String = "2026-11-24T10:00:00+01:00", commune: String? = "11103") -> AppState {
     var config = KioskConfig(placeName: "Couiza")
     config.allowQuit = true
+    config.communeCode = commune
     return AppState(config: config, content: ContentFixtures.content, engine: Fixtures.engine,
                     now: ISO8601DateFormatter().date(from: now)!, width: width, height: height)
 }

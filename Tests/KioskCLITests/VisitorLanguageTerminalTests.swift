@@ -44,6 +44,9 @@ struct VisitorLanguageTerminalTests {
             let word = token.trimmingCharacters(in: signs)
             if word.isEmpty || word.allSatisfy({ $0.isNumber || $0 == "/" || $0 == ":" || $0 == "%" }) { return nil }
             if words.contains(word) || words.contains(token) { return nil }
+            // A catalogue word followed by the punctuation a composed text adds ("вівторок," in "{weekday}, {day}").
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:"))
+            if !bare.isEmpty, words.contains(bare) || words.contains(where: { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:")) == bare }) { return nil }
             // A date and time of the next permanence ("26/11,") or a count ("1990").
             if word.trimmingCharacters(in: CharacterSet(charactersIn: ",.")).allSatisfy({ $0.isNumber || $0 == "/" || $0 == ":" }) { return nil }
             return token
