@@ -14,7 +14,7 @@ public enum TextKeys {
         "ui.urgent.n3114", "ui.urgent.pass", "ui.urgent.first", "ui.urgent.continue",
         "ui.permanence.date_unknown", "ui.permanence.now", "ui.permanence.later_today", "ui.permanence.none_today",
         "ui.permanence.next_here", "ui.permanence.none_planned_here", "ui.permanence.elsewhere", "ui.permanence.elsewhere_item",
-        "ui.permanence.request_kept", "ui.date.day_month",
+        "ui.permanence.request_kept", "ui.permanence.doctor_week", "ui.date.day_month",
     ] + (1...7).map { "ui.weekday.\($0)" } + (1...12).map { "ui.month.\($0)" }
     public static let documents = [
         "doc.checklist.title", "doc.checklist.mediator_will_tell", "doc.checklist.place_and_date", "doc.checklist.words",

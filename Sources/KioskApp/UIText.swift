@@ -26,19 +26,27 @@ extension AppState {
              "place": .text(permanence.place), "date": .text(dayAndMonth(permanence.date, in: language)),
              "start": .text(permanence.start), "end": .text(permanence.end)]
         }
+        var lines: [String]
         switch permanenceToday {
         case .dateUnknown: return [ui("ui.permanence.date_unknown", in: language)]
-        case .onNow(let permanence): return [ui("ui.permanence.now", in: language, at(permanence))]
-        case .laterToday(let permanence): return [ui("ui.permanence.later_today", in: language, at(permanence))]
+        case .onNow(let permanence): lines = [ui("ui.permanence.now", in: language, at(permanence))]
+        case .laterToday(let permanence): lines = [ui("ui.permanence.later_today", in: language, at(permanence))]
         case let .notToday(nextHere, elsewhere):
-            var lines = [ui("ui.permanence.none_today", in: language)]
+            lines = [ui("ui.permanence.none_today", in: language)]
             if let nextHere { lines.append(ui("ui.permanence.next_here", in: language, at(nextHere))) }
             else { lines.append(ui("ui.permanence.none_planned_here", in: language)) }
             if !elsewhere.isEmpty {
                 let list = elsewhere.map { ui("ui.permanence.elsewhere_item", in: language, at($0)) }
                 lines.append(ui("ui.permanence.elsewhere", in: language, ["list": .text(list.joined(separator: " ; "))]))
             }
-            return lines
         }
+        // This week's visiting doctor at a partner centre (a Médecins Solidaires centre), where the calendar has one.
+        let monday = LocalDate(dayNumber: today.dayNumber - (today.isoWeekday - 1))
+        for week in content.calendar.doctorWeeks where week.weekOf == monday {
+            guard let service = content.services.first(where: { $0.id == week.serviceID }) else { continue }
+            let commune = service.commune.isEmpty ? content.communes.commune(id: service.communeCode)?.name ?? "" : service.commune
+            lines.append(ui("ui.permanence.doctor_week", in: language, ["name": .text(service.name), "commune": .text(commune)]))
+        }
+        return lines
     }
 }

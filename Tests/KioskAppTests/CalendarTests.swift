@@ -66,6 +66,13 @@ struct CalendarTests {
         #expect(state.permanenceToday == .dateUnknown, "before the binary was installed")
     }
 
+    @Test("This week's visiting doctor at the partner centre is said, in the week the calendar has it")
+    func doctorWeek() {
+        // The calendar has the Couiza centre's doctor the week of Monday 23 November, not the week after.
+        #expect(welcome("2026-11-25T10:00:00+01:00").contains("Cette semaine, consultations d'un médecin : Centre Médecins Solidaires (exemple), Couiza."))
+        #expect(!welcome("2026-12-02T10:00:00+01:00").contains("Cette semaine, consultations"))
+    }
+
     @Test("The weekday of a date (1 Monday … 7 Sunday)")
     func weekday() {
         #expect(LocalDate(year: 2026, month: 12, day: 8)!.isoWeekday == 2)
