@@ -163,13 +163,7 @@ public enum KioskApp {
         }
         if state.visitor.showingUrgent {
             // Whom to call stays until read: Enter (or the button) goes on with the check-in.
-            switch input {
-            case .key(.enter): return perform(.dismissUrgent, &state)
-            case .key(.down): state.visitor.scroll += 1
-            case .key(.up): state.visitor.scroll = max(0, state.visitor.scroll - 1)
-            default: break
-            }
-            return []
+            return readingInput(input, enter: .dismissUrgent, &state)
         }
         switch state.visitor.phase {
         case .welcome:
@@ -190,14 +184,19 @@ public enum KioskApp {
                 questionInput(input, flow: &flow, fields: &fields, language: snapshot.language, state: snapshot)
             }
         case .ticket:
-            switch input {
-            case .key(.enter): return perform(.finish, &state)
-            case .key(.down): state.visitor.scroll += 1
-            case .key(.up): state.visitor.scroll = max(0, state.visitor.scroll - 1)
-            default: break
-            }
-            return []
+            return readingInput(input, enter: .finish, &state)
         }
+    }
+
+    /// A screen to read (the ticket, whom to call): ↑↓ scroll it, Enter does its one action.
+    static func readingInput(_ input: InputEvent, enter action: Action, _ state: inout AppState) -> [Effect] {
+        switch input {
+        case .key(.enter): return perform(action, &state)
+        case .key(.down): state.visitor.scroll += 1
+        case .key(.up): state.visitor.scroll = max(0, state.visitor.scroll - 1)
+        default: break
+        }
+        return []
     }
 
     static func openPIN(_ state: inout AppState) -> [Effect] {
