@@ -203,8 +203,9 @@ public struct VisitorState: Sendable, Equatable {
     public var visitID: String?
     public var ticket: Int?
     public var evaluation: Evaluation?
-    /// The answer being typed, and the highlighted choice.
+    /// The answer being typed, where typing goes in it (nil: at the end), and the highlighted choice.
     public var input = ""
+    public var cursor: Int?
     public var selection = 0
     public var checked: Set<Int> = []
     public var error: String?
@@ -229,6 +230,7 @@ public struct MediatorState: Sendable, Equatable {
     /// Editing one answer of the open visit, with the same screen as the visitor's.
     public var editing: Flow?
     public var input = ""
+    public var editCursor: Int?
     public var editSelection = 0
     public var editChecked: Set<Int> = []
     public var error: String?

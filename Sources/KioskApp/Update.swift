@@ -49,6 +49,7 @@ public enum KioskApp {
             state.visitor.phase = .rights
             state.visitor.flow = state.content.questionnaire("health_rights").map { Flow(questionnaire: $0, context: state.flowContext) }
             resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: state.visitor.flow, state: state)
+            state.visitor.cursor = nil
             return []
         case .queueLoaded(let rows):
             state.mediator.queue = rows
@@ -247,6 +248,31 @@ public enum KioskApp {
         var selection: Int
         var checked: Set<Int>
         var error: String?
+        /// Where typing goes in `input` (characters before it); nil: at the end.
+        var cursor: Int?
+
+        /// Inserts at the cursor.
+        mutating func insert(_ text: String) {
+            guard let at = cursor else { input += text; return }
+            let index = input.index(input.startIndex, offsetBy: min(at, input.count))
+            input.insert(contentsOf: text, at: index)
+            cursor = at + text.count
+        }
+
+        /// Erases the character before the cursor; false when there is none.
+        mutating func eraseBack() -> Bool {
+            let at = cursor ?? input.count
+            guard at > 0 else { return false }
+            input.remove(at: input.index(input.startIndex, offsetBy: at - 1))
+            if cursor != nil { cursor = at - 1 }
+            return true
+        }
+
+        /// Moves the cursor by `offset` characters (at the end it is nil again).
+        mutating func move(_ offset: Int) {
+            let at = max(0, min(input.count, (cursor ?? input.count) + offset))
+            cursor = at == input.count ? nil : at
+        }
     }
 
     enum QuestionOutcome { case none, moved, confirmed, backFromStart }
@@ -279,7 +305,7 @@ public enum KioskApp {
             return flow.position == start ? .backFromStart : .moved
         }
         if case .paste(let text) = input, question.type.isTyped {
-            fields.input += text.filter { $0 != "\n" && $0 != "\r" }
+            fields.insert(String(text.filter { $0 != "\n" && $0 != "\r" }))
             return .none
         }
         guard case .key(let key) = input else { return .none }
@@ -338,11 +364,21 @@ public enum KioskApp {
             }
         case .text, .number, .year, .date:
             switch key {
-            case .character(let character): fields.input.append(character)
-            case .ctrl("u"): fields.input = ""
+            case .character(let character): fields.insert(String(character))
+            case .ctrl("u"): fields.input = ""; fields.cursor = nil
+            // The cursor moves within what was typed: a word in the middle can be corrected.
+            case .left: fields.move(-1)
+            case .right: fields.move(1)
+            case .home: fields.cursor = fields.input.isEmpty ? nil : 0
+            case .end: fields.cursor = nil
+            case .delete:
+                if let at = fields.cursor, at < fields.input.count {
+                    fields.input.remove(at: fields.input.index(fields.input.startIndex, offsetBy: at))
+                    if at == fields.input.count { fields.cursor = nil }
+                }
             case .backspace:
                 if fields.input.isEmpty { return back() }
-                fields.input.removeLast()
+                _ = fields.eraseBack()
             case .enter:
                 do {
                     let value = try Flow.parse(fields.input, for: question, context: state.flowContext)
@@ -410,16 +446,18 @@ public enum KioskApp {
     /// a new question shows its previous answer, a confirmed review saves.
     static func withVisitorFlow(_ state: inout AppState, _ step: (inout Flow, inout InputFields) -> QuestionOutcome) -> [Effect] {
         guard var flow = state.visitor.flow else { return [] }
-        var fields = InputFields(input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked)
+        var fields = InputFields(input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked, cursor: state.visitor.cursor)
         let outcome = step(&flow, &fields)
         state.visitor.flow = flow
         state.visitor.input = fields.input
+        state.visitor.cursor = fields.cursor
         state.visitor.selection = fields.selection
         state.visitor.checked = fields.checked
         state.visitor.error = fields.error
         switch outcome {
         case .moved:
             resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: flow, state: state)
+            state.visitor.cursor = nil
             // "I need care now": whom to call, at once, then the check-in goes on.
             if !state.visitor.urgentShown, Questionnaire.isUrgent(flow.answers, in: [flow.questionnaire]) {
                 state.visitor.showingUrgent = true
@@ -434,9 +472,11 @@ public enum KioskApp {
     /// The same for the answer the mediator is editing: leaving the question ends the edit and saves.
     static func withEditingFlow(_ state: inout AppState, _ step: (inout Flow, inout InputFields) -> QuestionOutcome) -> [Effect] {
         guard var flow = state.mediator.editing else { return [] }
-        var fields = InputFields(input: state.mediator.input, selection: state.mediator.editSelection, checked: state.mediator.editChecked)
+        var fields = InputFields(input: state.mediator.input, selection: state.mediator.editSelection, checked: state.mediator.editChecked,
+                                 cursor: state.mediator.editCursor)
         let outcome = step(&flow, &fields)
         state.mediator.input = fields.input
+        state.mediator.editCursor = fields.cursor
         state.mediator.editSelection = fields.selection
         state.mediator.editChecked = fields.checked
         state.mediator.error = fields.error
@@ -646,6 +686,7 @@ public enum KioskApp {
             state.mediator.answerSelection = index
             state.mediator.editing = flow
             resetInputs(&state.mediator.input, &state.mediator.editSelection, &state.mediator.editChecked, flow: flow, state: state)
+            state.mediator.editCursor = nil
             return []
         case .print(let document):
             guard let visit = state.mediator.visit else { return [] }
@@ -660,6 +701,7 @@ public enum KioskApp {
                 guard flow.current?.id == MediatorQuestions.referralReason else { return [] }
                 state.mediator.editing = flow
                 resetInputs(&state.mediator.input, &state.mediator.editSelection, &state.mediator.editChecked, flow: flow, state: state)
+                state.mediator.editCursor = nil
                 if state.mediator.input.isEmpty {
                     let kind = state.content.services.first { $0.id == first }?.kind
                     state.mediator.input = ReferralText.reason(answers: visit.answers, evaluation: state.mediator.evaluation, serviceKind: kind,

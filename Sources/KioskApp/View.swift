@@ -138,7 +138,7 @@ extension KioskApp {
                 Text(state.ui("ui.saving", in: language), style: title, alignment: .center).render(frame.buffer.area.rows(state.height / 2, 1), &frame.buffer)
                 return
             }
-            flowView(flow, input: state.visitor.input, selection: state.visitor.selection, checked: state.visitor.checked,
+            flowView(flow, input: state.visitor.input, cursor: state.visitor.cursor, selection: state.visitor.selection, checked: state.visitor.checked,
                      error: state.visitor.error, language: language, state: state, &frame)
         case .ticket:
             headerBar("\(state.ui("ui.title", in: language)) — \(state.config.placeName)", state.languageName(language), &frame)
@@ -223,7 +223,7 @@ extension KioskApp {
     }
 
     /// A question or the review page of a flow, with its buttons.
-    static func flowView(_ flow: Flow, input: String, selection: Int, checked: Set<Int>, error: String?, language: String,
+    static func flowView(_ flow: Flow, input: String, cursor: Int? = nil, selection: Int, checked: Set<Int>, error: String?, language: String,
                          state: AppState, headerRight: String? = nil, _ frame: inout Frame) {
         let progress = flow.progress
         let total = progress.answered + progress.remaining
@@ -316,15 +316,20 @@ extension KioskApp {
         case .text where (question.validation.maxLength ?? 0) > 120:
             // A paragraph (the letter's reason): wrapped over the rows it needs, the end kept in view.
             let field = Style(foreground: .black, background: .brightWhite)
-            let lines = wrap(input + "▌", width: max(1, rest.width - 2))
+            // The cursor ▌ where typing goes (←→ Home End move it); the rows around it kept in view.
+            var shown = input
+            shown.insert("▌", at: shown.index(shown.startIndex, offsetBy: min(cursor ?? input.count, input.count)))
+            let lines = wrap(shown, width: max(1, rest.width - 2))
             let height = max(1, min(lines.count, rest.height))
+            let cursorLine = lines.firstIndex { $0.contains("▌") } ?? lines.count - 1
+            let first = max(0, min(cursorLine - height + 1, lines.count - height))
             let box = rest.rows(0, height)
             frame.buffer.fill(box, style: field)
-            for (offset, line) in lines.suffix(height).enumerated() {
+            for (offset, line) in lines.dropFirst(first).prefix(height).enumerated() {
                 Text(" " + line, style: field).render(box.rows(offset, 1), &frame.buffer)
             }
         case .text, .number, .year, .date:
-            TextField(input).render(rest.rows(0, 1), &frame.buffer)
+            TextField(input, cursor: cursor).render(rest.rows(0, 1), &frame.buffer)
             Paragraph(state.ui("ui.type_hint", in: language), style: help).render(rest.dropFirstRows(2), &frame.buffer)
         }
     }
@@ -368,7 +373,7 @@ extension KioskApp {
     static func mediatorView(_ state: AppState, _ frame: inout Frame) {
         let mediator = state.mediator
         if let editing = mediator.editing {
-            flowView(editing, input: mediator.input, selection: mediator.editSelection, checked: mediator.editChecked, error: mediator.error,
+            flowView(editing, input: mediator.input, cursor: mediator.editCursor, selection: mediator.editSelection, checked: mediator.editChecked, error: mediator.error,
                      language: "fr", state: state, headerRight: state.ui("mediator.editing", in: "fr"), &frame)
             return
         }

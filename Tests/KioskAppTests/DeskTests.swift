@@ -127,6 +127,22 @@ struct DeskTests {
         #expect(payload.contains("11103"))
     }
 
+    @Test("A visitor corrects a letter in the middle of a typed answer: ← → move where typing goes")
+    func visitorCursor() {
+        var state = makeState()
+        type(&state, "1"); type(&state, "1")
+        type(&state, "Anxa")
+        send(&state, .left); send(&state, .backspace); type(&state, "n")
+        #expect(state.visitor.input == "Anna")
+        send(&state, .right); send(&state, .right)
+        type(&state, "!")
+        #expect(state.visitor.input == "Anna!", "at the end again")
+        send(&state, .backspace)
+        send(&state, .enter)
+        #expect(state.visitor.flow?.answers["first_name"] == .text("Anna"))
+        #expect(state.visitor.cursor == nil, "the next question starts at the end")
+    }
+
     @Test("The queue lists the day's closed visits after the others, so that they can be reopened")
     func closedInQueue() throws {
         let runtime = try runtime()
@@ -168,6 +184,21 @@ struct DeskTests {
                             .printDocument(document: "referral-letter", visitID: "v")])
         // Escape leaves without printing.
         type(&state, "o")
+        #expect(send(&state, .escape).isEmpty)
+        // A word in the middle is corrected: ← moves the cursor, typing and ⌫ happen there, End goes back to the end.
+        type(&state, "o")
+        let saved = state.mediator.input
+        for _ in 0..<" Douleur au dos.".count { send(&state, .left) }
+        send(&state, .backspace)
+        type(&state, " !")
+        #expect(state.mediator.input == String(saved.dropLast(" Douleur au dos.".count + 1)) + " !" + " Douleur au dos.")
+        #expect(screen(state).contains("▌"))
+        send(&state, .home)
+        type(&state, "« ")
+        send(&state, .end)
+        type(&state, " »")
+        #expect(state.mediator.input.hasPrefix("« La personne"))
+        #expect(state.mediator.input.hasSuffix("Douleur au dos. »"))
         #expect(send(&state, .escape).isEmpty)
         #expect(state.mediator.editing == nil)
     }
