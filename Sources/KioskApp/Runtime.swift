@@ -373,7 +373,7 @@ public final class KioskRuntime: @unchecked Sendable {
             case .stopped: words = "elle répond mais elle est arrêtée : relancez-la"
             case .unknown: words = "elle répond"
             }
-            if status.reasons.contains(where: { $0.hasPrefix("media-empty") || $0.hasPrefix("media-needed") }) { words += " ; plus de papier : remettez du papier" }
+            if status.hasNoPaper { words += " ; plus de papier : remettez du papier" }
             if status.reasons.contains(where: { $0.hasPrefix("media-jam") }) { words += " ; papier coincé" }
             if status.reasons.contains(where: { $0.hasPrefix("toner-empty") || $0.hasPrefix("marker-supply-empty") }) { words += " ; plus d'encre" }
             return "→ \(words). T imprime une page de test."

@@ -51,6 +51,9 @@ public struct PrinterStatus: Sendable, Equatable {
     public var state: State
     public var reasons: [String]
 
+    /// The printer says it has no paper (`media-empty`, `media-needed`, with or without a severity suffix).
+    public var hasNoPaper: Bool { reasons.contains { $0.hasPrefix("media-empty") || $0.hasPrefix("media-needed") } }
+
     /// In words, for the mediator's printer screen.
     public var summary: String {
         var text: String
@@ -60,7 +63,7 @@ public struct PrinterStatus: Sendable, Equatable {
         case .stopped: text = "arrêtée"
         case .unknown: text = "état inconnu"
         }
-        if reasons.contains(where: { $0.hasPrefix("media-empty") || $0.hasPrefix("media-needed") }) { text += ", plus de papier" }
+        if hasNoPaper { text += ", plus de papier" }
         if reasons.contains(where: { $0.hasPrefix("offline") }) { text += ", hors ligne" }
         return "\(name)\(isDefault ? " (par défaut)" : "") : \(text)"
     }

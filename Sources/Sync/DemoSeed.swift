@@ -47,6 +47,7 @@ public enum DemoSeed {
         let questionnaires = content.questionnaires
         // Villages weighted by their population (a village of 60 people is seldom seen, Quillan often).
         let communes = content.communes.communes.map { (id: $0.id, weight: max(20, $0.population ?? 100)) }
+        let totalWeight = communes.map(\.weight).reduce(0, +)
         // Permanence mornings, most recent first, going back as far as needed (about 6 visits each).
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = database.timeZone
@@ -69,7 +70,7 @@ public enum DemoSeed {
             let morning = mornings[min(mornings.count - 1, cumulative.firstIndex { $0 >= share } ?? mornings.count - 1)]
             let arrival = morning.addingTimeInterval(9 * 3600 + Double.random(in: 0..<(3 * 3600), using: &random))
             let month = calendar.component(.month, from: arrival)
-            let answers = answers(&random, communes: communes, year: calendar.component(.year, from: arrival))
+            let answers = answers(&random, communes: communes, totalWeight: totalWeight, year: calendar.component(.year, from: arrival))
             // Seasonal workers (Romanian, Spanish) come with the harvest.
             let harvest = month == 9 || month == 10
             let language = random.chance(harvest ? 0.6 : 0.8) ? "fr" : random.pick(harvest ? ["ro", "ro", "es", "es", "uk", "en"] : ["en", "es", "ro", "uk"])
@@ -107,11 +108,11 @@ public enum DemoSeed {
     /// Relative visits per month, January first: the grape harvest (September, October) and the summer busiest.
     static let seasonWeight: [Double] = [0.8, 0.8, 0.9, 1.0, 1.0, 1.1, 1.3, 1.2, 1.6, 1.5, 1.0, 0.8]
 
-    static func answers(_ random: inout Generator, communes: [(id: String, weight: Int)], year: Int) -> [String: AnswerValue] {
+    static func answers(_ random: inout Generator, communes: [(id: String, weight: Int)], totalWeight: Int, year: Int) -> [String: AnswerValue] {
         var answers: [String: AnswerValue] = [:]
         answers["birth_year"] = .number(Fixed4(integer: year - Int.random(in: 18...88, using: &random)))
         if !communes.isEmpty {
-            var pick = Int.random(in: 0..<communes.map(\.weight).reduce(0, +), using: &random)
+            var pick = Int.random(in: 0..<totalWeight, using: &random)
             for commune in communes {
                 if pick < commune.weight { answers["commune"] = .text(commune.id); break }
                 pick -= commune.weight

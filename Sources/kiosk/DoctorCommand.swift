@@ -132,13 +132,11 @@ struct DoctorCommand: ParsableCommand {
         } else {
             add("database", .warning, "Pas encore de base de données (\(databaseURL.path)) : elle est créée au premier accueil.")
         }
-        // Who can open mediator mode.
-        if database == nil, !FileManager.default.fileExists(atPath: databaseURL.path) {
-            add("mediators", .problem, "Aucun code médiateur — lancez : kiosk mediator add NOM.")
-        } else if let database {
-            let team = (try? database.mediators().map(\.name)) ?? []
-            let shared = ((try? database.setting(KioskRuntime.pinSetting)) ?? nil).map { !$0.isEmpty } ?? false
-            let recovery = ((try? database.setting(KioskRuntime.recoverySetting)) ?? nil) != nil
+        // Who can open mediator mode (no database yet: no one).
+        if database != nil || !FileManager.default.fileExists(atPath: databaseURL.path) {
+            let team = (try? database?.mediators().map(\.name)) ?? []
+            let shared = ((try? database?.setting(KioskRuntime.pinSetting)) ?? nil).map { !$0.isEmpty } ?? false
+            let recovery = ((try? database?.setting(KioskRuntime.recoverySetting)) ?? nil) != nil
             if team.isEmpty && !shared {
                 add("mediators", .problem, "Aucun code médiateur — lancez : kiosk mediator add NOM.")
             } else {
@@ -190,7 +188,7 @@ struct DoctorCommand: ParsableCommand {
             switch status.state {
             case .stopped: add("printer", .problem, "L'imprimante \(printer) est arrêtée — relancez-la (cupsenable) ou éteignez-la et rallumez-la.")
             default:
-                if status.reasons.contains(where: { $0.hasPrefix("media-empty") || $0.hasPrefix("media-needed") }) {
+                if status.hasNoPaper {
                     add("printer", .problem, "L'imprimante \(printer) n'a plus de papier — remettez du papier.")
                 } else {
                     add("printer", .ok, "L'imprimante \(printer) est prête.")
