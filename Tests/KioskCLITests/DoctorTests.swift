@@ -50,6 +50,22 @@ struct DoctorTests {
         #expect(line(named, "mediators")?.contains("Marie Dupont") == true)
     }
 
+    @Test("A commune that is not an INSEE code, an organisation phone that is not a number: each named with its line; the data stays",
+          arguments: [("commune: \"11103\"", "commune: \"Couiza\"", "commune: 'Couiza' is not an INSEE code"),
+                      ("organisation_phone:", "organisation_phone: \"12\"", "organisation_phone: '12' is not a phone number")])
+    func badCommuneOrPhone(original: String, replacement: String, message: String) throws {
+        let home = try home()
+        let url = home.appendingPathComponent("kiosk.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.contains(original))
+        try text.replacingOccurrences(of: original, with: replacement).write(to: url, atomically: true, encoding: .utf8)
+        let result = try doctor(home)
+        #expect(result.status == 1)
+        #expect(line(result, "configuration")?.contains("kiosk.yaml:") == true)
+        #expect(line(result, "configuration")?.contains(message) == true, "\(result.stdout)")
+        #expect(line(result, "database")?.hasPrefix("OK") == true, "the box's data is untouched")
+    }
+
     @Test("A missing configuration is a PROBLEM")
     func missingConfiguration() throws {
         let home = try home()
