@@ -39,6 +39,24 @@ enum DashboardRoutes {
             return html(Dashboard.page(report, user: user, communes: communes))
         }
 
+        router.get("/callbacks") { request, _ in
+            guard let user = try await service.sessionUser(sessionToken(request)) else {
+                return Response(status: .seeOther, headers: [.location: "/login"])
+            }
+            let done = request.uri.queryParameters.get("done") != nil
+            return html(Dashboard.callbacks(try await service.callbackRequests(), user: user, communes: service.communeNames(),
+                                            message: done ? "Rappel marqué comme fait." : nil))
+        }
+
+        router.post("/callbacks/:id/done") { request, context in
+            guard let user = try await service.sessionUser(sessionToken(request)) else {
+                return Response(status: .seeOther, headers: [.location: "/login"])
+            }
+            let id = context.parameters.get("id") ?? ""
+            _ = try await service.markCallbackDone(id, by: user)
+            return Response(status: .seeOther, headers: [.location: "/callbacks?done=1"])
+        }
+
         router.get("/v1/stats") { request, _ in
             guard try await service.sessionUser(sessionToken(request)) != nil else { throw Problem(.missingSignature, "sign in at /login first") }
             return Response.json(try await statistics(request, service: service))

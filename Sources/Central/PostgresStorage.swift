@@ -68,12 +68,63 @@ public final class PostgresStorage: CentralStorage {
                 "CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
                 "ALTER TABLE envelope ADD COLUMN IF NOT EXISTS superseded_by TEXT",
                 "CREATE TABLE IF NOT EXISTS supersession (id TEXT PRIMARY KEY, device TEXT NOT NULL, by TEXT NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS envelope_by_kind ON envelope(kind, received_at)",
+                "CREATE TABLE IF NOT EXISTS callback_done (id TEXT PRIMARY KEY, done_at TEXT NOT NULL, done_by TEXT NOT NULL)",
+                """
+                CREATE TABLE IF NOT EXISTS audit (seq BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, "user" TEXT NOT NULL, action TEXT NOT NULL,
+                    subject TEXT NOT NULL)
+                """,
                 "SELECT pg_advisory_unlock(7319)",
             ]
             try await client.withConnection { connection in
                 for statement in statements { try await connection.query(statement, logger: logger) }
             }
         }
+    }
+
+    public func envelopes(kind: String, limit: Int) async throws -> [StoredEnvelope] {
+        try await migrate()
+        var found: [StoredEnvelope] = []
+        let rows = try await client.query("""
+            SELECT id, device, body, received_at FROM envelope WHERE kind = \(kind) AND superseded_by IS NULL
+            ORDER BY received_at DESC, id LIMIT \(Int64(limit))
+            """, logger: logger)
+        for try await (id, device, body, received) in rows.decode((String, String, String, String).self) {
+            found.append(StoredEnvelope(id: id, device: device, body: Data(body.utf8), receivedAt: received))
+        }
+        return found
+    }
+
+    public func callbacksDone() async throws -> [String: (at: String, by: String)] {
+        try await migrate()
+        var done: [String: (at: String, by: String)] = [:]
+        for try await (id, at, by) in try await client.query("SELECT id, done_at, done_by FROM callback_done", logger: logger).decode((String, String, String).self) {
+            done[id] = (at, by)
+        }
+        return done
+    }
+
+    public func markCallbackDone(id: String, by: String, at: String) async throws -> Bool {
+        try await migrate()
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            let inserted = try await Self.hasRows(connection.query("""
+                INSERT INTO callback_done (id, done_at, done_by) VALUES (\(id), \(at), \(by)) ON CONFLICT (id) DO NOTHING RETURNING id
+                """, logger: logger))
+            guard inserted else { return false }
+            try await connection.query("INSERT INTO audit (at, \"user\", action, subject) VALUES (\(at), \(by), 'callback_done', \(id))", logger: logger)
+            return true
+        }
+    }
+
+    public func auditLog() async throws -> [CentralAuditEntry] {
+        try await migrate()
+        var entries: [CentralAuditEntry] = []
+        let rows = try await client.query("SELECT at, \"user\", action, subject FROM audit ORDER BY seq", logger: logger)
+        for try await (at, user, action, subject) in rows.decode((String, String, String, String).self) {
+            entries.append(CentralAuditEntry(at: at, user: user, action: action, subject: subject))
+        }
+        return entries
     }
 
     /// Whether a statement with `RETURNING` touched a row (reads the rows to the end).

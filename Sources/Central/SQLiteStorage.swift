@@ -118,7 +118,65 @@ public final class SQLiteStorage: CentralStorage {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("central-v5-callbacks") { db in
+            // Call-back requests stay sealed in `envelope`; who marked one done, and when, is kept here and audited.
+            try db.execute(sql: """
+                CREATE INDEX envelope_by_kind ON envelope(kind, received_at);
+                CREATE TABLE callback_done (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    done_at TEXT NOT NULL,
+                    done_by TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL
+                );
+                CREATE TRIGGER audit_is_append_only BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit: entries never change'); END;
+                CREATE TRIGGER audit_is_never_deleted BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit: entries are never deleted'); END;
+                """)
+        }
         return migrator
+    }
+
+    public func envelopes(kind: String, limit: Int) async throws -> [StoredEnvelope] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, device, body, received_at FROM envelope WHERE kind = ? AND superseded_by IS NULL
+                ORDER BY received_at DESC, id LIMIT ?
+                """, arguments: [kind, limit]).map {
+                StoredEnvelope(id: $0["id"], device: $0["device"], body: $0["body"], receivedAt: $0["received_at"])
+            }
+        }
+    }
+
+    public func callbacksDone() async throws -> [String: (at: String, by: String)] {
+        try await pool.read { db in
+            var done: [String: (at: String, by: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, done_at, done_by FROM callback_done") { done[row["id"]] = (row["done_at"], row["done_by"]) }
+            return done
+        }
+    }
+
+    public func markCallbackDone(id: String, by: String, at: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO callback_done (id, done_at, done_by) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING", arguments: [id, at, by])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "INSERT INTO audit (at, user, action, subject) VALUES (?, ?, 'callback_done', ?)", arguments: [at, by, id])
+            return true
+        }
+    }
+
+    public func auditLog() async throws -> [CentralAuditEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, user, action, subject FROM audit ORDER BY seq").map {
+                CentralAuditEntry(at: $0["at"], user: $0["user"], action: $0["action"], subject: $0["subject"])
+            }
+        }
     }
 
     public func addToken(hash: String, createdAt: String, expiresAt: String) async throws {

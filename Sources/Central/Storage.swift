@@ -117,4 +117,28 @@ public protocol CentralStorage: Sendable {
     /// The user of an unexpired session, or nil.
     func sessionUser(tokenHash: String, now: String) async throws -> String?
     func deleteSession(tokenHash: String) async throws
+    /// Stored envelopes of one kind, not superseded, newest first (the call-back requests, opened to be listed).
+    func envelopes(kind: String, limit: Int) async throws -> [StoredEnvelope]
+    /// The call-back requests marked done: by whom and when, by envelope id.
+    func callbacksDone() async throws -> [String: (at: String, by: String)]
+    /// Marks a call-back request done and appends it to the audit log, together; false when it was already done.
+    func markCallbackDone(id: String, by: String, at: String) async throws -> Bool
+    /// The central store's audit log, oldest first.
+    func auditLog() async throws -> [CentralAuditEntry]
+}
+
+/// A stored envelope with its reception time.
+public struct StoredEnvelope: Sendable {
+    public var id: String
+    public var device: String
+    public var body: Data
+    public var receivedAt: String
+}
+
+/// Who did what on the central store (a coordinator or mediator marking a call-back done).
+public struct CentralAuditEntry: Sendable, Equatable {
+    public var at: String
+    public var user: String
+    public var action: String
+    public var subject: String
 }

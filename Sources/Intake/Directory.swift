@@ -284,3 +284,94 @@ extension Substring {
         return String(text)
     }
 }
+
+extension OpeningHours {
+    /// Whether a place is open at a moment, and when it closes or next opens.
+    public enum Status: Sendable, Equatable {
+        /// Open now, until this minute of the day.
+        case open(until: Int)
+        /// Closed now; opens on that day (0 today, 1 tomorrow…) at that minute; nil when not within a week.
+        case closed(opens: (dayOffset: Int, minute: Int)?)
+
+        public static func == (a: Status, b: Status) -> Bool {
+            switch (a, b) {
+            case let (.open(x), .open(y)): return x == y
+            case let (.closed(x), .closed(y)): return x?.dayOffset == y?.dayOffset && x?.minute == y?.minute
+            default: return false
+            }
+        }
+    }
+
+    /// The time spans (minutes from midnight) a place is open on one day: the last rule naming the day wins, as in
+    /// OpenStreetMap; `PH` rules apply on French public holidays.
+    public static func spans(_ text: String, on day: LocalDate) -> [(start: Int, end: Int)] {
+        if text.trimmingWhitespace == "24/7" { return [(0, 24 * 60)] }
+        let weekday = day.isoWeekday
+        let holiday = FrenchPublicHolidays.contains(day)
+        var result: [(start: Int, end: Int)] = []
+        for rule in text.split(separator: ";").map({ String($0).trimmingWhitespace }) where !rule.isEmpty {
+            let parts = rule.split(separator: " ").map(String.init)
+            var index = 0
+            var applies = true
+            if let first = parts.first, first.first?.isLetter == true, first != "off", first != "closed" {
+                applies = first.split(separator: ",").contains { selector in
+                    let bounds = selector.split(separator: "-").map(String.init)
+                    if bounds == ["PH"] { return holiday }
+                    guard let from = days.firstIndex(of: bounds[0]), from < 7 else { return false }
+                    let to = bounds.count == 2 ? (days.firstIndex(of: bounds[1]) ?? from) : from
+                    let wanted = weekday - 1
+                    return from <= to ? (from...to).contains(wanted) : (wanted >= from || wanted <= to)
+                }
+                index = 1
+            }
+            guard applies, index < parts.count else { continue }
+            let rest = parts[index...].joined(separator: " ")
+            if rest == "off" || rest == "closed" { result = []; continue }
+            result = rest.split(separator: ",").compactMap { span in
+                let times = span.split(separator: "-").map(String.init)
+                guard times.count == 2, let start = minutes(times[0]), let end = minutes(times[1]) else { return nil }
+                return (start, end)
+            }
+        }
+        return result
+    }
+
+    /// Open or closed at `minute` of `day`, and until when or from when (looking a week ahead).
+    public static func status(_ text: String, on day: LocalDate, minute: Int) -> Status {
+        let today = spans(text, on: day)
+        if let span = today.first(where: { minute >= $0.start && minute < $0.end }) {
+            // Open across midnight (24/7, or a span to 24:00 followed by one from 00:00): until the end of today's span.
+            return .open(until: span.end)
+        }
+        if let later = today.filter({ $0.start > minute }).map(\.start).min() { return .closed(opens: (0, later)) }
+        for offset in 1...7 {
+            if let first = spans(text, on: day.addingDays(offset)).map(\.start).min() { return .closed(opens: (offset, first)) }
+        }
+        return .closed(opens: nil)
+    }
+}
+
+extension LocalDate {
+    public func addingDays(_ days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+}
+
+/// The public holidays of metropolitan France (Code du travail, art. L3133-1): eight fixed days, Easter Monday,
+/// Ascension and Whit Monday. (Alsace-Moselle's Good Friday and 26 December are not counted.)
+public enum FrenchPublicHolidays {
+    public static func contains(_ day: LocalDate) -> Bool {
+        let fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+        if fixed.contains(where: { $0.0 == day.month && $0.1 == day.day }) { return true }
+        guard let easter = easterSunday(day.year) else { return false }
+        return [1, 39, 50].contains(day.dayNumber - easter.dayNumber)
+    }
+
+    /// Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm, Meeus/Jones/Butcher).
+    public static func easterSunday(_ year: Int) -> LocalDate? {
+        let a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4
+        let f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30
+        let i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7
+        let m = (a + 11 * h + 22 * l) / 451
+        let month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1
+        return LocalDate(year: year, month: month, day: day)
+    }
+}

@@ -15,6 +15,8 @@ public enum AnswerProblem: Error, Sendable, Equatable {
     case unknownCommune
     /// Not a social security number (said to the mediator, who types it).
     case socialSecurityNumber(NIRProblem)
+    /// Not a French (10 digits from 0) or international (+ and 8 to 15 digits) phone number.
+    case notAPhoneNumber
 
     /// A short sentence for the visitor, as a catalogue key (`answer.…`) with its numbers.
     public var message: Message {
@@ -37,6 +39,7 @@ public enum AnswerProblem: Error, Sendable, Equatable {
         case .notAChoice: return Message("answer.not_a_choice")
         case .unknownCommune: return Message("answer.unknown_commune")
         case .socialSecurityNumber(let problem): return problem.message
+        case .notAPhoneNumber: return Message("answer.not_a_phone_number")
         }
     }
 }
@@ -234,6 +237,10 @@ public struct Flow: Sendable, Equatable {
                 var birth: LocalDate?
                 if let id = rules.birthDateQuestion, case .date(let date)? = answers[id] { birth = date }
                 if let problem = NIR.check(trimmed, birthYear: birth?.year, birthMonth: birth?.month) { throw .socialSecurityNumber(problem) }
+            }
+            if rules.phone {
+                guard let number = PhoneNumber.normalised(trimmed) else { throw .notAPhoneNumber }
+                return .text(number)
             }
             return .text(trimmed)
         case (.commune, .text(let id)):

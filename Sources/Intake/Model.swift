@@ -80,6 +80,8 @@ public struct Validation: Sendable, Equatable {
     public var socialSecurityNumber = false
     /// The question whose date the number's year and month of birth must agree with.
     public var birthDateQuestion: String?
+    /// A phone number, French or international (`PhoneNumber.normalised`); the answer is kept written the usual way.
+    public var phone = false
     public init() {}
 }
 
@@ -147,15 +149,24 @@ public struct Section: Sendable, Equatable {
     public var id: String
     public var title: LocalizedText
     public var questions: [Question]
-    public init(id: String, title: LocalizedText, questions: [Question]) {
+    /// Asked also when a visitor checks their rights alone at the box (`alone: false` in content: only at a check-in,
+    /// e.g. "would you like to talk about it today?").
+    public var alone: Bool
+    public init(id: String, title: LocalizedText, questions: [Question], alone: Bool = true) {
         self.id = id
         self.title = title
         self.questions = questions
+        self.alone = alone
     }
 }
 
 /// A questionnaire: sections of questions, in order.
 public struct Questionnaire: Sendable, Equatable {
+    /// The same questionnaire with only the sections asked of a visitor alone at the box.
+    public var aloneAtTheBox: Questionnaire {
+        Questionnaire(id: id, version: version, title: title, languages: languages, sections: sections.filter(\.alone), file: file)
+    }
+
     public var id: String
     public var version: Int
     public var title: LocalizedText

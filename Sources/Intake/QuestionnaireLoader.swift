@@ -52,7 +52,7 @@ public enum QuestionnaireLoader {
                     problem(YAMLSupport.line(sectionNode), id, "each section must have an id, a title and questions")
                     continue
                 }
-                YAMLSupport.checkKeys(section, allowed: ["id", "title", "questions"], key: id, problem: problem)
+                YAMLSupport.checkKeys(section, allowed: ["id", "title", "questions", "alone"], key: id, problem: problem)
                 let sectionID = section["id"]?.scalar?.string ?? ""
                 if sectionID.isEmpty { problem(YAMLSupport.line(sectionNode), id, "a section has no `id`") }
                 let sectionTitle = readText(section["title"], owner: sectionID, what: "title", line: YAMLSupport.line(sectionNode), required: true, languages: languages, problem: problem)
@@ -63,7 +63,15 @@ public enum QuestionnaireLoader {
                     }
                 }
                 if section["questions"]?.sequence == nil { problem(YAMLSupport.line(sectionNode), sectionID, "a section needs a `questions` list") }
-                sections.append(Section(id: sectionID, title: sectionTitle, questions: questions))
+                var alone = true
+                if let node = section["alone"] {
+                    switch node.scalar?.string {
+                    case "true": alone = true
+                    case "false": alone = false
+                    default: problem(YAMLSupport.line(node), sectionID, "`alone` must be true or false")
+                    }
+                }
+                sections.append(Section(id: sectionID, title: sectionTitle, questions: questions, alone: alone))
             }
         } else {
             problem(YAMLSupport.line(root), id, "needs a `sections` list")
@@ -170,7 +178,7 @@ public enum QuestionnaireLoader {
 
         var validation = Validation()
         if let rules = fields["validation"]?.mapping {
-            YAMLSupport.checkKeys(rules, allowed: ["min", "max", "integer", "not_in_future", "min_length", "max_length", "pattern"], key: key, problem: problem)
+            YAMLSupport.checkKeys(rules, allowed: ["min", "max", "integer", "not_in_future", "min_length", "max_length", "pattern", "phone"], key: key, problem: problem)
             func number(_ name: String) -> Fixed4? {
                 guard let node = rules[name] else { return nil }
                 guard let value = node.scalar.flatMap({ Fixed4(parsing: $0.string) }) else {
@@ -203,6 +211,7 @@ public enum QuestionnaireLoader {
             validation.notInFuture = flag("not_in_future")
             validation.minLength = whole("min_length")
             validation.maxLength = whole("max_length")
+            validation.phone = flag("phone")
             if let min = validation.min, let max = validation.max, min > max {
                 problem(YAMLSupport.line(rules["min"]!), key, "validation min \(min) is above max \(max)")
             }
@@ -220,8 +229,8 @@ public enum QuestionnaireLoader {
             if let type, [.number, .year].contains(type) == false, validation.min != nil || validation.max != nil {
                 problem(YAMLSupport.line(fields["validation"]!), key, "min and max apply to number and year questions only")
             }
-            if let type, type != .text, validation.minLength != nil || validation.maxLength != nil || validation.pattern != nil {
-                problem(YAMLSupport.line(fields["validation"]!), key, "min_length, max_length and pattern apply to text questions only")
+            if let type, type != .text, validation.minLength != nil || validation.maxLength != nil || validation.pattern != nil || validation.phone {
+                problem(YAMLSupport.line(fields["validation"]!), key, "min_length, max_length, pattern and phone apply to text questions only")
             }
         }
 

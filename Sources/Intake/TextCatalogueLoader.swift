@@ -15,7 +15,15 @@ public enum TextKeys {
         "ui.permanence.date_unknown", "ui.permanence.now", "ui.permanence.later_today", "ui.permanence.none_today",
         "ui.permanence.next_here", "ui.permanence.none_planned_here", "ui.permanence.elsewhere", "ui.permanence.elsewhere_item",
         "ui.permanence.request_kept", "ui.permanence.doctor_week", "ui.date.day_month",
-    ] + (1...7).map { "ui.weekday.\($0)" } + (1...12).map { "ui.month.\($0)" }
+        "ui.home.title", "ui.home.checkin", "ui.home.leave_request", "ui.home.rights", "ui.home.papers", "ui.home.places",
+        "ui.home.callback", "ui.home.urgent", "ui.papers.choose", "ui.sheet.print", "ui.sheet.printing", "ui.sheet.printed",
+        "ui.sheet.not_printed", "ui.sheet.printer_waiting", "ui.alone.rights.title", "ui.alone.rights.intro", "ui.alone.rights.likely",
+        "ui.alone.rights.have", "ui.alone.rights.free", "ui.alone.rights.participation", "ui.alone.rights.to_check", "ui.alone.rights.none", "ui.alone.where", "ui.alone.team",
+        "ui.alone.papers.title", "ui.alone.papers.intro", "ui.alone.places.title", "ui.alone.places.intro", "ui.alone.places.open_now",
+        "ui.alone.places.closed_now", "ui.alone.places.all", "ui.place.line", "ui.place.open_until", "ui.place.opens_today",
+        "ui.place.opens_tomorrow", "ui.place.opens_on", "ui.place.closed_week", "ui.place.call_first",
+        "ui.callback.sent", "ui.callback.not_kept",
+    ] + PartnerService.Kind.allCases.map { "ui.place.kind.\($0.rawValue)" } + (1...7).map { "ui.weekday.\($0)" } + (1...12).map { "ui.month.\($0)" }
     public static let documents = [
         "doc.checklist.title", "doc.checklist.mediator_will_tell", "doc.checklist.place_and_date", "doc.checklist.words",
         "doc.checklist.next_permanence",
@@ -24,7 +32,7 @@ public enum TextKeys {
     public static let answers = [
         "answer.empty", "answer.not_a_number", "answer.not_a_whole_number", "answer.out_of_range", "answer.at_least", "answer.at_most",
         "answer.not_a_date", "answer.in_the_future", "answer.too_short", "answer.too_long", "answer.does_not_match",
-        "answer.not_a_choice", "answer.unknown_commune",
+        "answer.not_a_choice", "answer.unknown_commune", "answer.not_a_phone_number",
     ]
     public static let general = ["list.separator"]
     /// The mediator's screens (French; `mediator_only`).
@@ -39,6 +47,7 @@ public enum TextKeys {
         "mediator.tab.identity", "mediator.tab.household", "mediator.tab.follow_up", "mediator.tab.rights", "mediator.tab_empty", "mediator.confirm_close",
         "mediator.cancel_close", "mediator.do_close", "mediator.letter_needs_orientation",
         "mediator.print_waiting", "mediator.print_gave_up", "mediator.column.language", "mediator.urgent", "mediator.interpreter_short", "mediator.interpreter", "mediator.test_page", "mediator.resources_differ",
+        "mediator.callbacks", "mediator.callback_line", "mediator.callback_sent", "mediator.callback_waiting",
     ] + Array(documentNames.values)
     /// The referral letter's sentences (French; `mediator_only`).
     public static let letter = [
@@ -54,7 +63,7 @@ public enum TextKeys {
         "cerfa-12504": "mediator.document.cerfa_12504", "cerfa-11573": "mediator.document.cerfa_11573",
         "cerfa-12485": "mediator.document.cerfa_12485", "puma-request": "mediator.document.puma_request",
         "referral-letter": "mediator.document.referral_letter", "checklist": "mediator.document.checklist",
-        "test-page": "mediator.document.test_page",
+        "test-page": "mediator.document.test_page", "info-sheet": "mediator.document.info_sheet",
     ]
 
     /// Every key the code uses.

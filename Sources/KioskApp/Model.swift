@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import Intake
 import KioskStore
@@ -60,13 +61,32 @@ public struct KioskConfig: Sendable {
     }
 }
 
+/// A visitor alone at the box asks the team to call them back: a first name or nickname, a phone number, the language
+/// to speak and the best moment, with their consent.
+public struct CallbackRequest: Sendable, Equatable {
+    public var name: String
+    public var phone: String
+    public var language: String
+    public var moment: String
+    public init(name: String, phone: String, language: String, moment: String) {
+        self.name = name
+        self.phone = phone
+        self.language = language
+        self.moment = moment
+    }
+}
+
 /// Everything that can happen to the app: input, time, and the results of effects.
 public enum AppEvent: Sendable, Equatable {
     case input(InputEvent)
     case tick(Date)
     case resized(width: Int, height: Int)
     case checkInSaved(visitID: String, ticket: Int)
+    /// The call-back request is sealed in the outbox.
+    case callbackSaved
     case queueLoaded([QueueRow])
+    /// The call-back requests left at this box lately (loaded with the queue).
+    case callbacksLoaded([CallbackStub])
     case visitLoaded(VisitDetail)
     /// The PIN's check: whether it opens, and the named mediator whose PIN it is (nil for the team's shared PIN or the
     /// recovery code).
@@ -95,6 +115,10 @@ public enum Effect: Sendable, Equatable {
     case printTicket(number: Int, language: String)
     /// A page that shows the printer works (and the fonts of every language), from the printers screen.
     case printTestPage
+    /// A sheet a visitor alone printed (their rights, papers, places): French and the visitor's language; nothing stored.
+    case printSheet(french: InfoSheet, other: InfoSheet?, language: String)
+    /// A call-back request: sealed into the outbox, a stub without name or number kept for the mediator.
+    case saveCallback(CallbackRequest)
     case closeVisit(visitID: String, answers: [String: AnswerValue])
     /// Reopens a visit closed by mistake (the same day, before the purge).
     case reopenVisit(visitID: String)
@@ -171,6 +195,13 @@ public enum Action: Equatable, Sendable {
     case stillHere
     /// The urgent screen read: the check-in goes on.
     case dismissUrgent
+    /// A choice of the screen after the language.
+    case home(HomeChoice)
+    /// The right whose papers to show.
+    case papersFor(RightKind)
+    /// Print the sheet on screen; back to the screen before.
+    case printSheet
+    case backHome
     case pinKey(Character)
     case pinErase
     case pinCancel
@@ -194,7 +225,13 @@ public enum Action: Equatable, Sendable {
 
 /// The visitor's side.
 public struct VisitorState: Sendable, Equatable {
-    public enum Phase: Sendable, Equatable { case welcome, checkin, rights, ticket }
+    /// The language screen; then what to do (check in, or help oneself between permanences); the check-in and its
+    /// health-rights questions and the ticket; alone: the rights check's questions (nothing stored), the choice of a
+    /// right for its papers, a sheet to read and print, the call-back request and its receipt.
+    public enum Phase: Sendable, Equatable {
+        case welcome, home, checkin, rights, ticket
+        case selfCheck, papersChoice, sheet(SelfHelpSheet), callback, callbackSent
+    }
     public var phase: Phase = .welcome
     public var languageSelection = 0
     public var flow: Flow?
@@ -215,6 +252,8 @@ public struct VisitorState: Sendable, Equatable {
     /// An answer marked urgent was given: whom to call is on screen now (once per visit), before the next question.
     public var showingUrgent = false
     public var urgentShown = false
+    /// The urgent screen was opened from the home screen (not by an answer): Enter goes back there.
+    public var urgentFromHome = false
     public init() {}
 }
 
@@ -223,6 +262,8 @@ public struct MediatorState: Sendable, Equatable {
     public enum Tab: Sendable, Equatable { case queue, visit, sync, printer }
     public var tab: Tab = .queue
     public var queue: [QueueRow] = []
+    /// Call-back requests left at this box (no name, no number: those are sealed for the team).
+    public var callbacks: [CallbackStub] = []
     public var selected = 0
     public var visit: VisitDetail?
     public var evaluation: Evaluation?

@@ -148,7 +148,8 @@ public final class KioskRuntime: @unchecked Sendable {
 
     /// Sends a rendered document in the background: recorded as a print job, followed to its end; a printer that does not
     /// answer is said within seconds while the job keeps trying, then a clear end.
-    func send(_ pdf: Data, document: String, visitID: String?) throws -> [AppEvent] {
+    /// A visitor's own print (`visitorLanguage`) is said to them in their language.
+    func send(_ pdf: Data, document: String, visitID: String?, visitorLanguage: String? = nil) throws -> [AppEvent] {
         let name = Self.documentName(document, content.texts)
         let jobRow = try database.recordPrintJob(visitID: visitID, document: document, printer: printer.description)
         let target = printer
@@ -156,7 +157,8 @@ public final class KioskRuntime: @unchecked Sendable {
         let texts = content.texts
         let until = KioskApp.clockTime(database.clock().addingTimeInterval(wait))
         let progress = PrintProgress()
-        let waitingNotice = texts.render(Message("mediator.print_waiting", ["document": .text(name), "until": .text(until)]), "fr")
+        let waitingNotice = visitorLanguage.map { texts.text("ui.sheet.printer_waiting", $0) }
+            ?? texts.render(Message("mediator.print_waiting", ["document": .text(name), "until": .text(until)]), "fr")
         // Said within seconds, in words: the printer does not answer yet, and the job goes on trying.
         let tell: @Sendable () -> Void = { [self] in
             if progress.tellOnce() { post(.notice(waitingNotice)) }
@@ -167,24 +169,29 @@ public final class KioskRuntime: @unchecked Sendable {
                 let job = try CupsClient(busyWait: wait).send(pdf: pdf, title: document, to: target, waitForCompletion: true,
                                                               waiting: { _ in tell() }, accepted: { _ in progress.accept() })
                 try? database.updatePrintJob(jobRow, cupsJobID: Int(job), state: "completed")
-                post(.notice(texts.render(Message("mediator.printed", ["document": .text(name)]), "fr")))
+                post(.notice(visitorLanguage.map { texts.text("ui.sheet.printed", $0) } ?? texts.render(Message("mediator.printed", ["document": .text(name)]), "fr")))
                 if let visitID { post(.printJobsChanged(visitID: visitID)) }
             } catch let error as PrintError {
                 try? database.updatePrintJob(jobRow, state: error.code == .cancelled ? "cancelled" : error.code == .aborted ? "aborted" : "failed",
                                              error: error.message)
                 progress.accept()
                 // After the wait, a clear end: not printed, and why.
-                post(.notice(error.code == .unreachable
-                             ? texts.render(Message("mediator.print_gave_up", ["document": .text(name), "until": .text(until)]), "fr")
-                             : error.message))
+                if let visitorLanguage {
+                    post(.notice(texts.text("ui.sheet.not_printed", visitorLanguage)))
+                } else {
+                    post(.notice(error.code == .unreachable
+                                 ? texts.render(Message("mediator.print_gave_up", ["document": .text(name), "until": .text(until)]), "fr")
+                                 : error.message))
+                }
                 if let visitID { post(.printJobsChanged(visitID: visitID)) }
             } catch {
                 progress.accept()
                 try? database.updatePrintJob(jobRow, state: "failed", error: "erreur d'impression")
-                post(.notice("Erreur d'impression : réessayez."))
+                post(.notice(visitorLanguage.map { texts.text("ui.sheet.not_printed", $0) } ?? "Erreur d'impression : réessayez."))
             }
         }
-        return [.notice(content.texts.render(Message("mediator.printing", ["document": .text(name)]), "fr"))]
+        return [.notice(visitorLanguage.map { texts.text("ui.sheet.printing", $0) }
+                        ?? content.texts.render(Message("mediator.printing", ["document": .text(name)]), "fr"))]
     }
 
     /// The printers screen's test page: the box, the time, every visitor language in its own letters.
@@ -264,7 +271,22 @@ public final class KioskRuntime: @unchecked Sendable {
                 try database.setStatus(visitID: visitID, to: status, actor: state.mode == .mediator ? .mediator : .visitor)
                 return []
             case .loadQueue:
-                return [.queueLoaded(try queueRows(state))]
+                // The call-back requests of the last 30 days: the mediator sees them at the next permanence.
+                let callbacks = try database.callbackRequests(since: state.now.addingTimeInterval(-30 * 86_400))
+                return [.queueLoaded(try queueRows(state)), .callbacksLoaded(callbacks)]
+            case .saveCallback(let request):
+                let id = UUID().uuidString.lowercased()
+                let record = CallbackRecord(id: id, createdAt: AppDatabase.timestamp(database.clock()), name: request.name, phone: request.phone,
+                                            language: request.language, moment: request.moment, commune: config.communeCode)
+                try database.requestCallback(id: id, language: request.language, moment: request.moment,
+                                             record: OutboxRecord(kind: CallbackRecord.kind, schemaVersion: CallbackRecord.schemaVersion, payload: try record.json()))
+                return [.callbackSaved]
+            case let .printSheet(french, other, language):
+                let rightToLeft = content.texts.language(language)?.rightToLeft ?? false
+                let footer = content.texts.text("doc.checklist.place_and_date", "fr", ["place": .text(config.placeName),
+                                                                                       "date": .text(state.today.frenchDate)])
+                let pdf = DocumentRenderer.sheet(french: french, other: other, rightToLeft: rightToLeft, footer: footer)
+                return try send(pdf, document: "info-sheet", visitID: nil, visitorLanguage: language)
             case .loadVisit(let id):
                 guard let visit = try database.visit(id) else { return [.effectFailed("Visite introuvable.")] }
                 let states = ["pending": "en attente", "submitted": "envoyé", "completed": "imprimé", "cancelled": "annulé", "aborted": "abandonné", "failed": "échec"]

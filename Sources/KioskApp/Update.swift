@@ -51,6 +51,14 @@ public enum KioskApp {
             resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: state.visitor.flow, state: state)
             state.visitor.cursor = nil
             return []
+        case .callbackSaved:
+            state.visitor.saving = false
+            state.visitor.flow = nil
+            state.visitor.phase = .callbackSent
+            return []
+        case .callbacksLoaded(let stubs):
+            state.mediator.callbacks = stubs
+            return []
         case .queueLoaded(let rows):
             state.mediator.queue = rows
             state.mediator.selected = min(state.mediator.selected, max(0, rows.count - 1))
@@ -179,14 +187,41 @@ public enum KioskApp {
             default: break
             }
             return []
-        case .checkin, .rights:
+        case .home:
+            let choices = homeChoices(state)
+            return listInput(input, count: choices.count, &state) { .home(choices[$0]) } escape: { .finish }
+        case .papersChoice:
+            return listInput(input, count: AppState.paperRights.count, &state) { .papersFor(AppState.paperRights[$0]) } escape: { .backHome }
+        case .checkin, .rights, .selfCheck, .callback:
             let snapshot = state
             return withVisitorFlow(&state) { flow, fields in
                 questionInput(input, flow: &flow, fields: &fields, language: snapshot.language, state: snapshot)
             }
-        case .ticket:
+        case .ticket, .callbackSent:
             return readingInput(input, enter: .finish, &state)
+        case .sheet:
+            if case .key(let key) = input, [.escape, .backspace, .left].contains(key) { return perform(.backHome, &state) }
+            return readingInput(input, enter: .printSheet, &state)
         }
+    }
+
+    /// What the screen after the language offers: check in first (or leave a request when the team is not here today),
+    /// then what a visitor can do alone.
+    static func homeChoices(_ state: AppState) -> [HomeChoice] { HomeChoice.allCases }
+
+    /// A list of choices: its digits, ↑↓ and Enter choose; Escape (or ←, Backspace) goes back.
+    static func listInput(_ input: InputEvent, count: Int, _ state: inout AppState, choose: (Int) -> Action, escape: () -> Action) -> [Effect] {
+        guard case .key(let key) = input, count > 0 else { return [] }
+        switch key {
+        case .character(let character):
+            if let digit = character.wholeNumberValue, (1...count).contains(digit) { return perform(choose(digit - 1), &state) }
+        case .up: state.visitor.selection = max(0, state.visitor.selection - 1)
+        case .down, .tab: state.visitor.selection = min(count - 1, state.visitor.selection + 1)
+        case .enter: return perform(choose(min(state.visitor.selection, count - 1)), &state)
+        case .escape, .left, .backspace: return perform(escape(), &state)
+        default: break
+        }
+        return []
     }
 
     /// A screen to read (the ticket, whom to call): ↑↓ scroll it, Enter does its one action.
@@ -220,6 +255,29 @@ public enum KioskApp {
             if case .text(let value)? = flow.answers["first_name"] { name = value }
             state.visitor.saving = true
             return [.saveCheckIn(language: state.language, consent: consent, displayName: name, answers: flow.answers)]
+        case .selfCheck:
+            // The rights check alone: evaluated here, shown, printed on request; nothing is stored.
+            state.visitor.evaluation = evaluate(flow.answers, state)
+            state.visitor.flow = nil
+            state.visitor.scroll = 0
+            state.visitor.phase = .sheet(.rights)
+            return []
+        case .callback:
+            guard flow.answers["callback_consent"] == .choice("yes"), case .text(let name)? = flow.answers["callback_name"],
+                  case .text(let phone)? = flow.answers["callback_phone"] else {
+                // No consent: nothing is kept; back to what the box offers.
+                state.visitor.flow = nil
+                state.visitor.phase = .home
+                state.visitor.selection = 0
+                state.notice = state.ui("ui.callback.not_kept", in: state.language)
+                return []
+            }
+            var language = state.language
+            if case .choice(let chosen)? = flow.answers["callback_language"] { language = chosen }
+            var moment = "any"
+            if case .choice(let chosen)? = flow.answers["callback_moment"] { moment = chosen }
+            state.visitor.saving = true
+            return [.saveCallback(CallbackRequest(name: name, phone: phone, language: language, moment: moment))]
         case .rights:
             guard let visitID = state.visitor.visitID else { return [] }
             let answers = state.visitor.checkinAnswers.merging(flow.answers) { $1 }
@@ -421,8 +479,43 @@ public enum KioskApp {
         case .language(let code):
             state.language = code
             state.visitor = VisitorState()
-            state.visitor.phase = .checkin
-            state.visitor.flow = state.content.questionnaire("checkin").map { Flow(questionnaire: $0, context: state.flowContext) }
+            state.visitor.phase = .home
+            return []
+        case .home(let choice):
+            state.visitor.selection = 0
+            state.visitor.scroll = 0
+            state.visitor.error = nil
+            func start(_ phase: VisitorState.Phase, _ questionnaire: Questionnaire?) {
+                state.visitor.phase = phase
+                state.visitor.flow = questionnaire.map { Flow(questionnaire: $0, context: state.flowContext) }
+                resetInputs(&state.visitor.input, &state.visitor.selection, &state.visitor.checked, flow: state.visitor.flow, state: state)
+                state.visitor.cursor = nil
+            }
+            switch choice {
+            case .checkin: start(.checkin, state.content.questionnaire("checkin"))
+            case .rights: start(.selfCheck, state.content.questionnaire("health_rights").map(\.aloneAtTheBox))
+            case .papers: state.visitor.phase = .papersChoice
+            case .places: state.visitor.phase = .sheet(.places)
+            case .callback: start(.callback, state.content.questionnaire("callback"))
+            case .urgent:
+                state.visitor.showingUrgent = true
+                state.visitor.urgentFromHome = true
+            }
+            return []
+        case .papersFor(let right):
+            state.visitor.scroll = 0
+            state.visitor.phase = .sheet(.papers(right))
+            return []
+        case .printSheet:
+            guard case .sheet(let kind) = state.visitor.phase else { return [] }
+            let language = state.language
+            return [.printSheet(french: state.sheet(kind, in: "fr"), other: language == "fr" ? nil : state.sheet(kind, in: language), language: language)]
+        case .backHome:
+            state.visitor.flow = nil
+            state.visitor.evaluation = nil
+            state.visitor.phase = .home
+            state.visitor.selection = 0
+            state.visitor.scroll = 0
             return []
         case .finish:
             state.visitor = VisitorState()
@@ -432,6 +525,7 @@ public enum KioskApp {
             return []
         case .dismissUrgent:
             state.visitor.showingUrgent = false
+            state.visitor.urgentFromHome = false
             state.visitor.scroll = 0
             return []
         default:
@@ -464,7 +558,10 @@ public enum KioskApp {
                 state.visitor.urgentShown = true
             }
         case .confirmed: return confirmVisitorReview(&state)
-        case .none, .backFromStart: break
+        case .backFromStart:
+            // Back from the first question: to what the box offers (a saved check-in's rights questions stay).
+            if [.checkin, .selfCheck, .callback].contains(state.visitor.phase) { return perform(.backHome, &state) }
+        case .none: break
         }
         return []
     }
@@ -775,7 +872,7 @@ public enum KioskApp {
         let questionnaires: [Questionnaire]
         var sections: Set<String>?
         switch state.mediator.visitTab {
-        case .answers: questionnaires = state.content.questionnaires
+        case .answers: questionnaires = state.content.questionnaires.filter { $0.id != "callback" }
         case .identity: questionnaires = [state.mediatorQuestionnaire]; sections = ["identity"]
         case .household: questionnaires = [state.mediatorQuestionnaire]; sections = ["household"]
         case .followUp: questionnaires = [state.mediatorQuestionnaire]; sections = Set(state.mediatorQuestionnaire.sections.map(\.id)).subtracting(["identity", "household"])
@@ -800,6 +897,17 @@ public enum KioskApp {
         calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
         let parts = calendar.dateComponents([.hour, .minute], from: date)
         return String(format: "%02d:%02d", parts.hour!, parts.minute!)
+    }
+
+    /// A stored timestamp as "mar. 01/12 14:05" (Paris time), or the stamp itself when unreadable.
+    static func stampText(_ stamp: String) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = formatter.date(from: stamp) else { return stamp }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let parts = calendar.dateComponents([.day, .month], from: date)
+        return String(format: "%02d/%02d ", parts.day!, parts.month!) + clockTime(date)
     }
 
     /// An answer as people read it.

@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import Intake
 import KioskStore
@@ -131,7 +132,22 @@ extension KioskApp {
             let list = ChoiceList(names, selected: state.visitor.languageSelection, rowsPerItem: ChoiceList.rowsPerItem(names, fitting: area))
             list.render(area, &frame.buffer)
             for (index, rect) in list.itemRects(area).enumerated() { frame.regions.append((rect, .language(state.config.languages[index]))) }
-        case .checkin, .rights:
+        case .home:
+            homeView(state, &frame)
+        case .papersChoice:
+            let names = AppState.paperRights.map { state.content.texts.render($0.message, language) }
+            choiceScreen(state.ui("ui.papers.choose", in: language), names, actions: AppState.paperRights.map { .papersFor($0) }, state, &frame)
+        case .sheet(let kind):
+            sheetView(state.sheet(kind, in: language), state, &frame)
+        case .callbackSent:
+            headerBar(state.ui("ui.home.callback", in: language), state.languageName(language), &frame)
+            var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
+            area = bottomButtons([(state.ui("ui.finish", in: language), .finish, true)], area, &frame)
+            let lines = ([state.ui("ui.callback.sent", in: language), ""] + state.permanenceLines(in: language)).flatMap { text -> [(String, Style)] in
+                text.isEmpty ? [("", .plain)] : wrap(text, width: max(1, area.width - 2)).map { ($0, title) }
+            }
+            scrolledLines(lines, area.dropFirstRows(area.height > lines.count + 1 ? 1 : 0), first: state.visitor.scroll, &frame)
+        case .checkin, .rights, .selfCheck, .callback:
             guard let flow = state.visitor.flow else { return }
             if state.visitor.saving {
                 headerBar(flow.questionnaire.title[language], "", &frame)
@@ -186,6 +202,68 @@ extension KioskApp {
                 Text(marker, style: help, alignment: .right).render(area.rows(area.height - 1, 1), &frame.buffer)
             }
         }
+    }
+
+    /// After the language: check in (or leave a request when the team is not here today), or what a visitor can do
+    /// alone; when the team comes, at the bottom.
+    static func homeView(_ state: AppState, _ frame: inout Frame) {
+        let language = state.language
+        let onToday: Bool
+        switch state.permanenceToday {
+        case .onNow, .laterToday: onToday = true
+        default: onToday = false
+        }
+        let labels = KioskApp.homeChoices(state).map { choice -> String in
+            choice == .checkin && !onToday ? state.ui("ui.home.leave_request", in: language) : state.ui("ui.home.\(choice.rawValue)", in: language)
+        }
+        choiceScreen(state.ui("ui.home.title", in: language), labels, actions: KioskApp.homeChoices(state).map { .home($0) }, state, &frame,
+                     back: .finish, footer: state.permanenceLines(in: language).joined(separator: " "))
+    }
+
+    /// A title, a list of big choices (digits, ↑↓, taps), Back at the bottom; an optional paragraph under the list.
+    static func choiceScreen(_ heading: String, _ labels: [String], actions: [Action], _ state: AppState, _ frame: inout Frame,
+                             back: Action = .backHome, footer: String = "") {
+        let language = state.language
+        headerBar("\(state.ui("ui.title", in: language)) — \(state.config.placeName)", state.languageName(language), &frame)
+        var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
+        area = area.rows(0, max(0, area.height - noticeHeight(state)))
+        area = bottomButtons([(state.ui("ui.back", in: language), back, false)], area, &frame)
+        let headingHeight = Paragraph(heading).height(width: area.width)
+        if area.height >= headingHeight + labels.count + 1 {
+            Paragraph(heading, style: title).render(area.rows(0, headingHeight), &frame.buffer)
+            area = area.dropFirstRows(headingHeight + 1)
+        }
+        let footerHeight = footer.isEmpty ? 0 : min(Paragraph(footer).height(width: area.width), max(0, area.height - labels.count - 1))
+        if footerHeight > 0 {
+            Paragraph(footer, style: help).render(area.rows(area.height - footerHeight, footerHeight), &frame.buffer)
+            area = area.rows(0, area.height - footerHeight - 1)
+        }
+        let list = ChoiceList(labels, selected: state.visitor.selection, rowsPerItem: ChoiceList.rowsPerItem(labels, fitting: area))
+        list.render(area, &frame.buffer)
+        for (index, rect) in list.itemRects(area).enumerated() where actions.indices.contains(index) { frame.regions.append((rect, actions[index])) }
+    }
+
+    /// A sheet to read (scrolled with ↑↓), with Print and Back.
+    static func sheetView(_ sheet: InfoSheet, _ state: AppState, _ frame: inout Frame) {
+        let language = state.language
+        headerBar(sheet.title, state.languageName(language), &frame)
+        var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
+        // "Printing…", "printed", "not printed": the notice takes the bottom rows, the buttons stay above it.
+        area = area.rows(0, max(0, area.height - noticeHeight(state)))
+        area = bottomButtons([(state.ui("ui.back", in: language), .backHome, false), (state.ui("ui.sheet.print", in: language), .printSheet, true)], area, &frame)
+        let width = max(1, area.width - 2)
+        var lines: [(String, Style)] = []
+        for paragraph in sheet.intro { lines += wrap(paragraph, width: width).map { ($0, help) } }
+        for section in sheet.sections {
+            lines.append(("", .plain))
+            lines += wrap(section.heading, width: width).map { ($0, title) }
+            for line in section.lines {
+                // The mark, then the text; its following rows under the text, not under the mark.
+                let rows = wrap(line, width: max(1, width - 2))
+                lines += rows.enumerated().map { ((($0.offset == 0) ? (section.checkBoxes ? "☐ " : "• ") : "  ") + $0.element, Style.plain) }
+            }
+        }
+        scrolledLines(lines, area, first: state.visitor.scroll, &frame)
     }
 
     /// "I need care now": the numbers to call and the PASS, in the visitor's language, before the check-in goes on.
@@ -384,6 +462,25 @@ extension KioskApp {
             let footer = state.ui("mediator.queue_keys", in: "fr") + (state.config.allowQuit ? state.ui("mediator.queue_quit_key", in: "fr") : "")
             Paragraph(footer, style: dim).render(area.rows(area.height - 1, 1), &frame.buffer)
             area = area.rows(0, area.height - 1)
+            // Call-back requests left at this box between permanences: when, the language, the moment (the name and the
+            // number are sealed: the dashboard shows them to the team). At most a third of the screen, under the queue.
+            if !mediator.callbacks.isEmpty, area.height >= 8 {
+                let moments = state.content.questionnaire("callback")?.question("callback_moment")
+                var lines = [state.ui("mediator.callbacks", in: "fr")]
+                for stub in mediator.callbacks {
+                    let when = stub.createdAt.count >= 16 ? KioskApp.stampText(stub.createdAt) : stub.createdAt
+                    let moment = moments?.choices.first { $0.value == stub.moment }?.label["fr"] ?? stub.moment
+                    lines.append(state.ui("mediator.callback_line", in: "fr", [
+                        "when": .text(when), "language": .text(state.languageName(stub.language)), "moment": .text(moment.lowercased()),
+                        "state": .text(state.ui(stub.sent ? "mediator.callback_sent" : "mediator.callback_waiting", in: "fr"))]))
+                }
+                let height = min(lines.count, area.height / 3)
+                let box = area.rows(area.height - height, height)
+                for (offset, line) in lines.prefix(height).enumerated() {
+                    Text(line, style: offset == 0 ? title : .plain).render(box.rows(offset, 1).inset(horizontal: 1), &frame.buffer)
+                }
+                area = area.rows(0, area.height - height - 1)
+            }
             // Who needs what: urgent first (marked !), the language and an interpreter asked for, the waiting time.
             let rows = mediator.queue.map { row -> [String] in
                 let minutes = max(0, Int(state.now.timeIntervalSince(row.createdAt) / 60))
@@ -571,7 +668,3 @@ extension KioskApp {
     }
 }
 
-
-extension LocalDate {
-    func addingDays(_ days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
-}

@@ -60,6 +60,7 @@ public final class AppDatabase: Sendable {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try Schema.v1(db) }
         migrator.registerMigration("v2-mediators-reopen") { db in try Schema.v2(db) }
+        migrator.registerMigration("v3-callbacks") { db in try Schema.v3(db) }
         return migrator
     }
 

@@ -134,3 +134,20 @@ extension Schema {
         """)
     }
 }
+
+extension Schema {
+    /// Call-back requests left at the box between permanences. The name and the phone number go only into the sealed
+    /// outbox record; this table keeps what the mediator at the box may see: when, in which language, which moment.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+        CREATE TABLE callback_request (
+            id TEXT PRIMARY KEY NOT NULL,
+            created_at TEXT NOT NULL,
+            language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 8),
+            moment TEXT NOT NULL CHECK (length(moment) BETWEEN 1 AND 20),
+            record_id TEXT NOT NULL
+        );
+        CREATE INDEX callback_request_by_time ON callback_request(created_at);
+        """)
+    }
+}

@@ -41,11 +41,22 @@ public struct RightsEngine: Sendable {
         RuleSet(parameters, on: date).flatRate(householdSize, housing, allowance)
     }
 
+    /// The papers a first request of a right asks for, before anything is known of the person (a visitor alone at
+    /// the box prints them for a right chosen from a list); an evaluation adds or changes some for a situation.
+    public static func usualDocuments(for right: RightKind) -> [DocumentToBring] {
+        switch right {
+        case .puma: return [.identity, .proofOfAddress, .birthCertificateWithParents, .bankDetails]
+        case .c2s: return [.identity, .proofOfAddress, .resourcesOfAllMembers]
+        case .ame: return [.identityAME, .proofOfPresenceOver3Months, .proofOfAddress, .resourcesOfAllMembers]
+        case .medecinTraitant: return [.carteVitaleOrCertificate]
+        }
+    }
+
     // MARK: - PUMa
 
     func evaluatePUMa(_ s: Situation, _ rules: RuleSet) -> RightResult {
         var result = RightResult(right: .puma, verdict: .needsReview)
-        let documentsToOpen: [DocumentToBring] = [.identity, .proofOfAddress, .birthCertificateWithParents, .bankDetails]
+        let documentsToOpen = Self.usualDocuments(for: .puma)
         if s.territory == .mayotte {
             result.reasons = [.mayotteOwnRegime]
             return result
@@ -161,7 +172,7 @@ public struct RightsEngine: Sendable {
         }
         if s.coverage.complementary == .c2s { reasons.append(.c2sAlreadyHas) }
         if s.coverage.complementary == .private { reasons.append(.c2sHasPrivateComplementary) }
-        let baseDocuments: [DocumentToBring] = [.identity, .proofOfAddress, .resourcesOfAllMembers]
+        let baseDocuments = Self.usualDocuments(for: .c2s)
         if s.benefits?.contains(.rsa) == true {
             result.verdict = missing.isEmpty ? .eligible : .needsReview
             result.variant = .free
@@ -256,7 +267,7 @@ public struct RightsEngine: Sendable {
 
     func evaluateAME(_ s: Situation, _ rules: RuleSet) -> RightResult {
         var result = RightResult(right: .ame, verdict: .needsReview)
-        let documents: [DocumentToBring] = [.identityAME, .proofOfPresenceOver3Months, .proofOfAddress, .resourcesOfAllMembers]
+        let documents = Self.usualDocuments(for: .ame)
         if s.territory == .mayotte {
             result.verdict = .notEligible
             result.reasons = [.ameNotInMayotte]
@@ -362,7 +373,7 @@ public struct RightsEngine: Sendable {
             result.reasons = [.medecinTraitantToDeclare]
         }
         result.form = .medecinTraitantDeclaration
-        result.documents = [.carteVitaleOrCertificate]
+        result.documents = Self.usualDocuments(for: .medecinTraitant)
         return result
     }
 

@@ -227,7 +227,7 @@ if wants("kiosk") {
             firstFrames.append(now() - start)
             if round == 0 {
                 // A check-in, then the peak resident memory of the kiosk process.
-                for keys in ["2", "1", "Ana\r", "1990\r", "cou", "1", "1\r", "2", "\r", "3", "3", "2", "0\r", "9000\r", "5\r", "1", "2", "1", "2", "2", "2", "4\r"] {
+                for keys in ["2", "1", "1", "Ana\r", "1990\r", "cou", "1", "1\r", "2", "\r", "3", "3", "2", "0\r", "9000\r", "5\r", "1", "2", "1", "2", "2", "2", "4\r"] {
                     tmux(["send-keys", "-t", "kiosk", "-l", keys])
                     usleep(30_000)
                 }

@@ -45,7 +45,7 @@ struct LoaderTests {
     func shippedContentIsValid() {
         let loaded = ContentLoader.load(directory: Repository.root.appendingPathComponent("Kiosk"))
         #expect(loaded.problems.isEmpty, "\(loaded.problems)")
-        #expect(loaded.content?.questionnaires.map(\.id) == ["checkin", "health_rights"])
+        #expect(loaded.content?.questionnaires.map(\.id) == ["checkin", "callback", "health_rights"])
     }
 
     @Test("Every label of the shipped questionnaires exists in the five languages")

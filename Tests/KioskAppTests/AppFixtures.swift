@@ -89,6 +89,7 @@ func assertSnapshot(_ state: AppState, named name: String, sourceLocation: Sourc
 /// Walks a visitor through the check-in to its review page.
 func throughCheckIn(_ state: inout AppState) {
     type(&state, "2")          // English
+    type(&state, "1")          // see the team today
     type(&state, "1")          // consent: share
     type(&state, "Ana"); send(&state, .enter)
     type(&state, "1990"); send(&state, .enter)

@@ -14,7 +14,7 @@ struct CalendarTests {
 
     func ticket(_ now: String, language: Int = 1) -> String {
         var state = makeState(width: 100, height: 60, now: now)
-        type(&state, "\(language)")
+        type(&state, "\(language)"); type(&state, "1")
         type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
         type(&state, "cou"); type(&state, "1"); type(&state, "1"); send(&state, .enter); type(&state, "2")
         confirmCheckIn(&state)

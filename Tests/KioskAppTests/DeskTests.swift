@@ -130,7 +130,7 @@ struct DeskTests {
     @Test("A visitor corrects a letter in the middle of a typed answer: ← → move where typing goes")
     func visitorCursor() {
         var state = makeState()
-        type(&state, "1"); type(&state, "1")
+        type(&state, "1"); type(&state, "1"); type(&state, "1")
         type(&state, "Anxa")
         send(&state, .left); send(&state, .backspace); type(&state, "n")
         #expect(state.visitor.input == "Anna")

@@ -26,14 +26,14 @@ struct ScreenSnapshotTests {
     @Test("Consent, a single-choice question", arguments: [0, 1])
     func consent(size: Int) {
         var state = makeState()
-        type(&state, "1")
+        type(&state, "1"); type(&state, "1")
         assertSnapshot(sized(state, Self.sizes[size]), named: "question-consent")
     }
 
     @Test("A typed answer with an error", arguments: [0, 1])
     func typedWithError(size: Int) {
         var state = makeState()
-        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
+        type(&state, "1"); type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
         type(&state, "3000"); send(&state, .enter)
         assertSnapshot(sized(state, Self.sizes[size]), named: "question-year-error")
     }
@@ -41,7 +41,7 @@ struct ScreenSnapshotTests {
     @Test("The commune with its matches", arguments: [0, 1])
     func commune(size: Int) {
         var state = makeState()
-        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
+        type(&state, "1"); type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
         type(&state, "ren")
         assertSnapshot(sized(state, Self.sizes[size]), named: "question-commune")
     }
@@ -49,7 +49,7 @@ struct ScreenSnapshotTests {
     @Test("A multiple choice with ticks", arguments: [0, 1])
     func multipleChoice(size: Int) {
         var state = makeState()
-        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
+        type(&state, "1"); type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
         type(&state, "cou"); type(&state, "1"); type(&state, "2"); type(&state, "5")
         assertSnapshot(sized(state, Self.sizes[size]), named: "question-reasons")
     }
@@ -57,7 +57,7 @@ struct ScreenSnapshotTests {
     @Test("I need care now: whom to call, at once", arguments: [0, 1])
     func urgent(size: Int) {
         var state = makeState()
-        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
+        type(&state, "1"); type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter); type(&state, "1990"); send(&state, .enter)
         type(&state, "cou"); type(&state, "1"); type(&state, "4"); send(&state, .enter)
         assertSnapshot(sized(state, Self.sizes[size]), named: "urgent")
     }
@@ -82,7 +82,7 @@ struct ScreenSnapshotTests {
     @Test("The countdown", arguments: [0, 1])
     func countdown(size: Int) {
         var state = makeState()
-        type(&state, "1")
+        type(&state, "1"); type(&state, "1")
         wait(&state, seconds: 95)
         assertSnapshot(sized(state, Self.sizes[size]), named: "countdown")
     }

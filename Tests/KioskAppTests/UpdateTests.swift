@@ -42,6 +42,7 @@ struct UpdateTests {
         var state = makeState()
         tap(&state, "Română")
         #expect(state.language == "ro")
+        tap(&state, "Să vedeți echipa azi")
         tap(&state, "Da, dar dosarul meu rămâne aici")
         #expect(state.visitor.flow?.answers["consent"] == .choice("box_only"))
         tap(&state, "Înapoi")
@@ -51,7 +52,7 @@ struct UpdateTests {
     @Test("Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing in visitor mode")
     func cannotEscape() {
         var state = makeState()
-        type(&state, "1")
+        type(&state, "1"); type(&state, "1")
         let before = state.visitor
         for key in [Key.ctrl("c"), .ctrl("z"), .ctrl("\\")] {
             #expect(send(&state, key).isEmpty)
@@ -63,7 +64,7 @@ struct UpdateTests {
     @Test("After 90 s without input a 15 s countdown shows; any touch keeps the answers")
     func countdownAndStillHere() {
         var state = makeState()
-        type(&state, "1"); type(&state, "1")
+        type(&state, "1"); type(&state, "1"); type(&state, "1")
         wait(&state, seconds: 89)
         #expect(state.countdown == nil)
         wait(&state, seconds: 2)
@@ -78,7 +79,7 @@ struct UpdateTests {
     @Test("At the end of the countdown, answers not confirmed are wiped and the welcome returns")
     func wipeAfterCountdown() {
         var state = makeState()
-        type(&state, "1"); type(&state, "1"); type(&state, "Ana")
+        type(&state, "1"); type(&state, "1"); type(&state, "1"); type(&state, "Ana")
         wait(&state, seconds: 91)
         let effects = wait(&state, seconds: 15)
         #expect(effects.isEmpty)
@@ -202,7 +203,7 @@ struct UpdateTests {
     @Test("A wrong answer shows why in the visitor's language and keeps the screen")
     func wrongAnswer() {
         var state = makeState()
-        type(&state, "3"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
+        type(&state, "3"); type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
         type(&state, "19x0"); send(&state, .enter)
         #expect(state.visitor.error == ContentFixtures.content.texts.render(AnswerProblem.notANumber.message, "es"))
         #expect(state.visitor.flow?.current?.id == "birth_year")
@@ -212,7 +213,7 @@ struct UpdateTests {
     @Test("Back returns to the previous question with its answer shown")
     func backShowsAnswer() {
         var state = makeState()
-        type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
+        type(&state, "1"); type(&state, "1"); type(&state, "1"); type(&state, "Ana"); send(&state, .enter)
         send(&state, .escape)
         #expect(state.visitor.flow?.current?.id == "first_name")
         #expect(state.visitor.input == "Ana")

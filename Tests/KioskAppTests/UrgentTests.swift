@@ -13,7 +13,7 @@ struct UrgentTests {
     /// Check-in up to the reasons, choosing "I need care now" (the 4th reason).
     func urgentReason(_ language: Int) -> AppState {
         var state = makeState()
-        type(&state, "\(language)")
+        type(&state, "\(language)"); type(&state, "1")
         type(&state, "1")
         type(&state, "Ana"); send(&state, .enter)
         type(&state, "1990"); send(&state, .enter)

@@ -10,6 +10,8 @@ struct DeskTerminalTests {
     func checkInAndOpen(_ kiosk: TmuxKiosk) throws {
         try kiosk.waitFor("Choisissez votre langue")
         try kiosk.type("1")
+        try kiosk.waitFor("Que voulez-vous faire ?")
+        try kiosk.type("1")
         try kiosk.waitFor("confidentielles")
         try kiosk.type("1")
         try kiosk.waitFor("Votre prénom")

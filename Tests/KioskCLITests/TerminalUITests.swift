@@ -65,6 +65,8 @@ struct TerminalUITests {
         let kiosk = try TmuxKiosk()
         try kiosk.waitFor("Choisissez votre langue")
         try kiosk.tap("English")
+        try kiosk.waitFor("What would you like to do?")
+        try kiosk.type("1")
         try kiosk.tap("Yes. The team can keep my file")
         try kiosk.waitFor("Your first name")
         try kiosk.type("Ana"); try kiosk.key("Enter")
@@ -112,6 +114,8 @@ struct TerminalUITests {
     func cannotBeInterrupted() throws {
         let kiosk = try TmuxKiosk()
         try kiosk.waitFor("Choisissez votre langue")
+        try kiosk.type("1")
+        try kiosk.waitFor("Que voulez-vous faire ?")
         try kiosk.type("1")
         try kiosk.waitFor("Vos réponses sont confidentielles")
         for key in ["C-c", "C-z", "C-\\"] { try kiosk.key(key) }

@@ -61,6 +61,10 @@ struct VisitorLanguageTerminalTests {
         var screens: [String] = []
         try kiosk.waitFor("Choisissez")
         try kiosk.type(digit)
+        // What to do: check in (the first choice, whatever the day).
+        _ = try kiosk.waitUntil(Self.flat(texts.text("ui.home.title", language)), seconds: 10) { Self.flat(try kiosk.screen()) }
+        screens.append(try kiosk.screen())
+        try kiosk.type("1")
         var answered = Set<String>()
         var ticket = ""
         let deadline = Date().addingTimeInterval(90)
