@@ -122,7 +122,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/CentralTestSupport"),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Central", "CentralClient", "CentralTestSupport", "KioskStore", "Intake", "RulesLoader", "TestSupport",
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Central", "CentralClient", "CentralTestSupport", "KioskStore", "KioskApp", "Intake", "RulesLoader", "TestSupport",
                                                       .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "CentralTests", dependencies: ["Central", "CentralClient", "CentralTestSupport", "SyncProtocol", "TestSupport", "Intake",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -52,20 +52,32 @@ extension Dashboard {
     static let languageNames = ["fr": "français", "en": "anglais", "es": "espagnol", "ro": "roumain", "uk": "ukrainien",
                                 "ar": "arabe", "prs": "dari", "ps": "pachto", "ti": "tigrigna"]
 
+    /// A stored UTC time as Paris reads it ("01/12/2026 08:05"); as stored when unreadable.
+    static func parisTime(_ stamp: String) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        guard let date = formatter.date(from: stamp) ?? plain.date(from: stamp) else { return stamp }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%02d/%02d/%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)
+    }
+
     /// The call-back requests, to do first then done, each with a button to mark it done.
     public static func callbacks(_ entries: [CallbackEntry], user: String, communes: [String: String], message: String? = nil) -> String {
         func row(_ entry: CallbackEntry) -> String {
             let record = entry.record
             let commune = record.commune.map { communes[$0] ?? $0 } ?? "—"
             let language = languageNames[record.language] ?? record.language
-            let state = entry.doneAt.map { "fait le \(escape(String($0.prefix(16)).replacingOccurrences(of: "T", with: " "))) par \(escape(entry.doneBy ?? ""))" }
+            let state = entry.doneAt.map { "fait le \(escape(parisTime($0))) par \(escape(entry.doneBy ?? ""))" }
                 ?? "<form method=\"post\" action=\"/callbacks/\(escape(entry.id))/done\"><button type=\"submit\">Marquer comme fait</button></form>"
-            return "<tr\(entry.doneAt == nil ? "" : " class=\"done\"")><td>\(escape(String(record.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")))</td>"
+            return "<tr\(entry.doneAt == nil ? "" : " class=\"done\"")><td>\(escape(parisTime(record.createdAt)))</td>"
                 + "<td>\(escape(record.name))</td><td class=\"phone\"><a href=\"tel:\(escape(record.phone.filter { $0 != " " }))\">\(escape(record.phone))</a></td>"
                 + "<td>\(escape(language))</td><td>\(escape(moments[record.moment] ?? record.moment))</td><td>\(escape(commune))</td><td>\(state)</td></tr>"
         }
         let open = entries.filter { $0.doneAt == nil }, done = entries.filter { $0.doneAt != nil }
-        let header = "<tr><th>Demandé le (heure de la borne)</th><th>Prénom ou surnom</th><th>Téléphone</th><th>Langue</th><th>Moment</th><th>Borne de</th><th></th></tr>"
+        let header = "<tr><th>Demandé le (horloge de la borne, heure de Paris)</th><th>Prénom ou surnom</th><th>Téléphone</th><th>Langue</th><th>Moment</th><th>Borne de</th><th></th></tr>"
         return """
             <!DOCTYPE html>
             <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
