@@ -277,8 +277,9 @@ extension KioskApp {
         }
         if let pass = state.content.services.first(where: { $0.kind == .pass }) {
             let commune = pass.commune.isEmpty ? state.content.communes.commune(id: pass.communeCode)?.name ?? "" : pass.commune
-            paragraphs.append((state.ui("ui.urgent.pass", in: language, ["name": .text(pass.name), "commune": .text(commune), "phone": .text(pass.phone)]),
-                               Style(foreground: .brightCyan)))
+            // With its hours at the box's time: open until…, or when it opens (or "phone for the hours" when the date is unknown).
+            paragraphs.append((state.ui("ui.urgent.pass", in: language, ["name": .text(pass.name), "commune": .text(commune), "phone": .text(pass.phone)])
+                               + " " + state.placeStatus(pass, in: language), Style(foreground: .brightCyan)))
         }
         paragraphs.append((state.ui("ui.urgent.first", in: language), Style(foreground: .brightYellow, bold: true)))
         var lines: [(String, Style)] = []

@@ -160,8 +160,11 @@ public struct ChoiceList: Widget {
         let first = firstShown(area)
         var y = area.y + (scrolled && first > 0 ? 1 : 0)
         let bottom = area.maxY - (scrolled ? 1 : 0)
+        // Items are shown in order: once one does not fit, none after it is (a shorter later one would skip a choice).
+        var full = false
         return items.indices.map { index in
-            guard index >= first, y + heights[index] <= bottom || (!scrolled && y < area.maxY) else {
+            guard index >= first, !full, y + heights[index] <= bottom || (!scrolled && y < area.maxY) else {
+                if index >= first { full = true }
                 return Rect(x: 0, y: 0, width: 0, height: 0)
             }
             let rect = Rect(x: area.x, y: y, width: area.width, height: min(heights[index], area.maxY - y))

@@ -250,6 +250,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("sync-interval"), help: "Seconds between two probes of the central store.")
     var syncInterval: Int = 60
 
+    @Option(name: .long, help: "Demo only: the day and time the demo's clock starts at (ISO 8601, e.g. 2026-11-24T10:00:00+01:00), then runs on: the calendar as on that day.")
+    var clock: String?
+
     func run() throws {
         let engine = try common.loadEngine()
         guard let contentDirectory = common.locator.contentDirectory() else {
@@ -267,9 +270,23 @@ struct Run: ParsableCommand {
             Output.error("the content has \(loaded.problems.count) problem(s); run kiosk content check")
             throw ExitCode(3)
         }
+        var offset: TimeInterval = 0
+        if let clock {
+            guard demo else {
+                Output.error("--clock: only with --demo (a box runs on its own clock)")
+                throw ExitCode(2)
+            }
+            guard let start = ISO8601DateFormatter().date(from: clock) else {
+                Output.error("--clock: '\(clock)' is not a date and time like 2026-11-24T10:00:00+01:00")
+                throw ExitCode(2)
+            }
+            offset = start.timeIntervalSinceNow
+        }
+        let shift = offset
+        let now: @Sendable () -> Date = { Date().addingTimeInterval(shift) }
         let home = demo ? FileManager.default.temporaryDirectory.appendingPathComponent("permanence-demo-\(getpid())") : common.locator.home
         defer { if demo { try? FileManager.default.removeItem(at: home) } }
-        let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"))
+        let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"), clock: now)
         let box = demo ? nil : try common.loadConfiguration()
         var config = KioskConfig(placeName: place ?? box?.place ?? (try? database.setting("place")) ?? (demo ? "Couiza (démo)" : "Permanence santé"),
                                  territory: box?.territory ?? .metropole,
@@ -284,6 +301,8 @@ struct Run: ParsableCommand {
             let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris")!, from: installed.addingTimeInterval(-86_400))
             config.notBefore = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)
         }
+        // A demo set on another day shows that day's calendar (the binary's install day does not bound it).
+        if clock != nil { config.notBefore = nil }
         if demo {
             config.allowQuit = true
             // The demo's mediator, named on its letters (PIN 1234), and its organisation.
@@ -315,7 +334,7 @@ struct Run: ParsableCommand {
         }
         try session.start()
         defer { session.restore() }
-        try KioskLoop.run(session: session, runtime: runtime)
+        try KioskLoop.run(session: session, runtime: runtime, clock: now)
     }
 
     func printSamples(engine: RightsEngine, content: URL) throws {

@@ -23,6 +23,20 @@ struct ScreenSnapshotTests {
         assertSnapshot(sized(makeState(), Self.sizes[size]), named: "welcome")
     }
 
+    @Test("What to do, after the language, on a day without a permanence", arguments: [0, 1])
+    func home(size: Int) {
+        var state = makeState(now: "2026-11-25T10:00:00+01:00")
+        type(&state, "2")
+        assertSnapshot(sized(state, Self.sizes[size]), named: "home")
+    }
+
+    @Test("A sheet to read and print: the places for care", arguments: [0, 1])
+    func places(size: Int) {
+        var state = makeState()
+        type(&state, "1"); type(&state, "4")
+        assertSnapshot(sized(state, Self.sizes[size]), named: "sheet-places")
+    }
+
     @Test("Consent, a single-choice question", arguments: [0, 1])
     func consent(size: Int) {
         var state = makeState()
