@@ -184,11 +184,18 @@ public enum DirectoryLoader {
         var problems: [ContentProblem] = []
         var communes: [CommuneList.Commune] = []
         var seen = Set<String>()
+        var latitudeColumn: Int?, longitudeColumn: Int?
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: "\r")
             if index == 0 {
                 if !line.hasPrefix("insee_code,name") {
                     problems.append(ContentProblem(file: file, line: 1, key: "communes", message: "the first line must be the header insee_code,name"))
+                }
+                let header = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                latitudeColumn = header.firstIndex(of: "latitude")
+                longitudeColumn = header.firstIndex(of: "longitude")
+                if (latitudeColumn == nil) != (longitudeColumn == nil) {
+                    problems.append(ContentProblem(file: file, line: 1, key: "communes", message: "give both `latitude` and `longitude` columns, or neither"))
                 }
                 continue
             }
@@ -206,7 +213,21 @@ public enum DirectoryLoader {
                     problems.append(ContentProblem(file: file, line: index + 1, key: name, message: "population '\(columns[2])' is not a whole number"))
                 }
             }
-            let commune = CommuneList.Commune(code: code, name: name, population: population)
+            // The centre's coordinates: both or neither, in degrees (an empty pair when not known: never guessed).
+            func degrees(_ column: Int?, _ what: String, _ range: ClosedRange<Double>) -> Double? {
+                guard let column, column < columns.count, !columns[column].isEmpty else { return nil }
+                guard let value = Double(columns[column]), range.contains(value) else {
+                    problems.append(ContentProblem(file: file, line: index + 1, key: name, message: "\(what) '\(columns[column])' is not a number of degrees in \(Int(range.lowerBound))…\(Int(range.upperBound))"))
+                    return nil
+                }
+                return value
+            }
+            let latitude = degrees(latitudeColumn, "latitude", -90...90), longitude = degrees(longitudeColumn, "longitude", -180...180)
+            if (latitude == nil) != (longitude == nil) {
+                problems.append(ContentProblem(file: file, line: index + 1, key: name, message: "give both latitude and longitude, or leave both empty"))
+            }
+            let commune = CommuneList.Commune(code: code, name: name, population: population,
+                                              latitude: longitude == nil ? nil : latitude, longitude: latitude == nil ? nil : longitude)
             if !seen.insert(commune.id).inserted { problems.append(ContentProblem(file: file, line: index + 1, key: name, message: "listed twice")) }
             communes.append(commune)
         }

@@ -15,8 +15,10 @@ public enum PermanenceToday: Sendable, Equatable {
     /// Days after the calendar's last permanence during which its dates are still believed.
     public static let calendarGrace = 31
 
+    /// `distances` (km from the box's commune, by commune code or name) picks the nearest villages for "elsewhere",
+    /// each with its next date; without them, the soonest permanences elsewhere.
     public static func evaluate(_ calendar: PermanenceCalendar, day: LocalDate, minutes: Int, commune: String?,
-                                notBefore: LocalDate? = nil, elsewhereCount: Int = 3) -> PermanenceToday {
+                                notBefore: LocalDate? = nil, elsewhereCount: Int = 3, distances: [String: Double] = [:]) -> PermanenceToday {
         if let notBefore, day < notBefore { return .dateUnknown }
         // Outside the calendar's dates (with a month's grace either side) the day itself is doubtful.
         guard let first = calendar.permanences.map(\.date).min(), let last = calendar.permanences.map(\.date).max(),
@@ -33,8 +35,18 @@ public enum PermanenceToday: Sendable, Equatable {
         }
         let upcoming = calendar.permanences.filter { $0.date > day }.sorted { ($0.date, $0.start) < ($1.date, $1.start) }
         let nextHere = upcoming.first(where: here)
-        let elsewhere = upcoming.filter { !here($0) }.prefix(elsewhereCount)
-        return .notToday(nextHere: nextHere, elsewhere: Array(elsewhere))
+        let others = upcoming.filter { !here($0) }
+        guard !distances.isEmpty else { return .notToday(nextHere: nextHere, elsewhere: Array(others.prefix(elsewhereCount))) }
+        // The nearest villages with a permanence to come, each with its next one (villages of unknown distance last).
+        var seen = Set<String>()
+        let nextByVillage = others.filter { seen.insert($0.communeCode.isEmpty ? $0.commune : $0.communeCode).inserted }
+        func km(_ permanence: PermanenceCalendar.Permanence) -> Double {
+            distances[permanence.communeCode.isEmpty ? permanence.commune : permanence.communeCode] ?? .infinity
+        }
+        let nearest = nextByVillage.enumerated().sorted { (km($0.element), $0.offset) < (km($1.element), $1.offset) }.map(\.element)
+        // Said soonest first: the visitor picks a day, the distance is beside each village.
+        let chosen = nearest.prefix(elsewhereCount).sorted { ($0.date, $0.start) < ($1.date, $1.start) }
+        return .notToday(nextHere: nextHere, elsewhere: chosen)
     }
 }
 

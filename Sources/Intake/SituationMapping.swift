@@ -1,3 +1,4 @@
+import Foundation
 import Rights
 
 /// The fields of the rights situation a question can fill (`maps_to:` in a questionnaire).
@@ -131,12 +132,17 @@ public struct CommuneList: Sendable, Equatable {
         public var name: String
         /// Inhabitants (INSEE municipal population), when known: weights the demo's synthetic year.
         public var population: Int?
+        /// The commune's centre (degrees, WGS 84), when known: distances between villages.
+        public var latitude: Double?
+        public var longitude: Double?
         /// What an answer stores: the INSEE code, or the name when the code is not known.
         public var id: String { code.isEmpty ? name : code }
-        public init(code: String, name: String, population: Int? = nil) {
+        public init(code: String, name: String, population: Int? = nil, latitude: Double? = nil, longitude: Double? = nil) {
             self.code = code
             self.name = name
             self.population = population
+            self.latitude = latitude
+            self.longitude = longitude
         }
     }
 
@@ -144,6 +150,17 @@ public struct CommuneList: Sendable, Equatable {
     public init(_ communes: [Commune]) { self.communes = communes }
 
     public func commune(id: String) -> Commune? { communes.first { $0.id == id } }
+
+    /// The distance in kilometres between two communes' centres, as the crow flies (haversine); nil when either
+    /// has no coordinates. Roads in the valley are longer: it orders places, it does not promise a journey.
+    public func distanceKm(from a: String, to b: String) -> Double? {
+        guard let one = commune(id: a), let other = commune(id: b), let lat1 = one.latitude, let lon1 = one.longitude,
+              let lat2 = other.latitude, let lon2 = other.longitude else { return nil }
+        let radians = Double.pi / 180
+        let dLat = (lat2 - lat1) * radians, dLon = (lon2 - lon1) * radians
+        let h = pow(sin(dLat / 2), 2) + cos(lat1 * radians) * cos(lat2 * radians) * pow(sin(dLon / 2), 2)
+        return 2 * 6371.0 * asin(min(1, sqrt(h)))
+    }
 
     /// Communes whose name starts with (or contains) what was typed, accents and case ignored.
     public func search(_ typed: String) -> [Commune] {

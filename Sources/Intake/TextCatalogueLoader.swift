@@ -22,7 +22,7 @@ public enum TextKeys {
         "ui.alone.papers.title", "ui.alone.papers.intro", "ui.alone.places.title", "ui.alone.places.intro", "ui.alone.places.open_now",
         "ui.alone.places.closed_now", "ui.alone.places.all", "ui.place.line", "ui.place.open_until", "ui.place.opens_today",
         "ui.place.opens_tomorrow", "ui.place.opens_on", "ui.place.closed_week", "ui.place.call_first",
-        "ui.callback.sent", "ui.callback.not_kept",
+        "ui.callback.sent", "ui.callback.not_kept", "ui.distance_after",
     ] + PartnerService.Kind.allCases.map { "ui.place.kind.\($0.rawValue)" } + (1...7).map { "ui.weekday.\($0)" } + (1...12).map { "ui.month.\($0)" }
     public static let documents = [
         "doc.checklist.title", "doc.checklist.mediator_will_tell", "doc.checklist.place_and_date", "doc.checklist.words",

@@ -363,7 +363,18 @@ public struct AppState: Sendable {
 
     /// Whether the team is here today, from the calendar (pure).
     public var permanenceToday: PermanenceToday {
-        PermanenceToday.evaluate(content.calendar, day: today, minutes: minutesOfDay, commune: config.communeCode, notBefore: config.notBefore)
+        PermanenceToday.evaluate(content.calendar, day: today, minutes: minutesOfDay, commune: config.communeCode, notBefore: config.notBefore,
+                                 distances: distancesFromHere)
+    }
+
+    /// Kilometres from this box's village to each commune with coordinates (empty when the box's village has none).
+    public var distancesFromHere: [String: Double] {
+        guard let here = config.communeCode, !here.isEmpty else { return [:] }
+        var distances: [String: Double] = [:]
+        for commune in content.communes.communes {
+            if let km = content.communes.distanceKm(from: here, to: commune.id) { distances[commune.id] = km }
+        }
+        return distances
     }
 }
 

@@ -107,29 +107,32 @@ extension AppState {
         return sections
     }
 
-    /// Places in this village first, then in the territory's villages, then farther (the directory has no distances:
-    /// the commune list has no coordinates); within each, open now first, then by name.
+    /// Places nearest first (kilometres from this box's village to the place's commune, as the crow flies); places in
+    /// a commune of unknown position (named only, outside the territory's list) after them; at the same distance,
+    /// open now first, then by name.
     func orderedPlaces(_ services: [PartnerService]) -> [PartnerService] {
         let known = permanenceToday != .dateUnknown
-        func nearness(_ service: PartnerService) -> Int {
+        let distances = distancesFromHere
+        func km(_ service: PartnerService) -> Double {
             if let here = config.communeCode, !here.isEmpty, service.communeCode == here { return 0 }
-            return service.communeCode.isEmpty ? 2 : 1
+            return distances[service.communeCode.isEmpty ? service.commune : service.communeCode] ?? (service.communeCode.isEmpty ? .infinity : 10_000)
         }
         func isOpen(_ service: PartnerService) -> Bool {
             guard known, case .open = OpeningHours.status(service.openingHours, on: today, minute: minutesOfDay) else { return false }
             return true
         }
         return services.sorted {
-            (nearness($0), isOpen($0) ? 0 : 1, $0.name) < (nearness($1), isOpen($1) ? 0 : 1, $1.name)
+            (km($0), isOpen($0) ? 0 : 1, $0.name) < (km($1), isOpen($1) ? 0 : 1, $1.name)
         }
     }
 
     /// "Hospital access to care (PASS): name, address, commune. Tel. 04 … — Open now, until 16:30." in a language.
     func placeLine(_ service: PartnerService, in language: String) -> String {
         let commune = service.commune.isEmpty ? content.communes.commune(id: service.communeCode)?.name ?? "" : service.commune
+        let km = distancesFromHere[service.communeCode.isEmpty ? service.commune : service.communeCode]
         var line = ui("ui.place.line", in: language, ["kind": .text(ui("ui.place.kind.\(service.kind.rawValue)", in: language)),
                                                         "name": .text(service.name), "address": .text(service.address),
-                                                        "commune": .text(commune), "phone": .text(service.phone)])
+                                                        "commune": .text(withDistance(commune, km, in: language)), "phone": .text(service.phone)])
         line += " " + placeStatus(service, in: language)
         if let conditions = service.accessConditions.values[language] { line += " " + conditions }
         return line

@@ -18,11 +18,21 @@ extension AppState {
                                                 "day": .integer(date.day), "month": .text(ui("ui.month.\(date.month)", in: language))])
     }
 
+    /// "Espéraza (4 km)": a place's name with its distance from this box's village, rounded to the kilometre (the
+    /// name alone when the distance is not known, or under a kilometre).
+    func withDistance(_ name: String, _ km: Double?, in language: String) -> String {
+        guard let km, km >= 1 else { return name }
+        return ui("ui.distance_after", in: language, ["name": .text(name), "km": .integer(Int(km.rounded()))])
+    }
+
     /// What the box says about the team's coming, in a language: on now, later today, not today and when next, or that
     /// the date is not known.
     func permanenceLines(in language: String) -> [String] {
-        func at(_ permanence: PermanenceCalendar.Permanence) -> [String: MessageArgument] {
-            ["commune": .text(permanence.commune.isEmpty ? content.communes.commune(id: permanence.communeCode)?.name ?? permanence.communeCode : permanence.commune),
+        let distances = distancesFromHere
+        func at(_ permanence: PermanenceCalendar.Permanence, far: Bool = false) -> [String: MessageArgument] {
+            let name = permanence.commune.isEmpty ? content.communes.commune(id: permanence.communeCode)?.name ?? permanence.communeCode : permanence.commune
+            let km = distances[permanence.communeCode.isEmpty ? permanence.commune : permanence.communeCode]
+            return ["commune": .text(far ? withDistance(name, km, in: language) : name),
              "place": .text(permanence.place), "date": .text(dayAndMonth(permanence.date, in: language)),
              "start": .text(permanence.start), "end": .text(permanence.end)]
         }
@@ -36,7 +46,7 @@ extension AppState {
             if let nextHere { lines.append(ui("ui.permanence.next_here", in: language, at(nextHere))) }
             else { lines.append(ui("ui.permanence.none_planned_here", in: language)) }
             if !elsewhere.isEmpty {
-                let list = elsewhere.map { ui("ui.permanence.elsewhere_item", in: language, at($0)) }
+                let list = elsewhere.map { ui("ui.permanence.elsewhere_item", in: language, at($0, far: true)) }
                 lines.append(ui("ui.permanence.elsewhere", in: language, ["list": .text(list.joined(separator: " ; "))]))
             }
         }

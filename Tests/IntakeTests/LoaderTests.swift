@@ -185,4 +185,22 @@ struct LoaderTests {
         #expect(next?.date == LocalDate(iso: "2026-11-26"))
         #expect(next?.commune == "Rennes-les-Bains")
     }
+
+    @Test("Commune coordinates: a value that is not degrees, or one without the other, is named with its line; an empty pair is allowed")
+    func communeCoordinates() {
+        let text = """
+            insee_code,name,population,population_year,latitude,longitude
+            11103,Couiza,1135,2014,42.9352,2.2705
+            11097,Conilhac-de-la-Montagne,65,2014,,
+            11010,Antugnac,305,2014,nord,2.2186
+            11015,Arques,241,2014,42.9472,
+            """
+        let loaded = DirectoryLoader.loadCommunes(file: "communes.csv", text: text)
+        let messages = loaded.problems.map { "\($0.line) \($0.key): \($0.message)" }
+        #expect(messages.contains("4 Antugnac: latitude 'nord' is not a number of degrees in -90…90"), "\(messages)")
+        #expect(messages.contains("5 Arques: give both latitude and longitude, or leave both empty"), "\(messages)")
+        #expect(loaded.problems.count == 3, "Antugnac's lone longitude is named too: \(messages)")
+        #expect(loaded.communes.commune(id: "11103")?.latitude == 42.9352)
+        #expect(loaded.communes.commune(id: "11097")?.latitude == nil)
+    }
 }

@@ -38,7 +38,10 @@ struct CalendarTests {
     func notToday() {
         let french = welcome("2026-11-25T10:00:00+01:00")
         #expect(french.contains("Aujourd'hui, pas de permanence ici. Prochaine à Couiza : mardi 8 décembre, 09:30."))
-        #expect(french.contains("Ailleurs : Rennes-les-Bains jeudi 26 novembre, 14:00 ; Quillan mardi 1 décembre, 09:30"))
+        // The three nearest villages with a permanence to come (Quillan, sooner but 8 km farther than Bugarach, is not
+        // among them), said soonest first, each with its distance.
+        #expect(french.contains("Ailleurs : Rennes-les-Bains (6 km) jeudi 26 novembre, 14:00 ; Bugarach (9 km) jeudi 3 décembre, 10:00 ; Espéraza (4 km) mardi 15 décembre, 09:30."))
+        #expect(french.contains("Elsewhere: Rennes-les-Bains (6 km) Thursday 26 November, 14:00"))
         #expect(french.contains("No office hours here today. Next in Couiza: Tuesday 8 December, 09:30."))
         // After the morning's permanence has ended: not "later today".
         #expect(welcome("2026-11-24T15:00:00+01:00").contains("Aujourd'hui, pas de permanence ici. Prochaine à Couiza : mardi 8 décembre"))
@@ -55,7 +58,20 @@ struct CalendarTests {
         // Rennes-les-Bains (11310) has no permanence after 14 January in the calendar.
         let text = welcome("2027-01-15T10:00:00+01:00", commune: "11310")
         #expect(text.contains("Aujourd'hui, pas de permanence ici. Pas encore de prochaine date ici."))
-        #expect(text.contains("Ailleurs : Espéraza mardi 19 janvier, 09:30 ; Couiza mardi 26 janvier, 09:30."))
+        #expect(text.contains("Ailleurs : Espéraza (10 km) mardi 19 janvier, 09:30 ; Couiza (6 km) mardi 26 janvier, 09:30."))
+    }
+
+    @Test("Distances between villages from the communes' coordinates; a commune without any is never given a distance")
+    func distances() {
+        let communes = ContentFixtures.content.communes
+        let couizaEsperaza = communes.distanceKm(from: "11103", to: "11129") ?? 0
+        #expect(couizaEsperaza > 3 && couizaEsperaza < 6, "Couiza–Espéraza, about 4 km as the crow flies: \(couizaEsperaza)")
+        let couizaQuillan = communes.distanceKm(from: "11103", to: "11304") ?? 0
+        #expect(couizaQuillan > 8 && couizaQuillan < 12, "Couiza–Quillan, about 10 km: \(couizaQuillan)")
+        #expect(communes.distanceKm(from: "11103", to: "11097") == nil, "Conilhac-de-la-Montagne has no coordinates of its own (merged in 2019)")
+        #expect(communes.communes.filter { $0.latitude != nil }.count == communes.communes.count - 1)
+        let placed = communes.communes.compactMap { commune in commune.latitude.flatMap { lat in commune.longitude.map { (lat, $0) } } }
+        #expect(placed.allSatisfy { (42.6...43.2).contains($0.0) && (1.8...2.6).contains($0.1) }, "every centre within the Upper Aude Valley")
     }
 
     @Test("A wrong clock says the date is unknown instead of inventing a day", arguments: ["2019-03-01T10:00:00+01:00", "2027-06-01T10:00:00+02:00"])

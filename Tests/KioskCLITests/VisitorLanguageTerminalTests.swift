@@ -39,7 +39,7 @@ struct VisitorLanguageTerminalTests {
 
     /// The words of a screen line that are not whole words of the texts (frames, marks and numbers aside).
     static func cutWords(_ line: String, _ words: Set<String>) -> [String] {
-        let signs = CharacterSet(charactersIn: "┌─┐│└┘▲▼☐●█ⓘ·—…")
+        let signs = CharacterSet(charactersIn: "┌─┐│└┘▲▼☐●█ⓘ·—…()")
         return line.split(whereSeparator: { $0.isWhitespace }).map(String.init).compactMap { token in
             let word = token.trimmingCharacters(in: signs)
             if word.isEmpty || word.allSatisfy({ $0.isNumber || $0 == "/" || $0 == ":" || $0 == "%" }) { return nil }
