@@ -57,7 +57,7 @@ fi
 # What a box runs: systemd (networkd for DHCP on the wired port, resolved for names), CUPS (with filters for
 # IPP Everywhere queues), libusb and SQLite, the console font, SSH and sudo for the technician, and nothing
 # graphical (DECISIONS.md).
-PACKAGES=systemd,systemd-sysv,systemd-resolved,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,libdeflate0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,openssh-server,sudo
+PACKAGES=systemd,systemd-sysv,systemd-resolved,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,libdeflate0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,openssh-server,sudo,espeak-ng,alsa-utils
 [ "$KERNEL" = yes ] && PACKAGES="$PACKAGES,linux-image-$ARCH"
 debootstrap --variant=minbase --arch="$ARCH" --include="$PACKAGES" "$SUITE" "$OUTPUT" "$MIRROR"
 

@@ -198,7 +198,7 @@ rm -f "$console"
 if [ -z "$ROOT" ]; then
     if [ "$PACKAGES" = yes ]; then
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 libdeflate0 zlib1g kbd console-setup console-setup-linux sudo openssh-client >/dev/null
+        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 libdeflate0 zlib1g kbd console-setup console-setup-linux sudo openssh-client espeak-ng alsa-utils >/dev/null
     fi
     # CUPS: the configured printer as the default queue (IPP Everywhere when the printer supports it).
     printer=$(sed -n 's/^printer:[[:space:]]*"\{0,1\}\([^"#]*\)"\{0,1\}.*/\1/p' /etc/permanence/kiosk.yaml | tr -d ' ')

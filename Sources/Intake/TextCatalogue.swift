@@ -65,6 +65,10 @@ public struct LanguageInfo: Sendable, Equatable {
     public var currency: String
     /// Offered to visitors (then it must be complete).
     public var visitor: Bool
+    /// The espeak-ng voice that reads this language aloud (`voice:`), nil when there is none (Pashto, Tigrinya).
+    public var voice: String?
+    /// Words the voice reads badly, and how to say them (`spoken: {AME: "A M E"}`): whole words, replaced before speaking.
+    public var spoken: [String: String] = [:]
     public var file: String
     public var line: Int
 
@@ -78,6 +82,7 @@ public struct LanguageInfo: Sendable, Equatable {
         self.decimalSeparator = decimalSeparator
         self.currency = currency
         self.visitor = visitor
+        self.voice = nil
         self.file = file
         self.line = line
     }

@@ -22,7 +22,7 @@ public enum TextKeys {
         "ui.alone.papers.title", "ui.alone.papers.intro", "ui.alone.places.title", "ui.alone.places.intro", "ui.alone.places.open_now",
         "ui.alone.places.closed_now", "ui.alone.places.all", "ui.place.line", "ui.place.open_until", "ui.place.opens_today",
         "ui.place.opens_tomorrow", "ui.place.opens_on", "ui.place.closed_week", "ui.place.call_first",
-        "ui.callback.sent", "ui.callback.not_kept", "ui.distance_after",
+        "ui.callback.sent", "ui.callback.not_kept", "ui.distance_after", "ui.listen", "ui.speaking", "ui.listen_language",
     ] + PartnerService.Kind.allCases.map { "ui.place.kind.\($0.rawValue)" } + (1...7).map { "ui.weekday.\($0)" } + (1...12).map { "ui.month.\($0)" }
     public static let documents = [
         "doc.checklist.title", "doc.checklist.mediator_will_tell", "doc.checklist.place_and_date", "doc.checklist.words",
@@ -47,7 +47,7 @@ public enum TextKeys {
         "mediator.tab.identity", "mediator.tab.household", "mediator.tab.follow_up", "mediator.tab.rights", "mediator.tab_empty", "mediator.confirm_close",
         "mediator.cancel_close", "mediator.do_close", "mediator.letter_needs_orientation",
         "mediator.print_waiting", "mediator.print_gave_up", "mediator.column.language", "mediator.urgent", "mediator.interpreter_short", "mediator.interpreter", "mediator.test_page", "mediator.resources_differ",
-        "mediator.callbacks", "mediator.callback_line", "mediator.callback_sent", "mediator.callback_waiting",
+        "mediator.callbacks", "mediator.test_speaker", "mediator.speaker_test", "mediator.callback_line", "mediator.callback_sent", "mediator.callback_waiting",
     ] + Array(documentNames.values)
     /// The referral letter's sentences (French; `mediator_only`).
     public static let letter = [
@@ -118,7 +118,7 @@ public enum TextCatalogueLoader {
         return result
     }
 
-    static let languageFields: Set<String> = ["code", "name", "direction", "plural", "numbers", "visitor"]
+    static let languageFields: Set<String> = ["code", "name", "direction", "plural", "numbers", "visitor", "voice", "spoken"]
 
     /// Loads catalogue files given as (path, text).
     public static func load(files: [(String, String)], required: Set<String> = TextKeys.required) -> Result {
@@ -174,6 +174,22 @@ public enum TextCatalogueLoader {
                     case "true": info.visitor = true
                     case "false": info.visitor = false
                     default: problem(YAMLSupport.line(mapping["visitor"]!), "language.visitor", "must be true or false")
+                    }
+                }
+                if let voice = mapping["voice"] {
+                    let name = voice.scalar?.string ?? ""
+                    if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                        problem(YAMLSupport.line(voice), "language.voice", "'\(name)' is not an espeak-ng voice name (letters, digits, -)")
+                    } else {
+                        info.voice = name
+                    }
+                }
+                if let spoken = mapping["spoken"] {
+                    if spoken.mapping == nil { problem(YAMLSupport.line(spoken), "language.spoken", "must map written words to how they are said") }
+                    for (word, said) in spoken.mapping ?? [:] {
+                        let written = word.scalar?.string ?? "", saying = said.scalar?.string ?? ""
+                        if written.isEmpty || saying.isEmpty { problem(YAMLSupport.line(word), "language.spoken", "an empty word or saying") }
+                        else { info.spoken[written] = saying }
                     }
                 }
                 if languages.contains(where: { $0.code == code }) {

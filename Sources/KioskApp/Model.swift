@@ -45,6 +45,8 @@ public struct KioskConfig: Sendable {
     public var restartsForNewContent = false
     /// Seconds without input on the welcome screen before such a restart.
     public var restartIdleSeconds: Double = 30
+    /// The languages that can be read aloud here (a voice, espeak-ng and an audio device), and what is missing.
+    public var speech = SpeechSupport()
 
     public init(placeName: String, territory: Territory = .metropole, languages: [String] = ["fr", "en", "es", "ro", "uk"]) {
         self.placeName = placeName
@@ -84,6 +86,8 @@ public enum AppEvent: Sendable, Equatable {
     case checkInSaved(visitID: String, ticket: Int)
     /// The call-back request is sealed in the outbox.
     case callbackSaved
+    /// What was being read aloud has ended (or was stopped).
+    case speechEnded
     case queueLoaded([QueueRow])
     /// The call-back requests left at this box lately (loaded with the queue).
     case callbacksLoaded([CallbackStub])
@@ -119,6 +123,9 @@ public enum Effect: Sendable, Equatable {
     case printSheet(french: InfoSheet, other: InfoSheet?, language: String)
     /// A call-back request: sealed into the outbox, a stub without name or number kept for the mediator.
     case saveCallback(CallbackRequest)
+    /// Reads aloud, in a process of its own (one utterance at a time: a new one stops the one before).
+    case speak([SpokenPart])
+    case stopSpeaking
     case closeVisit(visitID: String, answers: [String: AnswerValue])
     /// Reopens a visit closed by mistake (the same day, before the purge).
     case reopenVisit(visitID: String)
@@ -202,6 +209,10 @@ public enum Action: Equatable, Sendable {
     /// Print the sheet on screen; back to the screen before.
     case printSheet
     case backHome
+    /// Read the screen aloud (the Listen target, F1).
+    case listen
+    /// The mediator's status screen: say a sentence to check the speaker.
+    case testSpeaker
     case pinKey(Character)
     case pinErase
     case pinCancel
@@ -254,6 +265,8 @@ public struct VisitorState: Sendable, Equatable {
     public var urgentShown = false
     /// The urgent screen was opened from the home screen (not by an answer): Enter goes back there.
     public var urgentFromHome = false
+    /// The screen is being read aloud (shown on screen; any key stops it).
+    public var speaking = false
     public init() {}
 }
 

@@ -49,6 +49,8 @@ public protocol SyncControl: AnyObject, Sendable {
 public final class KioskRuntime: @unchecked Sendable {
     /// The background sync; nil while the box is not enrolled.
     public var sync: SyncControl?
+    /// Reads screens aloud (nil: the box cannot; the Listen target is then hidden by the configuration).
+    public var speaker: Speaker?
 
     public let database: AppDatabase
     public let content: KioskContent
@@ -274,6 +276,13 @@ public final class KioskRuntime: @unchecked Sendable {
                 // The call-back requests of the last 30 days: the mediator sees them at the next permanence.
                 let callbacks = try database.callbackRequests(since: state.now.addingTimeInterval(-30 * 86_400))
                 return [.queueLoaded(try queueRows(state)), .callbacksLoaded(callbacks)]
+            case .speak(let parts):
+                guard let speaker else { return [.speechEnded] }
+                speaker.speak(parts) { [weak self] in self?.post(.speechEnded) }
+                return []
+            case .stopSpeaking:
+                speaker?.stop()
+                return []
             case .saveCallback(let request):
                 let id = UUID().uuidString.lowercased()
                 let record = CallbackRecord(id: id, createdAt: AppDatabase.timestamp(database.clock()), name: request.name, phone: request.phone,
@@ -371,6 +380,10 @@ public final class KioskRuntime: @unchecked Sendable {
                 let destinations = CupsClient().destinations()
                 printer += destinations.isEmpty ? ["Aucune file CUPS sur ce kiosque."] : destinations.map(\.summary)
                 printer.append(Self.ticketPrinterLine(ticketPrinter, devices: (try? USB.devices()) ?? []))
+                // Reading aloud: the languages it works in, and why not in the others.
+                let spoken = config.languages.filter(config.speech.languages.contains)
+                printer.append(spoken.isEmpty ? "Lecture à voix haute : indisponible." : "Lecture à voix haute : \(spoken.joined(separator: ", ")) (H : tester le haut-parleur).")
+                printer += config.speech.problems
                 return [.statusLoaded(sync: sync, printer: printer)]
             case .printTestPage:
                 return printTestPage(state: state)

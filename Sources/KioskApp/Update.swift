@@ -29,19 +29,20 @@ public enum KioskApp {
             let countdownWasShowing = state.countdown != nil
             state.lastInput = state.now
             state.notice = nil
-            if countdownWasShowing { return [] }   // any touch or key answers "are you still there?"
-            if case .mouse(let mouse) = input {
-                guard mouse.kind == .press, mouse.button == .left else { return [] }
-                let frame = view(state)
-                guard let action = frame.regions.last(where: { $0.rect.contains(x: mouse.x, y: mouse.y) })?.action else { return [] }
-                return perform(action, &state)
+            // Any key or touch stops what is being read (the Listen key starts it again).
+            var stop: [Effect] = []
+            if state.visitor.speaking {
+                state.visitor.speaking = false
+                stop = [.stopSpeaking]
             }
-            switch state.mode {
-            case .visitor: return visitorInput(input, &state)
-            case .pinEntry: return pinInput(input, &state)
-            case .mediator: return mediatorInput(input, &state)
-            }
+            if countdownWasShowing { return stop }   // any touch or key answers "are you still there?"
+            if state.mode == .visitor, input == .key(.function(1)) { return perform(.listen, &state) }
+            return stop + handleInput(input, &state)
+        case .speechEnded:
+            state.visitor.speaking = false
+            return []
         case let .checkInSaved(visitID, ticket):
+
             state.visitor.saving = false
             state.visitor.visitID = visitID
             state.visitor.ticket = ticket
@@ -115,6 +116,21 @@ public enum KioskApp {
         }
     }
 
+    /// A key or a touch, on the screen of the current mode.
+    static func handleInput(_ input: InputEvent, _ state: inout AppState) -> [Effect] {
+        if case .mouse(let mouse) = input {
+            guard mouse.kind == .press, mouse.button == .left else { return [] }
+            let frame = view(state)
+            guard let action = frame.regions.last(where: { $0.rect.contains(x: mouse.x, y: mouse.y) })?.action else { return [] }
+            return perform(action, &state)
+        }
+        switch state.mode {
+        case .visitor: return visitorInput(input, &state)
+        case .pinEntry: return pinInput(input, &state)
+        case .mediator: return mediatorInput(input, &state)
+        }
+    }
+
     // MARK: - Time
 
     static func tick(_ state: inout AppState) -> [Effect] {
@@ -145,6 +161,7 @@ public enum KioskApp {
         if let visitID = state.visitor.visitID, state.visitor.phase == .rights {
             effects.append(.setStatus(visitID: visitID, status: .waiting))
         }
+        if state.visitor.speaking { effects.append(.stopSpeaking) }
         state.visitor = VisitorState()
         state.language = "fr"
         state.lastInput = state.now
@@ -521,6 +538,11 @@ public enum KioskApp {
             state.visitor = VisitorState()
             state.language = "fr"
             return []
+        case .listen:
+            let parts = state.spokenScreen()
+            guard state.visitor.phase == .welcome ? state.canListenToLanguages : state.canListen, !parts.isEmpty else { return [] }
+            state.visitor.speaking = true
+            return [.speak(parts)]
         case .stillHere:
             return []
         case .dismissUrgent:
@@ -738,6 +760,7 @@ public enum KioskApp {
             case .escape: return mediatorAction(.mediatorScreen(.queue), &state)
             case .character("n") where state.mediator.tab == .sync: return mediatorAction(.syncNow, &state)
             case .character("t") where state.mediator.tab == .printer: return mediatorAction(.printTestPage, &state)
+            case .character("h") where state.mediator.tab == .printer: return mediatorAction(.testSpeaker, &state)
             case .character("r"): return [.loadStatus]
             default: return []
             }
@@ -831,6 +854,8 @@ public enum KioskApp {
             return [.syncNow]
         case .printTestPage:
             return [.printTestPage]
+        case .testSpeaker:
+            return [.speak([SpokenPart(language: "fr", text: state.ui("mediator.speaker_test", in: "fr"))])]
         case .quit:
             return state.config.allowQuit ? [.quit] : []
         default:

@@ -96,6 +96,19 @@ extension KioskApp {
 
     // MARK: Visitor
 
+    /// The Listen target (F1), first of a screen's buttons, where this language can be read aloud; while reading it says
+    /// so (any key stops).
+    static func listenButton(_ state: AppState) -> [(String, Action, Bool)] {
+        if state.visitor.phase == .welcome, !state.visitor.showingUrgent {
+            guard state.canListenToLanguages else { return [] }
+            let key = state.visitor.speaking ? "ui.speaking" : "ui.listen"
+            let label = state.config.languages.filter(state.config.speech.languages.contains).prefix(2).map { state.ui(key, in: $0) }
+            return [(Array(NSOrderedSet(array: label)).compactMap { $0 as? String }.joined(separator: " · "), .listen, false)]
+        }
+        guard state.canListen else { return [] }
+        return [(state.ui(state.visitor.speaking ? "ui.speaking" : "ui.listen", in: state.language), .listen, false)]
+    }
+
     /// Below this size a visitor screen cannot show a question with its answers and buttons.
     static let smallest = (width: 30, height: 10)
 
@@ -115,6 +128,7 @@ extension KioskApp {
         case .welcome:
             headerBar("\(state.ui("ui.title", in: "fr")) — \(state.config.placeName)", "", &frame)
             var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 4 : 1)
+            area = bottomButtons(listenButton(state), area, &frame)
             let prompt = state.config.languages.prefix(2).map { state.ui("ui.choose_language", in: $0) }.joined(separator: " · ")
             let promptHeight = Paragraph(prompt).height(width: area.width)
             if area.height >= promptHeight + 3 {
@@ -142,7 +156,7 @@ extension KioskApp {
         case .callbackSent:
             headerBar(state.ui("ui.home.callback", in: language), state.languageName(language), &frame)
             var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
-            area = bottomButtons([(state.ui("ui.finish", in: language), .finish, true)], area, &frame)
+            area = bottomButtons(listenButton(state) + [(state.ui("ui.finish", in: language), .finish, true)], area, &frame)
             let lines = ([state.ui("ui.callback.sent", in: language), ""] + state.permanenceLines(in: language)).flatMap { text -> [(String, Style)] in
                 text.isEmpty ? [("", .plain)] : wrap(text, width: max(1, area.width - 2)).map { ($0, title) }
             }
@@ -159,7 +173,7 @@ extension KioskApp {
         case .ticket:
             headerBar("\(state.ui("ui.title", in: language)) — \(state.config.placeName)", state.languageName(language), &frame)
             var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: 1)
-            area = bottomButtons([(state.ui("ui.finish", in: language), .finish, true)], area, &frame)
+            area = bottomButtons(listenButton(state) + [(state.ui("ui.finish", in: language), .finish, true)], area, &frame)
             let number = state.visitor.ticket ?? 0
             // Everything below the number, as wrapped paragraphs; what does not fit scrolls (↑↓), with a marker.
             // Seated and called soon only while the team is here; otherwise when it comes (calendar-aware).
@@ -227,7 +241,7 @@ extension KioskApp {
         headerBar("\(state.ui("ui.title", in: language)) — \(state.config.placeName)", state.languageName(language), &frame)
         var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
         area = area.rows(0, max(0, area.height - noticeHeight(state)))
-        area = bottomButtons([(state.ui("ui.back", in: language), back, false)], area, &frame)
+        area = bottomButtons([(state.ui("ui.back", in: language), back, false)] + listenButton(state), area, &frame)
         let headingHeight = Paragraph(heading).height(width: area.width)
         if area.height >= headingHeight + labels.count + 1 {
             Paragraph(heading, style: title).render(area.rows(0, headingHeight), &frame.buffer)
@@ -250,7 +264,8 @@ extension KioskApp {
         var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
         // "Printing…", "printed", "not printed": the notice takes the bottom rows, the buttons stay above it.
         area = area.rows(0, max(0, area.height - noticeHeight(state)))
-        area = bottomButtons([(state.ui("ui.back", in: language), .backHome, false), (state.ui("ui.sheet.print", in: language), .printSheet, true)], area, &frame)
+        area = bottomButtons([(state.ui("ui.back", in: language), .backHome, false)] + listenButton(state)
+                             + [(state.ui("ui.sheet.print", in: language), .printSheet, true)], area, &frame)
         let width = max(1, area.width - 2)
         var lines: [(String, Style)] = []
         for paragraph in sheet.intro { lines += wrap(paragraph, width: width).map { ($0, help) } }
@@ -271,7 +286,7 @@ extension KioskApp {
         let language = state.language
         headerBar(state.ui("ui.urgent.title", in: language), state.languageName(language), &frame)
         var area = frame.buffer.area.dropFirstRows(1).inset(horizontal: state.width >= 60 ? 2 : 0)
-        area = bottomButtons([(state.ui("ui.urgent.continue", in: language), .dismissUrgent, true)], area, &frame)
+        area = bottomButtons(listenButton(state) + [(state.ui("ui.urgent.continue", in: language), .dismissUrgent, true)], area, &frame)
         var paragraphs: [(String, Style)] = ["n15", "n112", "n114", "n116117", "n3114"].map {
             (state.ui("ui.urgent.\($0)", in: language), Style(foreground: .brightWhite, bold: true))
         }
@@ -314,7 +329,8 @@ extension KioskApp {
         }
         var area = frame.buffer.area.dropFirstRows(state.height >= 3 ? 2 : 1).inset(horizontal: state.width >= 60 ? 2 : 0)
         guard let question = flow.current else {
-            area = bottomButtons([(state.ui("ui.back", in: language), .back, false), (state.ui("ui.confirm", in: language), .confirm, true)], area, &frame)
+            area = bottomButtons([(state.ui("ui.back", in: language), .back, false)] + listenButton(state)
+                                 + [(state.ui("ui.confirm", in: language), .confirm, true)], area, &frame)
             Text(state.ui("ui.review_title", in: language), style: title).render(area.rows(0, 1), &frame.buffer)
             Paragraph(state.ui("ui.review_help", in: language), style: help).render(area.rows(1, 2), &frame.buffer)
             let helpHeight = min(2, Paragraph(state.ui("ui.review_help", in: language)).height(width: area.width))
@@ -325,7 +341,7 @@ extension KioskApp {
             reviewRows(entries, list, selected: selection, &frame) { .edit(flow.review[$0].question.id) }
             return
         }
-        var buttons: [(String, Action, Bool)] = [(state.ui("ui.back", in: language), .back, false)]
+        var buttons: [(String, Action, Bool)] = [(state.ui("ui.back", in: language), .back, false)] + listenButton(state)
         if !question.required { buttons.append((state.ui("ui.dont_know", in: language), .dontKnow, false)) }
         if question.type == .multipleChoice || question.type.isTyped && question.type != .commune {
             buttons.append((state.ui("ui.next", in: language), .next, true))
@@ -510,7 +526,8 @@ extension KioskApp {
             var area = frame.buffer.area.dropFirstRows(2).inset(horizontal: 1)
             let back = state.ui("mediator.back", in: "fr")
             area = bottomButtons(isSync ? [(back, .mediatorScreen(.queue), false), (state.ui("mediator.sync_now", in: "fr"), .syncNow, true)]
-                                        : [(back, .mediatorScreen(.queue), false), (state.ui("mediator.test_page", in: "fr"), .printTestPage, true)], area, &frame)
+                                        : [(back, .mediatorScreen(.queue), false), (state.ui("mediator.test_speaker", in: "fr"), .testSpeaker, false),
+                                           (state.ui("mediator.test_page", in: "fr"), .printTestPage, true)], area, &frame)
             var row = 0
             for line in isSync ? mediator.syncInfo : mediator.printerInfo where row < area.height {
                 let height = min(Paragraph(line).height(width: area.width), area.height - row)

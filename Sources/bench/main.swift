@@ -454,6 +454,51 @@ func statisticsBench(label: String, databaseURL: String?) throws {
     report("statistics_year_100000_visits_\(label)_max", timings.max()! * 1000, "ms")
 }
 
+// Speech: from the Listen key to the first audio bytes out of espeak-ng, for a question of about 20 words (the
+// synthesiser started, the text written to it, its first WAV bytes read), in French, Ukrainian and Arabic.
+if wants("speech") {
+    if let espeak = ["/usr/bin/espeak-ng", "/bin/espeak-ng"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
+       let kioskContent = ContentLoader.load(directory: content).content, let consent = kioskContent.questionnaires.lazy.compactMap({ $0.question("consent") }).first {
+        // Arabic has no visitor content yet: a sentence of the same length, for the voice's timing only.
+        let arabic = "إجاباتك سرية. فريق الوساطة الصحية وحده يرى إجاباتك. تستخدم لمساعدتك اليوم. هل توافق على المتابعة من فضلك الآن؟"
+        let samples: [(String, String, String)] = [
+            ("fr", "fr-fr", [consent.label["fr"], consent.help?["fr"] ?? ""].joined(separator: " ")),
+            ("uk", "uk", [consent.label["uk"], consent.help?["uk"] ?? ""].joined(separator: " ")),
+            ("ar", "ar", arabic),
+        ]
+        for (code, voice, text) in samples {
+            var times: [Double] = []
+            for _ in 0..<9 {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: espeak)
+                process.arguments = ["-v", voice, "--stdout"]
+                let input = Pipe(), output = Pipe()
+                process.standardInput = input
+                process.standardOutput = output
+                process.standardError = FileHandle.nullDevice
+                let start = now()
+                guard (try? process.run()) != nil else { break }
+                input.fileHandleForWriting.write(Data(text.utf8))
+                try? input.fileHandleForWriting.close()
+                // The WAV header (44 bytes) and the first samples.
+                var received = 0
+                while received < 4096 {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    received += chunk.count
+                }
+                times.append(now() - start)
+                process.terminate()
+                process.waitUntilExit()
+            }
+            if !times.isEmpty { report("speech_first_audio_bytes_median_\(code)", median(times) * 1000, "ms") }
+        }
+        report("speech_question_words_fr", Double(samples[0].2.split(separator: " ").count), "words")
+    } else {
+        FileHandle.standardError.write(Data("bench: espeak-ng is missing; no speech figures\n".utf8))
+    }
+}
+
 if wants("statistics") {
     do {
         try statisticsBench(label: "sqlite", databaseURL: nil)

@@ -59,6 +59,19 @@ struct DoctorCommand: ParsableCommand {
         }
     }
 
+    /// Reading aloud: a voice installed for each offered language, espeak-ng and aplay, a sound card. A warning when
+    /// something is missing (the box works without: the Listen target is hidden where it cannot speak).
+    func checkSpeech(_ content: KioskContent, _ configuration: BoxConfiguration?, _ directory: URL, _ add: (String, Check.Status, String) -> Void) {
+        let offered = KioskConfig.offeredLanguages(configured: configuration?.languages ?? [], content: content)
+        let support = Speaker(voices: Speaker.voices(content.texts), clips: directory.appendingPathComponent("audio")).support(for: offered)
+        let spoken = offered.filter(support.languages.contains)
+        if support.problems.isEmpty {
+            add("speech", .ok, "Lecture à voix haute dans toutes les langues proposées (\(spoken.joined(separator: ", "))) ; kiosk speak --text … pour l'essayer.")
+        } else {
+            add("speech", .warning, (spoken.isEmpty ? "" : "Lecture à voix haute en \(spoken.joined(separator: ", ")). ") + support.problems.joined(separator: " "))
+        }
+    }
+
     func run() throws {
         let checks = collect()
         if json {
@@ -166,6 +179,7 @@ struct DoctorCommand: ParsableCommand {
                 }
                 if let kioskContent = loaded.content {
                     checkLanguages(kioskContent, configuration, add)
+                    checkSpeech(kioskContent, configuration, content, add)
                 }
                 let today = SituationInput.today()
                 let stale = ParameterKey.allCases.filter { parameters.revaluedYearly.contains($0) && today >= parameters.newestDate(of: $0).addingYears(1) }

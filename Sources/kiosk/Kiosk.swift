@@ -17,7 +17,7 @@ struct Kiosk: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "Permanence: the health-rights kiosk of a village permanence.",
         subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, PrintCommand.self, DoctorCommand.self,
-                      Provision.self, SyncCommand.self, Export.self, DemoCommand.self, DebugCommand.self]
+                      Provision.self, SyncCommand.self, Export.self, DemoCommand.self, DebugCommand.self, SpeakCommand.self]
     )
 }
 
@@ -310,6 +310,10 @@ struct Run: ParsableCommand {
             config.organisation = Organisation(name: "Équipe mobile de médiation en santé (démo)")
             config.communeCode = config.communeCode ?? "11103"   // Couiza
         }
+        // Reading aloud: a voice per language in the catalogue, espeak-ng and an audio device; otherwise hidden, and said
+        // to the mediator on the printers screen.
+        let speaker = Speaker(voices: Speaker.voices(content.texts), clips: contentDirectory.appendingPathComponent("audio"))
+        config.speech = speaker.support(for: config.languages)
         let questionIDs = Set(content.questionnaires.flatMap(\.questions).map(\.id))
         let printing = PrintingContent.load(directory: PrintingLocator.directory(besides: contentDirectory), questionIDs: questionIDs).content
         let printerName = printer ?? box?.printer ?? (try? database.setting(KioskRuntime.printerSetting)) ?? nil
@@ -320,6 +324,8 @@ struct Run: ParsableCommand {
         let agent = try startSync(home: home, database: database, configured: box?.centralURL)
         defer { agent?.stop() }
         runtime.sync = agent.map(AgentControl.init)
+        runtime.speaker = speaker
+        defer { speaker.stop() }
         if let agent {
             // New content is used from the next start; under systemd the kiosk restarts itself when idle.
             let startedOn = agent.status.contentVersion

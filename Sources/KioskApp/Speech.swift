@@ -1,0 +1,116 @@
+import Documents
+import Foundation
+import Intake
+
+/// One piece of what is read aloud: a text in a language (its catalogue voice), or a recorded clip of content by key.
+public struct SpokenPart: Sendable, Equatable {
+    public var language: String
+    public var text: String
+    /// A question id or catalogue key: `Kiosk/audio/LANGUAGE/KEY.wav` is played instead of the synthesis when present.
+    public var clip: String?
+    public init(language: String, text: String, clip: String? = nil) {
+        self.language = language
+        self.text = text
+        self.clip = clip
+    }
+}
+
+/// Which visitor languages this box can read aloud, and when some cannot, why (for the mediator).
+public struct SpeechSupport: Sendable, Equatable {
+    public var languages: Set<String>
+    /// In French, for the mediator's status screen: what is missing (espeak-ng, an audio device, a voice).
+    public var problems: [String]
+    public init(languages: Set<String> = [], problems: [String] = []) {
+        self.languages = languages
+        self.problems = problems
+    }
+}
+
+extension AppState {
+    /// The Listen target is offered: visitor mode, and a voice (and a way to play it) for the visitor's language.
+    var canListen: Bool { mode == .visitor && config.speech.languages.contains(language) }
+
+    /// On the language screen: some offered language can be read aloud.
+    var canListenToLanguages: Bool { mode == .visitor && config.languages.contains(where: config.speech.languages.contains) }
+
+    /// What the current visitor screen says aloud (pure): the question, then its choices with their digits; the ticket's
+    /// number and papers; a sheet; the numbers to call. Nil when there is nothing to say.
+    public func spokenScreen() -> [SpokenPart] {
+        let language = self.language
+        func say(_ texts: [String], clip: String? = nil) -> [SpokenPart] {
+            let text = texts.map(sayable).filter { !$0.isEmpty }.joined(separator: " ")
+            return text.isEmpty ? [] : [SpokenPart(language: language, text: text, clip: clip)]
+        }
+        func numbered(_ labels: [String]) -> [String] { labels.enumerated().map { "\($0.offset + 1), \(ending($0.element))" } }
+        if visitor.showingUrgent {
+            return say(["n15", "n112", "n114", "n116117", "n3114"].map { ui("ui.urgent.\($0)", in: language) }.map(ending)
+                       + [ui("ui.urgent.first", in: language)])
+        }
+        switch visitor.phase {
+        case .welcome:
+            // Each language in its own voice: "For English, touch 2."
+            return config.languages.enumerated().compactMap { index, code in
+                guard config.speech.languages.contains(code) else { return nil }
+                let text = sayable(ui("ui.listen_language", in: code, ["digit": .integer(index + 1)]))
+                return text.isEmpty ? nil : SpokenPart(language: code, text: text)
+            }
+        case .home:
+            let onToday: Bool
+            switch permanenceToday {
+            case .onNow, .laterToday: onToday = true
+            default: onToday = false
+            }
+            let labels = KioskApp.homeChoices(self).map { choice in
+                choice == .checkin && !onToday ? ui("ui.home.leave_request", in: language) : ui("ui.home.\(choice.rawValue)", in: language)
+            }
+            return say([ui("ui.home.title", in: language)] + numbered(labels))
+        case .papersChoice:
+            return say([ui("ui.papers.choose", in: language)] + numbered(AppState.paperRights.map { content.texts.render($0.message, language) }))
+        case .sheet(let kind):
+            let sheet = self.sheet(kind, in: language)
+            return say([ending(sheet.title)] + sheet.intro + sheet.sections.flatMap { [ending($0.heading)] + $0.lines.map(ending) })
+        case .ticket:
+            var texts = ["\(ui("ui.your_number", in: language)): \(visitor.ticket ?? 0)."]
+            if case .onNow = permanenceToday { texts.append(ui("ui.please_wait", in: language)) } else { texts += permanenceLines(in: language) }
+            texts.append(ui("ui.to_bring", in: language))
+            let documents = KioskApp.checklist(visitor.evaluation, language: language, texts: content.texts)
+            texts += documents.isEmpty ? [ui("ui.nothing_to_bring", in: language)] : documents.map(ending)
+            return say(texts)
+        case .callbackSent:
+            return say([ui("ui.callback.sent", in: language)])
+        case .checkin, .rights, .selfCheck, .callback:
+            guard let flow = visitor.flow else { return [] }
+            guard let question = flow.current else {
+                return say([ui("ui.review_title", in: language), ui("ui.review_help", in: language)])
+            }
+            var texts = [ending(question.label[language])]
+            if let help = question.help?[language] { texts.append(ending(help)) }
+            texts += numbered(question.displayedChoices.map { $0.label[language] })
+            return say(texts, clip: question.id)
+        }
+    }
+
+    /// A text as the voice should read it: the language's spoken forms for words it reads badly ("AME" → "A M E"),
+    /// and no marks a voice would spell out.
+    func sayable(_ text: String) -> String {
+        let spoken = content.texts.language(language)?.spoken ?? [:]
+        var words: [String] = []
+        for token in text.split(whereSeparator: { $0.isWhitespace }) {
+            var word = String(token)
+            if ["☐", "•", "←", "→", "▲", "▼", "ⓘ", "—", "…"].contains(word) { continue }
+            word = word.replacingOccurrences(of: "←", with: "").replacingOccurrences(of: "→", with: "")
+            // The word without the punctuation around it, looked up, the punctuation kept (it makes the voice pause).
+            let core = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?()«»\"'"))
+            if let said = spoken[core], let range = word.range(of: core) { word.replaceSubrange(range, with: said) }
+            if !word.isEmpty { words.append(word) }
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// Ends a line with a full stop when it has no final punctuation (the voice pauses between lines).
+    func ending(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last, !".!?:;…".contains(last) else { return trimmed }
+        return trimmed + "."
+    }
+}
