@@ -306,12 +306,15 @@ struct FirstBootScreen {
         let common = command.common
         let arguments = (common.home.map { ["--home", $0] } ?? []) + (common.rules.map { ["--rules", $0] } ?? [])
         let checks = (try? DoctorCommand.parse(arguments))?.collect() ?? []
-        // Fits one screen: what is fine in one line, then each warning and problem with what to do.
+        // Fits one screen: what is fine in one line, each problem with what to do, the warnings by name in one line
+        // (kiosk doctor gives them in full: they do not stop the box).
         let fine = checks.filter { $0.status == .ok }.map(\.check)
         if !fine.isEmpty { say("  OK : " + fine.joined(separator: ", ") + ".") }
-        for check in checks where check.status != .ok {
-            say("  \(check.status == .problem ? "PROBLÈME" : "ATTENTION") (\(check.check)) : \(check.message)")
+        for check in checks where check.status == .problem {
+            say("  PROBLÈME (\(check.check)) : \(check.message)")
         }
+        let warned = checks.filter { $0.status == .warning }.map(\.check)
+        if !warned.isEmpty { say("  ATTENTION : " + warned.joined(separator: ", ") + " (détails : sudo -u permanence kiosk doctor).") }
         let problems = checks.filter { $0.status == .problem }.count
         say()
         let warnings = checks.filter { $0.status == .warning }.count

@@ -62,7 +62,8 @@ final class TmuxKiosk {
 struct TerminalUITests {
     @Test("A visitor checks in by taps and keys, gets a ticket; the mediator then finds the visit in the queue")
     func checkInThenMediator() throws {
-        let kiosk = try TmuxKiosk()
+        // On a permanence day (the demo's clock set to it): the ticket says to wait, and its papers fit the screen.
+        let kiosk = try TmuxKiosk(command: "\(Repository.builtProduct("kiosk").path) run --demo --clock 2026-11-24T10:00:00+01:00")
         try kiosk.waitFor("Choisissez votre langue")
         try kiosk.tap("English")
         try kiosk.waitFor("What would you like to do?")
