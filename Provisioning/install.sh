@@ -50,11 +50,18 @@ if [ -z "$ROOT" ]; then
         changed=1
     fi
     getent group lp >/dev/null && usermod -aG lp "$USER_NAME"
+    # The sound card for reading aloud (the unit adds the group too; this lets kiosk doctor and kiosk speak use it).
+    getent group audio >/dev/null && usermod -aG audio "$USER_NAME"
     USER_ID=$(id -u "$USER_NAME"); GROUP_ID=$(id -g "$USER_NAME")
 else
     mkdir -p "$ROOT/etc"
     add_line "$ROOT/etc/passwd" "$USER_NAME" "$USER_NAME:x:990:990:Permanence kiosk:/var/lib/permanence:/usr/sbin/nologin"
     add_line "$ROOT/etc/group" "$USER_NAME" "$USER_NAME:x:990:"
+    # A member of audio (the sound card for reading aloud), when the image has that group.
+    if grep -q '^audio:' "$ROOT/etc/group" && ! grep -Eq "^audio:[^:]*:[^:]*:(.*,)?$USER_NAME(,|$)" "$ROOT/etc/group"; then
+        awk -v user="$USER_NAME" -F: 'BEGIN { OFS = ":" } $1 == "audio" { $4 = ($4 == "" ? user : $4 "," user) } { print }' \
+            "$ROOT/etc/group" > "$ROOT/etc/group.new" && cat "$ROOT/etc/group.new" > "$ROOT/etc/group" && rm -f "$ROOT/etc/group.new"
+    fi
     USER_ID=990; GROUP_ID=990
 fi
 

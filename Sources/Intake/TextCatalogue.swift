@@ -141,7 +141,7 @@ public struct TextCatalogue: Sendable {
     /// (Questionnaire texts given here as overlays are counted with the questionnaires.)
     public var visitorKeys: [String] {
         entries.keys.filter { key in
-            entries[key]?["fr"] != nil && !isMediatorKey(key) && !TextKeys.isQuestionnaireKey(key)
+            entries[key]?["fr"] != nil && !isMediatorKey(key) && !TextKeys.isQuestionnaireKey(key) && !key.hasPrefix(TextKeys.spokenPrefix)
         }.sorted()
     }
 

@@ -78,7 +78,11 @@ public enum TextKeys {
     public static func isQuestionnaireKey(_ key: String) -> Bool { questionnairePrefixes.contains { key.hasPrefix($0) } }
 
     /// Key prefixes that content may add freely (their users find them by id).
-    public static let freePrefixes = ["glossary."] + questionnairePrefixes
+    public static let freePrefixes = ["glossary.", spokenPrefix] + questionnairePrefixes
+
+    /// `spoken.KEY`: how a text is read aloud in a language where its written form reads badly (Arabic with its
+    /// vowel marks, an acronym said in full); any language may give one, French included, or none.
+    public static let spokenPrefix = "spoken."
 }
 
 /// Reads `texts/*.yaml`: one file (or more) per language. Every problem with its file and line.
@@ -268,8 +272,9 @@ public enum TextCatalogueLoader {
         for key in entries.keys.sorted() {
             guard let byLanguage = entries[key] else { continue }
             guard let french = byLanguage["fr"] else {
-                // Questionnaire texts given in a language file: their French is in the questionnaire (checked by ContentLoader).
-                if TextKeys.isQuestionnaireKey(key) { continue }
+                // Questionnaire texts given in a language file: their French is in the questionnaire (checked by ContentLoader);
+                // a spoken variant (`spoken.KEY`) may exist in one language only.
+                if TextKeys.isQuestionnaireKey(key) || key.hasPrefix(TextKeys.spokenPrefix) { continue }
                 for (language, value) in byLanguage.sorted(by: { $0.key < $1.key }) {
                     problems.append(ContentProblem(file: value.file, line: value.line, key: key, message: "extra key in \(language): French has no such text"))
                 }

@@ -37,19 +37,28 @@ public final class Speaker: @unchecked Sendable {
 
     /// Runs a program to its end with a time limit; its standard output, or nil when it failed.
     static func output(_ program: String, _ arguments: [String], seconds: Double = 5) -> String? {
+        let result = run(program, arguments, seconds: seconds)
+        return result.status == 0 ? result.output : nil
+    }
+
+    /// Runs a program to its end with a time limit: its exit status (-1 when it could not run or timed out), its
+    /// standard output and the last line of its error output.
+    static func run(_ program: String, _ arguments: [String], seconds: Double = 5) -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
-        let pipe = Pipe()
+        let pipe = Pipe(), errors = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
+        do { try process.run() } catch { return (-1, "", "\(error)") }
         let deadline = Date().addingTimeInterval(seconds)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate(); return nil }
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+        if process.isRunning { process.terminate(); return (-1, "", "no answer within \(Int(seconds)) s") }
+        let lastError = String(decoding: errorData, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), lastError)
     }
 
     /// Which of `languages` can be read aloud here, and in French for the mediator what is missing.
@@ -60,10 +69,11 @@ public final class Speaker: @unchecked Sendable {
         guard let aplay else {
             return SpeechSupport(problems: ["Lecture à voix haute : aplay n'est pas installé (paquet alsa-utils) ; le bouton Écouter est caché."])
         }
-        guard let cards = Self.output(aplay, ["-l"]), cards.contains("card") else {
-            return SpeechSupport(problems: ["Lecture à voix haute : aucune sortie son (aplay -l ne trouve aucune carte) ; le bouton Écouter est caché."])
+        let cards = Self.run(aplay, ["-l"])
+        guard cards.status == 0, cards.output.contains("card") else {
+            let why = cards.error.isEmpty ? "" : " : \(cards.error.prefix(120))"
+            return SpeechSupport(problems: ["Lecture à voix haute : aucune sortie son (aplay -l ne trouve aucune carte\(why)) ; le bouton Écouter est caché."])
         }
-        _ = cards
         let installed = Set((Self.output(espeak, ["--voices"]) ?? "").split(separator: "\n").dropFirst().compactMap { line -> String? in
             let columns = line.split(separator: " ", omittingEmptySubsequences: true)
             return columns.count > 1 ? String(columns[1]) : nil

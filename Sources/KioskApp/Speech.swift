@@ -1,6 +1,7 @@
 import Documents
 import Foundation
 import Intake
+import Rights
 
 /// One piece of what is read aloud: a text in a language (its catalogue voice), or a recorded clip of content by key.
 public struct SpokenPart: Sendable, Equatable {
@@ -43,8 +44,8 @@ extension AppState {
         }
         func numbered(_ labels: [String]) -> [String] { labels.enumerated().map { "\($0.offset + 1), \(ending($0.element))" } }
         if visitor.showingUrgent {
-            return say(["n15", "n112", "n114", "n116117", "n3114"].map { ui("ui.urgent.\($0)", in: language) }.map(ending)
-                       + [ui("ui.urgent.first", in: language)])
+            return say(["n15", "n112", "n114", "n116117", "n3114"].map { spokenUI("ui.urgent.\($0)") }.map(ending)
+                       + [spokenUI("ui.urgent.first")])
         }
         switch visitor.phase {
         case .welcome:
@@ -61,33 +62,45 @@ extension AppState {
             default: onToday = false
             }
             let labels = KioskApp.homeChoices(self).map { choice in
-                choice == .checkin && !onToday ? ui("ui.home.leave_request", in: language) : ui("ui.home.\(choice.rawValue)", in: language)
+                choice == .checkin && !onToday ? spokenUI("ui.home.leave_request") : spokenUI("ui.home.\(choice.rawValue)")
             }
-            return say([ui("ui.home.title", in: language)] + numbered(labels))
+            return say([spokenUI("ui.home.title")] + numbered(labels))
         case .papersChoice:
-            return say([ui("ui.papers.choose", in: language)] + numbered(AppState.paperRights.map { content.texts.render($0.message, language) }))
+            return say([spokenUI("ui.papers.choose")] + numbered(AppState.paperRights.map { content.texts.render($0.message, language) }))
         case .sheet(let kind):
             let sheet = self.sheet(kind, in: language)
             return say([ending(sheet.title)] + sheet.intro + sheet.sections.flatMap { [ending($0.heading)] + $0.lines.map(ending) })
         case .ticket:
             var texts = ["\(ui("ui.your_number", in: language)): \(visitor.ticket ?? 0)."]
-            if case .onNow = permanenceToday { texts.append(ui("ui.please_wait", in: language)) } else { texts += permanenceLines(in: language) }
-            texts.append(ui("ui.to_bring", in: language))
+            if case .onNow = permanenceToday { texts.append(spokenUI("ui.please_wait")) } else { texts += permanenceLines(in: language) }
+            texts.append(spokenUI("ui.to_bring"))
             let documents = KioskApp.checklist(visitor.evaluation, language: language, texts: content.texts)
-            texts += documents.isEmpty ? [ui("ui.nothing_to_bring", in: language)] : documents.map(ending)
+            texts += documents.isEmpty ? [spokenUI("ui.nothing_to_bring")] : documents.map(ending)
             return say(texts)
         case .callbackSent:
-            return say([ui("ui.callback.sent", in: language)])
+            return say([spokenUI("ui.callback.sent")])
         case .checkin, .rights, .selfCheck, .callback:
             guard let flow = visitor.flow else { return [] }
             guard let question = flow.current else {
-                return say([ui("ui.review_title", in: language), ui("ui.review_help", in: language)])
+                return say([spokenUI("ui.review_title"), spokenUI("ui.review_help")])
             }
-            var texts = [ending(question.label[language])]
-            if let help = question.help?[language] { texts.append(ending(help)) }
+            var texts = [ending(spokenQuestion(question, "label", question.label[language]))]
+            if let help = question.help?[language] { texts.append(ending(spokenQuestion(question, "help", help))) }
             texts += numbered(question.displayedChoices.map { $0.label[language] })
             return say(texts, clip: question.id)
         }
+    }
+
+    /// A catalogue text as it is read aloud: its `spoken.KEY` variant in the visitor's language when content gives one.
+    func spokenUI(_ key: String, _ arguments: [String: MessageArgument] = [:]) -> String {
+        let variant = TextKeys.spokenPrefix + key
+        return content.texts.has(variant, language) ? content.texts.text(variant, language, arguments) : ui(key, in: language, arguments)
+    }
+
+    /// A question's label or help as read aloud (`spoken.question.ID.label` / `.help` where given).
+    func spokenQuestion(_ question: Question, _ part: String, _ written: String) -> String {
+        let variant = "\(TextKeys.spokenPrefix)question.\(question.id).\(part)"
+        return content.texts.has(variant, language) ? content.texts.text(variant, language) : written
     }
 
     /// A text as the voice should read it: the language's spoken forms for words it reads badly ("AME" → "A M E"),

@@ -79,6 +79,30 @@ struct SpeechTests {
         #expect(choices.first?.text.contains("AME") == false)
     }
 
+    @Test("A spoken variant in content (spoken.KEY, in one language only) is read instead of the written text, and checks clean")
+    func spokenVariant() throws {
+        let directory = Repository.root.appendingPathComponent("Kiosk/texts")
+        var files: [(String, String)] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).filter({ $0.hasSuffix(".yaml") }).sorted() {
+            var text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            if name == "en.yaml" {
+                text += "  spoken.ui.home.title: \"What would you like to do now?\"\n  spoken.question.consent.label: \"Your answers stay private. Shall we go on?\"\n"
+            }
+            files.append((directory.appendingPathComponent(name).path, text))
+        }
+        let loaded = TextCatalogueLoader.load(files: files)
+        #expect(loaded.problems.isEmpty, "\(loaded.problems)")
+        var state = speakingState()
+        state.content.texts = try #require(loaded.catalogue)
+        type(&state, "2")
+        guard case .speak(let home)? = send(&state, .function(1)).first else { Issue.record("no speech"); return }
+        #expect(home.first?.text.hasPrefix("What would you like to do now? 1, See the team today") == true, "\(home)")
+        #expect(screen(state).contains("What would you like to do?"), "the screen keeps the written text")
+        type(&state, "1")
+        guard case .speak(let consent)? = send(&state, .function(1)).first else { Issue.record("no speech"); return }
+        #expect(consent.first?.text.hasPrefix("Your answers stay private. Shall we go on?") == true)
+    }
+
     @Test("Each question of the check-in, in each visitor language with a voice, synthesised to a WAV over 1 s with sound in it",
           arguments: SpeechTests.visitorLanguages)
     func synthesis(_ language: String) throws {
@@ -169,6 +193,11 @@ struct SpeechTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools.appendingPathComponent("aplay").path)
         let noCard = Speaker(voices: ["fr": "fr-fr"], clips: nil, path: tools.path).support(for: ["fr"])
         #expect(noCard.languages.isEmpty && noCard.problems.first?.contains("aucune sortie son") == true)
+        let withReason = tools.appendingPathComponent("aplay")
+        try "#!/bin/sh\necho 'aplay: device_list:274: no soundcards found...' >&2\nexit 1\n".write(to: withReason, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: withReason.path)
+        let said = Speaker(voices: ["fr": "fr-fr"], clips: nil, path: tools.path).support(for: ["fr"])
+        #expect(said.problems == ["Lecture à voix haute : aucune sortie son (aplay -l ne trouve aucune carte : aplay: device_list:274: no soundcards found...) ; le bouton Écouter est caché."])
         var state = makeState()
         state.config.speech = noCard
         state.mode = .mediator
