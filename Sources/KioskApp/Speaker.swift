@@ -35,6 +35,14 @@ public final class Speaker: @unchecked Sendable {
         return nil
     }
 
+    /// A child process started in `/`: Foundation starts it in the current directory, which the kiosk's user may not be
+    /// allowed into (`sudo -u permanence kiosk doctor` from the technician's home failed with "permission denied").
+    static func process() -> Process {
+        let process = Process()
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        return process
+    }
+
     /// Runs a program to its end with a time limit; its standard output, or nil when it failed.
     static func output(_ program: String, _ arguments: [String], seconds: Double = 5) -> String? {
         let result = run(program, arguments, seconds: seconds)
@@ -44,7 +52,7 @@ public final class Speaker: @unchecked Sendable {
     /// Runs a program to its end with a time limit: its exit status (-1 when it could not run or timed out), its
     /// standard output and the last line of its error output.
     static func run(_ program: String, _ arguments: [String], seconds: Double = 5) -> (status: Int32, output: String, error: String) {
-        let process = Process()
+        let process = Self.process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         let pipe = Pipe(), errors = Pipe()
@@ -120,7 +128,7 @@ public final class Speaker: @unchecked Sendable {
     func play(_ part: SpokenPart, generation mine: Int) throws {
         guard let aplay else { throw SpeechError("aplay is not installed") }
         var processes: [Process] = []
-        let player = Process()
+        let player = Self.process()
         player.executableURL = URL(fileURLWithPath: aplay)
         player.standardOutput = FileHandle.nullDevice
         player.standardError = FileHandle.nullDevice
@@ -130,7 +138,7 @@ public final class Speaker: @unchecked Sendable {
             processes = [player]
         } else {
             guard let espeak, let voice = voices[part.language] else { throw SpeechError("no voice for \(part.language)") }
-            let synthesiser = Process()
+            let synthesiser = Self.process()
             synthesiser.executableURL = URL(fileURLWithPath: espeak)
             synthesiser.arguments = ["-v", voice, "--stdout"]
             let input = Pipe(), sound = Pipe()
@@ -174,7 +182,7 @@ public final class Speaker: @unchecked Sendable {
         guard let espeak else { throw SpeechError("espeak-ng is not installed (Debian package espeak-ng)") }
         guard let voice = voices[language] else { throw SpeechError("no voice for language '\(language)'") }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw SpeechError("nothing to say: the text is empty") }
-        let process = Process()
+        let process = Self.process()
         process.executableURL = URL(fileURLWithPath: espeak)
         process.arguments = ["-v", voice, "--stdout"]
         let input = Pipe(), output = Pipe()

@@ -105,8 +105,10 @@ extension AppState {
 
     /// A text as the voice should read it: the language's spoken forms for words it reads badly ("AME" → "A M E"),
     /// and no marks a voice would spell out.
-    func sayable(_ text: String) -> String {
-        let spoken = content.texts.language(language)?.spoken ?? [:]
+    func sayable(_ text: String) -> String { Self.sayable(text, spoken: content.texts.language(language)?.spoken ?? [:]) }
+
+    /// The same with a language's spoken forms given: what `kiosk speak` sends too.
+    public static func sayable(_ text: String, spoken: [String: String]) -> String {
         var words: [String] = []
         for token in text.split(whereSeparator: { $0.isWhitespace }) {
             var word = String(token)

@@ -55,14 +55,7 @@ struct SpeakCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let spoken = content.texts.language(lang)?.spoken ?? [:]
-        said = said.split(separator: " ").map { word -> String in
-            let core = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?()«»"))
-            guard let replacement = spoken[core], let range = word.range(of: core) else { return String(word) }
-            var copy = String(word)
-            copy.replaceSubrange(range, with: replacement)
-            return copy
-        }.joined(separator: " ")
+        said = AppState.sayable(said, spoken: content.texts.language(lang)?.spoken ?? [:])
         guard !said.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             Output.error("nothing to say: the text is empty")
             throw ExitCode(2)
@@ -78,6 +71,7 @@ struct SpeakCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let player = Process()
+            player.currentDirectoryURL = URL(fileURLWithPath: "/")
             player.executableURL = URL(fileURLWithPath: aplay)
             player.arguments = ["-q", "-"]
             let pipe = Pipe()
