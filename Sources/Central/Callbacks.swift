@@ -36,7 +36,7 @@ extension CentralService {
 
     /// Marks a call-back request done by a signed-in user (audited); false when it was done already.
     public func markCallbackDone(_ id: String, by user: String) async throws -> Bool {
-        guard try await storage.envelopes(kind: CallbackRecord.kind, limit: 10_000).contains(where: { $0.id == id }) else {
+        guard let body = try await storage.envelopeBody(id: id), (try? JSONDecoder().decode(Envelope.self, from: body))?.kind == CallbackRecord.kind else {
             throw Problem(.notFound, "no call-back request \(id)")
         }
         let changed = try await storage.markCallbackDone(id: id, by: user, at: now)

@@ -23,6 +23,16 @@ extension AppState {
     /// The rights a visitor can pick for "print the papers to bring".
     static let paperRights: [RightKind] = [.puma, .c2s, .ame, .medecinTraitant]
 
+    /// The catalogue key of a choice of the screen after the language: check in reads "leave a request for the next
+    /// one" when the team does not come today.
+    func homeKey(_ choice: HomeChoice) -> String {
+        switch (choice, permanenceToday) {
+        case (.checkin, .onNow), (.checkin, .laterToday), (.rights, _), (.papers, _), (.places, _), (.callback, _), (.urgent, _):
+            return "ui.home.\(choice.rawValue)"
+        case (.checkin, _): return "ui.home.leave_request"
+        }
+    }
+
     /// A sheet in a language.
     public func sheet(_ kind: SelfHelpSheet, in language: String) -> InfoSheet {
         switch kind {
@@ -99,8 +109,7 @@ extension AppState {
 
     /// The places of these kinds (in the directory's order of nearness), then the team's coming here.
     func whereToGo(_ kinds: [PartnerService.Kind], in language: String) -> [InfoSheet.Section] {
-        var seen = Set<String>()
-        let services = orderedPlaces(content.services.filter { kinds.contains($0.kind) }).filter { seen.insert($0.id).inserted }
+        let services = orderedPlaces(content.services.filter { kinds.contains($0.kind) })
         var sections: [InfoSheet.Section] = []
         if !services.isEmpty { sections.append(.init(heading: ui("ui.alone.where", in: language), lines: services.map { placeLine($0, in: language) })) }
         sections.append(.init(heading: ui("ui.alone.team", in: language), lines: permanenceLines(in: language)))

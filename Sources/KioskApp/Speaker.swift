@@ -127,7 +127,6 @@ public final class Speaker: @unchecked Sendable {
     /// One part: its clip if content has one, else espeak-ng's WAV piped into aplay. Waits for both to end.
     func play(_ part: SpokenPart, generation mine: Int) throws {
         guard let aplay else { throw SpeechError("aplay is not installed") }
-        var processes: [Process] = []
         let player = Self.process()
         player.executableURL = URL(fileURLWithPath: aplay)
         player.standardOutput = FileHandle.nullDevice
@@ -135,33 +134,37 @@ public final class Speaker: @unchecked Sendable {
         if let clip = clipFile(part) {
             player.arguments = ["-q", clip.path]
             player.standardInput = FileHandle.nullDevice
-            processes = [player]
+            try register([player], generation: mine)
+            try player.run()
         } else {
-            guard let espeak, let voice = voices[part.language] else { throw SpeechError("no voice for \(part.language)") }
-            let synthesiser = Self.process()
-            synthesiser.executableURL = URL(fileURLWithPath: espeak)
-            synthesiser.arguments = ["-v", voice, "--stdout"]
-            let input = Pipe(), sound = Pipe()
-            synthesiser.standardInput = input
-            synthesiser.standardOutput = sound
-            synthesiser.standardError = FileHandle.nullDevice
+            let (synthesiser, input, sound) = try synthesiser(for: part.language)
             player.arguments = ["-q", "-"]
             player.standardInput = sound
-            processes = [synthesiser, player]
-            try register(processes, generation: mine)
+            try register([synthesiser, player], generation: mine)
             try synthesiser.run()
             try player.run()
+            // Only the two children hold the sound pipe now: the player sees its end when the synthesiser ends.
             try? sound.fileHandleForReading.close()
             try? sound.fileHandleForWriting.close()
             input.fileHandleForWriting.write(Data(part.text.utf8))
             try? input.fileHandleForWriting.close()
             synthesiser.waitUntilExit()
-            player.waitUntilExit()
-            return
         }
-        try register(processes, generation: mine)
-        try player.run()
         player.waitUntilExit()
+    }
+
+    /// espeak-ng in a language's voice, reading its standard input and writing a WAV to its standard output (not started).
+    func synthesiser(for language: String) throws -> (process: Process, input: Pipe, output: Pipe) {
+        guard let espeak else { throw SpeechError("espeak-ng is not installed (Debian package espeak-ng)") }
+        guard let voice = voices[language] else { throw SpeechError("no voice for language '\(language)'") }
+        let process = Self.process()
+        process.executableURL = URL(fileURLWithPath: espeak)
+        process.arguments = ["-v", voice, "--stdout"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        return (process, input, output)
     }
 
     func register(_ processes: [Process], generation mine: Int) throws {
@@ -179,16 +182,8 @@ public final class Speaker: @unchecked Sendable {
 
     /// The WAV espeak-ng makes of a text in a language (for `kiosk speak --output` and the tests).
     public func synthesise(_ text: String, language: String) throws -> Data {
-        guard let espeak else { throw SpeechError("espeak-ng is not installed (Debian package espeak-ng)") }
-        guard let voice = voices[language] else { throw SpeechError("no voice for language '\(language)'") }
+        let (process, input, output) = try synthesiser(for: language)
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw SpeechError("nothing to say: the text is empty") }
-        let process = Self.process()
-        process.executableURL = URL(fileURLWithPath: espeak)
-        process.arguments = ["-v", voice, "--stdout"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
         try process.run()
         input.fileHandleForWriting.write(Data(text.utf8))
         try? input.fileHandleForWriting.close()

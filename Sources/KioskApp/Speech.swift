@@ -42,7 +42,6 @@ extension AppState {
             let text = texts.map(sayable).filter { !$0.isEmpty }.joined(separator: " ")
             return text.isEmpty ? [] : [SpokenPart(language: language, text: text, clip: clip)]
         }
-        func numbered(_ labels: [String]) -> [String] { labels.enumerated().map { "\($0.offset + 1), \(ending($0.element))" } }
         if visitor.showingUrgent {
             return say(["n15", "n112", "n114", "n116117", "n3114"].map { spokenUI("ui.urgent.\($0)") }.map(ending)
                        + [spokenUI("ui.urgent.first")])
@@ -56,17 +55,10 @@ extension AppState {
                 return text.isEmpty ? nil : SpokenPart(language: code, text: text)
             }
         case .home:
-            let onToday: Bool
-            switch permanenceToday {
-            case .onNow, .laterToday: onToday = true
-            default: onToday = false
-            }
-            let labels = KioskApp.homeChoices(self).map { choice in
-                choice == .checkin && !onToday ? spokenUI("ui.home.leave_request") : spokenUI("ui.home.\(choice.rawValue)")
-            }
-            return say([spokenUI("ui.home.title")] + numbered(labels))
+            let labels = KioskApp.homeChoices(self).map { spokenUI(homeKey($0)) }
+            return say([spokenUI("ui.home.title")] + Self.numbered(labels))
         case .papersChoice:
-            return say([spokenUI("ui.papers.choose")] + numbered(AppState.paperRights.map { content.texts.render($0.message, language) }))
+            return say([spokenUI("ui.papers.choose")] + Self.numbered(AppState.paperRights.map { content.texts.render($0.message, language) }))
         case .sheet(let kind):
             let sheet = self.sheet(kind, in: language)
             return say([ending(sheet.title)] + sheet.intro + sheet.sections.flatMap { [ending($0.heading)] + $0.lines.map(ending) })
@@ -84,23 +76,29 @@ extension AppState {
             guard let question = flow.current else {
                 return say([spokenUI("ui.review_title"), spokenUI("ui.review_help")])
             }
-            var texts = [ending(spokenQuestion(question, "label", question.label[language]))]
-            if let help = question.help?[language] { texts.append(ending(spokenQuestion(question, "help", help))) }
-            texts += numbered(question.displayedChoices.map { $0.label[language] })
-            return say(texts, clip: question.id)
+            return say(Self.questionSpeech(question, language: language, texts: content.texts), clip: question.id)
         }
     }
+
+    /// A question as it is read aloud in the visitor's language: its label and help (their spoken variants where
+    /// content gives them), then its choices with their digits ("1, Oui. 2, Non."). `kiosk speak --key` says the same.
+    public static func questionSpeech(_ question: Question, language: String, texts: TextCatalogue) -> [String] {
+        func spoken(_ part: String, _ written: String) -> String {
+            let variant = "\(TextKeys.spokenPrefix)question.\(question.id).\(part)"
+            return texts.has(variant, language) ? texts.text(variant, language) : written
+        }
+        var said = [ending(spoken("label", question.label[language]))]
+        if let help = question.help?[language] { said.append(ending(spoken("help", help))) }
+        return said + numbered(question.displayedChoices.map { $0.label[language] })
+    }
+
+    /// Choices as they are said: "1, Oui. 2, Non."
+    static func numbered(_ labels: [String]) -> [String] { labels.enumerated().map { "\($0.offset + 1), \(ending($0.element))" } }
 
     /// A catalogue text as it is read aloud: its `spoken.KEY` variant in the visitor's language when content gives one.
     func spokenUI(_ key: String, _ arguments: [String: MessageArgument] = [:]) -> String {
         let variant = TextKeys.spokenPrefix + key
         return content.texts.has(variant, language) ? content.texts.text(variant, language, arguments) : ui(key, in: language, arguments)
-    }
-
-    /// A question's label or help as read aloud (`spoken.question.ID.label` / `.help` where given).
-    func spokenQuestion(_ question: Question, _ part: String, _ written: String) -> String {
-        let variant = "\(TextKeys.spokenPrefix)question.\(question.id).\(part)"
-        return content.texts.has(variant, language) ? content.texts.text(variant, language) : written
     }
 
     /// A text as the voice should read it: the language's spoken forms for words it reads badly ("AME" → "A M E"),
@@ -123,7 +121,9 @@ extension AppState {
     }
 
     /// Ends a line with a full stop when it has no final punctuation (the voice pauses between lines).
-    func ending(_ text: String) -> String {
+    func ending(_ text: String) -> String { Self.ending(text) }
+
+    static func ending(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let last = trimmed.last, !".!?:;…".contains(last) else { return trimmed }
         return trimmed + "."

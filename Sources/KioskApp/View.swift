@@ -222,14 +222,7 @@ extension KioskApp {
     /// alone; when the team comes, at the bottom.
     static func homeView(_ state: AppState, _ frame: inout Frame) {
         let language = state.language
-        let onToday: Bool
-        switch state.permanenceToday {
-        case .onNow, .laterToday: onToday = true
-        default: onToday = false
-        }
-        let labels = KioskApp.homeChoices(state).map { choice -> String in
-            choice == .checkin && !onToday ? state.ui("ui.home.leave_request", in: language) : state.ui("ui.home.\(choice.rawValue)", in: language)
-        }
+        let labels = KioskApp.homeChoices(state).map { state.ui(state.homeKey($0), in: language) }
         choiceScreen(state.ui("ui.home.title", in: language), labels, actions: KioskApp.homeChoices(state).map { .home($0) }, state, &frame,
                      back: .finish, footer: state.permanenceLines(in: language).joined(separator: " "))
     }

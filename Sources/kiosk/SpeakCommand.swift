@@ -46,8 +46,7 @@ struct SpeakCommand: ParsableCommand {
         var said = text ?? ""
         if let key {
             if let question = content.questionnaires.lazy.compactMap({ $0.question(key) }).first {
-                let choices = question.displayedChoices.enumerated().map { "\($0.offset + 1), \($0.element.label[lang])." }
-                said = ([question.label[lang], question.help?[lang] ?? ""] + choices).filter { !$0.isEmpty }.joined(separator: " ")
+                said = AppState.questionSpeech(question, language: lang, texts: content.texts).joined(separator: " ")
             } else if content.texts.has(key, lang) || content.texts.has(key, "fr") {
                 said = content.texts.text(key, lang)
             } else {
