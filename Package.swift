@@ -38,7 +38,7 @@ let package = Package(
         ]),
         // Documents: PDF writer, form layouts, letters, checklist, ticket content. Bytes out, no I/O.
         .target(name: "Documents", dependencies: [
-            "Rights", "Intake", "CHarfBuzz", "CLibDeflate", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
+            "Rights", "Intake", "Bidi", "CHarfBuzz", "CLibDeflate", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // HarfBuzz and hb-subset (system libraries): shaping and subsetting the fonts embedded in documents.
         .systemLibrary(name: "CHarfBuzz", path: "Sources/CHarfBuzz", providers: [.apt(["libharfbuzz-dev"])]),
@@ -52,8 +52,12 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Printers: CUPS client, ESC/POS encoder, libusb transport for ticket printers, USB inventory.
         .target(name: "Printers", dependencies: ["CCups", "CLibUSB"]),
+        // GNU FriBidi (system library): the Unicode bidirectional algorithm and Arabic joining.
+        .systemLibrary(name: "CFriBidi", path: "Sources/CFriBidi", providers: [.apt(["libfribidi-dev"])]),
+        // Right to left: which runs of a line read which way, their order, Arabic letters joined for a terminal. Pure.
+        .target(name: "Bidi", dependencies: ["CFriBidi"]),
         // Terminal toolkit: cell buffer, widgets, diff renderer, input decoder, raw mode. No product logic.
-        .target(name: "Terminal", dependencies: ["CZlib"]),
+        .target(name: "Terminal", dependencies: ["CZlib", "Bidi"]),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
         .target(name: "KioskApp", dependencies: [
             "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers",
@@ -110,7 +114,7 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Intake", "Rights", "TestSupport"]),
         .testTarget(name: "PrintersTests", dependencies: ["Printers", "CLibUSB", "TestSupport"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Bidi", "TestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers", "TestSupport"],
                     exclude: ["Snapshots"]),
         // Test helpers for the central store: a live server in the test process, a simulated box.

@@ -46,5 +46,5 @@ ensure_swift() {
 # SwiftPM fetches the dependencies with git (from the machine's local copies); the printing
 # code links libcups and libusb; GRDB links the system SQLite.
 # Documents shape and embed fonts with HarfBuzz (libharfbuzz-dev, with hb-subset) and compress with libdeflate;
-# the fonts they embed are Noto Sans (fonts-noto-core).
-BUILD_PACKAGES=(git pkg-config libsqlite3-dev libcups2-dev libusb-1.0-0-dev libharfbuzz-dev libdeflate-dev zlib1g-dev fonts-noto-core)
+# the fonts they embed are Noto Sans (fonts-noto-core). Right-to-left text is laid out with GNU FriBidi (libfribidi-dev).
+BUILD_PACKAGES=(git pkg-config libsqlite3-dev libcups2-dev libusb-1.0-0-dev libharfbuzz-dev libdeflate-dev zlib1g-dev libfribidi-dev fonts-noto-core)

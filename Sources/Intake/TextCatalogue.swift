@@ -65,6 +65,9 @@ public struct LanguageInfo: Sendable, Equatable {
     public var currency: String
     /// Offered to visitors (then it must be complete).
     public var visitor: Bool
+    /// False until a native speaker has checked the translation (`reviewed: false` in its file): offered to visitors all
+    /// the same, and the mediator sees the mark.
+    public var reviewed: Bool = true
     /// The espeak-ng voice that reads this language aloud (`voice:`), nil when there is none (Pashto, Tigrinya).
     public var voice: String?
     /// Words the voice reads badly, and how to say them (`spoken: {AME: "A M E"}`): whole words, replaced before speaking.
@@ -247,9 +250,15 @@ public struct TextCatalogue: Sendable {
         public var percent: Int { total == 0 ? 100 : present * 100 / total }
     }
 
-    /// Languages a visitor may pick: declared for visitors and complete (French always).
+    /// Languages a visitor may pick: declared for visitors and complete (French always); in the order the check-in
+    /// questionnaire lists its languages (the welcome screen's order), the others after it in the catalogue's order.
     public func visitorLanguages(questionnaires: [Questionnaire]) -> [String] {
-        languages.filter { $0.visitor && ($0.code == "fr" || completeness($0.code, questionnaires: questionnaires).missing.isEmpty) }.map(\.code)
+        let codes = languages.filter { $0.visitor && ($0.code == "fr" || completeness($0.code, questionnaires: questionnaires).missing.isEmpty) }.map(\.code)
+        let listed = questionnaires.first?.languages ?? []
+        return codes.enumerated().sorted { a, b in
+            let (first, second) = (listed.firstIndex(of: a.element) ?? listed.count + a.offset, listed.firstIndex(of: b.element) ?? listed.count + b.offset)
+            return first < second
+        }.map(\.element)
     }
 
     /// Every text of the questionnaires with its catalogue key (`question.ID.label`, `question.ID.choice.VALUE`…).

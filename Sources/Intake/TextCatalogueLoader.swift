@@ -122,7 +122,7 @@ public enum TextCatalogueLoader {
         return result
     }
 
-    static let languageFields: Set<String> = ["code", "name", "direction", "plural", "numbers", "visitor", "voice", "spoken"]
+    static let languageFields: Set<String> = ["code", "name", "direction", "plural", "numbers", "visitor", "reviewed", "voice", "spoken"]
 
     /// Loads catalogue files given as (path, text).
     public static func load(files: [(String, String)], required: Set<String> = TextKeys.required) -> Result {
@@ -178,6 +178,13 @@ public enum TextCatalogueLoader {
                     case "true": info.visitor = true
                     case "false": info.visitor = false
                     default: problem(YAMLSupport.line(mapping["visitor"]!), "language.visitor", "must be true or false")
+                    }
+                }
+                if let reviewed = mapping["reviewed"]?.scalar?.string {
+                    switch reviewed {
+                    case "true": info.reviewed = true
+                    case "false": info.reviewed = false
+                    default: problem(YAMLSupport.line(mapping["reviewed"]!), "language.reviewed", "must be true or false")
                     }
                 }
                 if let voice = mapping["voice"] {

@@ -12,6 +12,9 @@ extension AppState {
     /// The language's name in itself, from the catalogue.
     func languageName(_ code: String) -> String { content.texts.language(code)?.name ?? code }
 
+    /// A translation no native speaker has checked yet (`reviewed: false`): the mediator's screens mark it.
+    func isUnreviewed(_ code: String) -> Bool { content.texts.language(code)?.reviewed == false }
+
     /// "mardi 8 décembre" in the visitor's language (the catalogue's weekday and month names).
     func dayAndMonth(_ date: LocalDate, in language: String) -> String {
         ui("ui.date.day_month", in: language, ["weekday": .text(ui("ui.weekday.\(date.isoWeekday)", in: language)),

@@ -23,6 +23,11 @@ extension KioskApp {
     public static func view(_ state: AppState) -> Frame {
         var frame = Frame(buffer: Buffer(width: state.width, height: state.height), regions: [])
         guard state.width > 0, state.height > 0 else { return frame }
+        // Once a visitor has chosen Arabic or Dari, their screens read right to left: text from the right, Back on the
+        // right and Continue on the left, progress from the right. The welcome screen is the box's (French first).
+        if state.mode == .visitor, state.visitor.phase != .welcome, state.content.texts.language(state.language)?.rightToLeft == true {
+            frame.buffer.direction = .rightToLeft
+        }
         switch state.mode {
         case .visitor: visitorView(state, &frame)
         case .pinEntry: pinView(state, &frame)
@@ -57,7 +62,9 @@ extension KioskApp {
         frame.buffer.fill(row, style: header)
         let rightText = right.isEmpty ? "" : right + " "
         let rightWidth = min(rightText.displayWidth, row.width)
-        Text(rightText, style: header, alignment: .right).render(Rect(x: row.maxX - rightWidth, y: row.y, width: rightWidth, height: 1), &frame.buffer)
+        // Right to left, the title starts on the right and the status stands on the left (Text mirrors the alignment).
+        let mirrored = frame.buffer.direction == .rightToLeft
+        Text(rightText, style: header, alignment: .right).render(Rect(x: mirrored ? row.x : row.maxX - rightWidth, y: row.y, width: rightWidth, height: 1), &frame.buffer)
         let room = row.width - rightWidth - (rightWidth > 0 ? 2 : 0)
         var words = left.split(separator: " ").map(String.init)
         var title = " " + words.joined(separator: " ")
@@ -65,7 +72,7 @@ extension KioskApp {
             words.removeLast()
             title = words.isEmpty ? "" : " " + words.joined(separator: " ") + " …"
         }
-        if title.displayWidth <= room { Text(title, style: header).render(Rect(x: row.x, y: row.y, width: room, height: 1), &frame.buffer) }
+        if title.displayWidth <= room { Text(title, style: header).render(Rect(x: mirrored ? row.maxX - room : row.x, y: row.y, width: room, height: 1), &frame.buffer) }
     }
 
     /// A row of buttons at the bottom; returns the area above it. When the labels do not fit side by side on a
@@ -86,8 +93,10 @@ extension KioskApp {
         }
         let row = area.rows(area.height - height, height)
         for (index, button) in buttons.enumerated() {
-            let rect = Rect(x: row.x + index * (sideBySide + gap), y: row.y,
+            var rect = Rect(x: row.x + index * (sideBySide + gap), y: row.y,
                             width: index == buttons.count - 1 ? row.maxX - (row.x + index * (sideBySide + gap)) : sideBySide, height: height)
+            // Right to left, the row is mirrored: Back on the right, Continue on the left.
+            if frame.buffer.direction == .rightToLeft { rect.x = row.x + row.maxX - rect.maxX }
             Button(button.0, highlighted: button.2).render(rect, &frame.buffer)
             frame.regions.append((rect, button.1))
         }
@@ -497,7 +506,8 @@ extension KioskApp {
                 let urgent = row.urgent && row.status != .closed
                 let status = statusText(row.status, state)
                 return ["\(urgent ? "!" : "")\(row.ticket)", row.name,
-                        row.language + (row.interpreter ? state.ui("mediator.interpreter_short", in: "fr") : ""),
+                        row.language + (state.isUnreviewed(row.language) ? state.ui("mediator.unreviewed_short", in: "fr") : "")
+                            + (row.interpreter ? state.ui("mediator.interpreter_short", in: "fr") : ""),
                         row.reasons.joined(separator: ", "), "\(minutes) min",
                         urgent ? state.ui("mediator.urgent", in: "fr") + " · " + status : status]
             }
@@ -537,7 +547,8 @@ extension KioskApp {
         let closed = visit.status == .closed
         let urgent = Questionnaire.isUrgent(visit.answers, in: state.content.questionnaires) ? " — " + state.ui("mediator.urgent", in: "fr") : ""
         let interpreter = visit.answers["interpreter"] == .choice("yes") ? " + " + state.ui("mediator.interpreter", in: "fr") : ""
-        headerBar("N° \(visit.ticket) — \(visit.name)\(urgent)", "\(state.languageName(visit.language))\(interpreter) · \(statusText(visit.status, state))", &frame)
+        let unreviewed = state.isUnreviewed(visit.language) ? state.ui("mediator.unreviewed_short", in: "fr") : ""
+        headerBar("N° \(visit.ticket) — \(visit.name)\(urgent)", "\(state.languageName(visit.language))\(unreviewed)\(interpreter) · \(statusText(visit.status, state))", &frame)
         var area = frame.buffer.area.dropFirstRows(1)
         guard area.height >= 4 else { return }
         // The tab bar: one target per tab, the current one highlighted; on a narrow screen it takes a second row.
@@ -565,6 +576,13 @@ extension KioskApp {
             let lines = rightsLines(state, width: max(1, area.width - 2))
             scrolledLines(lines, area, first: mediator.rightsScroll, &frame)
         } else {
+            if state.isUnreviewed(visit.language), area.height >= 6 {
+                // Said above the answers: the visitor read a translation no native speaker has checked yet.
+                let warning = "\(state.languageName(visit.language)) \(state.ui("mediator.unreviewed_short", in: "fr")) : " + state.ui("mediator.unreviewed", in: "fr")
+                let height = min(2, Paragraph(warning).height(width: area.width))
+                Paragraph(warning, style: Style(foreground: .brightYellow, bold: true)).render(area.rows(0, height), &frame.buffer)
+                area = area.dropFirstRows(height)
+            }
             let entries = mediatorEntries(state)
             if entries.isEmpty {
                 Paragraph(state.ui("mediator.tab_empty", in: "fr"), style: help).render(area.rows(0, min(2, area.height)), &frame.buffer)

@@ -1,3 +1,5 @@
+import Bidi
+
 /// One cell of the screen: a grapheme and its style. The second column of a wide
 /// character is a continuation cell (empty symbol).
 public struct Cell: Equatable, Hashable, Sendable {
@@ -17,6 +19,9 @@ public struct Buffer: Equatable, Sendable {
     public private(set) var width: Int
     public private(set) var height: Int
     public private(set) var cells: [Cell]
+    /// The direction of the screen's language: widgets lay their text out with the bidi algorithm in it, align it to
+    /// the right when it reads right to left, and mirror what has a side (progress fills from the right).
+    public var direction: TextDirection = .leftToRight
 
     public init(width: Int, height: Int, fill: Cell = .blank) {
         self.width = max(0, width)

@@ -1,9 +1,30 @@
+import Bidi
+
 /// Something that draws itself into a rectangle of a buffer. A zero-size area draws nothing.
 public protocol Widget {
     func render(_ area: Rect, _ buffer: inout Buffer)
 }
 
-public enum Alignment: Sendable { case left, center, right }
+public enum Alignment: Sendable {
+    case left, center, right
+
+    /// Where "start" and "end" go in a right-to-left screen: the other side.
+    func mirrored(_ direction: TextDirection) -> Alignment {
+        guard direction == .rightToLeft else { return self }
+        switch self {
+        case .left: return .right
+        case .center: return .center
+        case .right: return .left
+        }
+    }
+}
+
+/// A line laid out in the buffer's direction, from left to right as cells are (right-to-left runs reversed, Arabic
+/// joined); a left-to-right screen's line without right-to-left letters is kept as it is.
+func laidOut(_ text: String, _ direction: TextDirection) -> String {
+    guard direction == .rightToLeft || Bidi.hasRightToLeft(text) else { return text }
+    return Bidi.visual(text, base: direction)
+}
 
 /// One line of text, cut to the area's width.
 public struct Text: Widget {
@@ -18,10 +39,11 @@ public struct Text: Widget {
 
     public func render(_ area: Rect, _ buffer: inout Buffer) {
         guard !area.isEmpty else { return }
-        let shown = text.prefix(columns: area.width)
+        // Cut in reading order (the end of a sentence goes, whichever side it stands on), then laid out.
+        let shown = laidOut(text.prefix(columns: area.width), buffer.direction)
         let width = shown.displayWidth
         let x: Int
-        switch alignment {
+        switch alignment.mirrored(buffer.direction) {
         case .left: x = area.x
         case .center: x = area.x + (area.width - width) / 2
         case .right: x = area.maxX - width
@@ -221,8 +243,23 @@ public struct TextField: Widget {
         var start = 0
         while String(characters[start..<min(cursor, characters.count)]).displayWidth > line.width - 3, start < cursor { start += 1 }
         let visible = String(characters[start...])
-        buffer.write(" " + visible, x: line.x, y: line.y, style: field, clip: line)
-        let cursorColumn = line.x + 1 + String(characters[start..<min(cursor, characters.count)]).displayWidth
+        var cursorColumn = line.x + 1 + String(characters[start..<min(cursor, characters.count)]).displayWidth
+        if buffer.direction == .rightToLeft || Bidi.hasRightToLeft(visible) {
+            // Typed Arabic reads right to left inside the field: the cursor goes where the next letter will appear
+            // (left of a right-to-left letter, right of a left-to-right one).
+            let layout = Bidi.terminalLayout(visible, base: Bidi.hasRightToLeft(visible.prefix(1)) ? .rightToLeft : .leftToRight)
+            buffer.write(" " + layout.text, x: line.x, y: line.y, style: field, clip: line)
+            let logical = min(cursor, characters.count) - start
+            let shown = Array(visible)
+            if logical < shown.count {
+                cursorColumn = line.x + 1 + layout.visualIndex[logical] + (Bidi.hasRightToLeft(String(shown[logical])) ? 1 : 0)
+            } else if let last = shown.indices.last {
+                cursorColumn = line.x + 1 + layout.visualIndex[last] + (Bidi.hasRightToLeft(String(shown[last])) ? -1 : 1)
+            }
+            cursorColumn = max(line.x, cursorColumn)
+        } else {
+            buffer.write(" " + visible, x: line.x, y: line.y, style: field, clip: line)
+        }
         if cursorColumn < line.maxX {
             var cell = buffer[cursorColumn, line.y]
             if cell.symbol == " " || cell.isContinuation { cell.symbol = "█" }
@@ -245,13 +282,16 @@ public struct ProgressBar: Widget {
         guard !area.isEmpty else { return }
         let line = area.rows(0, 1)
         let filled = Int((Double(line.width) * fraction).rounded())
-        buffer.fill(Rect(x: line.x, y: line.y, width: filled, height: 1), style: Style(foreground: .black, background: .green))
-        buffer.fill(Rect(x: line.x + filled, y: line.y, width: line.width - filled, height: 1), style: Style(foreground: .brightWhite, background: .brightBlack))
-        let labelText = label.prefix(columns: line.width)
+        // Right to left, progress grows from the right.
+        let filledRect = buffer.direction == .rightToLeft ? Rect(x: line.maxX - filled, y: line.y, width: filled, height: 1)
+            : Rect(x: line.x, y: line.y, width: filled, height: 1)
+        buffer.fill(line, style: Style(foreground: .brightWhite, background: .brightBlack))
+        buffer.fill(filledRect, style: Style(foreground: .black, background: .green))
+        let labelText = laidOut(label.prefix(columns: line.width), buffer.direction)
         let start = line.x + (line.width - labelText.displayWidth) / 2
         var column = start
         for character in labelText {
-            let inFilled = column < line.x + filled
+            let inFilled = column >= filledRect.x && column < filledRect.maxX
             buffer.write(String(character), x: column, y: line.y,
                          style: inFilled ? Style(foreground: .black, background: .green, bold: true) : Style(foreground: .brightWhite, background: .brightBlack, bold: true), clip: line)
             column += character.displayWidth

@@ -253,6 +253,21 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Demo only: the day and time the demo's clock starts at (ISO 8601, e.g. 2026-11-24T10:00:00+01:00), then runs on: the calendar as on that day.")
     var clock: String?
 
+    /// The console font the kiosk unit loads (`setfont` in its ExecStartPre), or kbd's Uni2 Terminus the box ships.
+    static let consoleFont = "/usr/share/consolefonts/Uni2-TerminusBold32x16.psf.gz"
+
+    /// The languages whose every screen character the console font has (all right-to-left ones dropped when the font
+    /// cannot be read: the console neither joins nor reverses).
+    static func consoleLanguages(_ languages: [String], _ content: KioskContent) -> [String] {
+        let units = ["/etc/systemd/system/permanence-kiosk.service", "/lib/systemd/system/permanence-kiosk.service"]
+        let path = units.lazy.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.compactMap(ScreenCharacters.fontPath(inUnit:)).first ?? consoleFont
+        guard let font = try? ConsoleFont(contentsOf: path) else {
+            return languages.filter { $0 == "fr" || content.texts.language($0)?.rightToLeft != true }
+        }
+        let missing = ScreenCharacters.missing(font, content, languages: languages)
+        return languages.filter { $0 == "fr" || (missing[$0] == nil && content.texts.language($0)?.rightToLeft != true) }
+    }
+
     func run() throws {
         let engine = try common.loadEngine()
         guard let contentDirectory = common.locator.contentDirectory() else {
@@ -291,6 +306,16 @@ struct Run: ParsableCommand {
         var config = KioskConfig(placeName: place ?? box?.place ?? (try? database.setting("place")) ?? (demo ? "Couiza (démo)" : "Permanence santé"),
                                  territory: box?.territory ?? .metropole,
                                  languages: KioskConfig.offeredLanguages(configured: box?.languages ?? [], content: content))
+        if ProcessInfo.processInfo.environment["TERM"] == "linux" {
+            // The bare console (the fallback when the box has no graphical display): one 512-glyph font, no Arabic next
+            // to Cyrillic, nothing joined or right to left. A language it cannot draw is not offered there.
+            let kept = Self.consoleLanguages(config.languages, content)
+            if kept.count < config.languages.count {
+                Output.error("console: not offered on this screen (its font lacks their letters; the graphical display draws them): "
+                             + config.languages.filter { !kept.contains($0) }.joined(separator: ", "))
+                config.languages = kept
+            }
+        }
         if let retention = box?.retention { try database.setSetting("retention", retention) }
         // Only a supervised kiosk (systemd's notify socket) may leave its loop to pick up new content.
         config.restartsForNewContent = !demo && ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
