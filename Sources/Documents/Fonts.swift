@@ -174,6 +174,9 @@ final class ShapingFace: @unchecked Sendable {
         hb.buffer_add_utf32(buffer, codepoints, Int32(codepoints.count), 0, Int32(codepoints.count))
         hb.buffer_guess_segment_properties(buffer)
         if rightToLeft { hb.buffer_set_direction(buffer, HB_DIRECTION_RTL) }
+        // A mark (shadda, hamza above) keeps its own cluster: its glyph stands for it alone, so the text copied from
+        // the page has each letter once.
+        hb.buffer_set_cluster_level(buffer, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS)
         hb.shape(font, buffer, nil, 0)
         var count: UInt32 = 0
         guard let infos = hb.buffer_get_glyph_infos(buffer, &count), let positions = hb.buffer_get_glyph_positions(buffer, &count) else { return [] }
@@ -201,8 +204,11 @@ final class ShapingFace: @unchecked Sendable {
                 if end == cluster + 1 {
                     text = String(scalars[cluster])
                 } else {
+                    // A right-to-left ligature (lam-alef) stands for its letters in reverse: text extractors (poppler's
+                    // pdftotext) read a right-to-left word's characters from the right, so they give back the letters
+                    // in reading order.
                     var view = String.UnicodeScalarView()
-                    view.append(contentsOf: scalars[cluster..<end])
+                    if rightToLeft { view.append(contentsOf: scalars[cluster..<end].reversed()) } else { view.append(contentsOf: scalars[cluster..<end]) }
                     text = String(view)
                 }
             }

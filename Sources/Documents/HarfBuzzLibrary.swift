@@ -27,6 +27,7 @@ struct HarfBuzzLibrary: @unchecked Sendable {
     let buffer_add_utf32: @convention(c) (OpaquePointer?, UnsafePointer<UInt32>?, Int32, UInt32, Int32) -> Void
     let buffer_guess_segment_properties: @convention(c) (OpaquePointer?) -> Void
     let buffer_set_direction: @convention(c) (OpaquePointer?, hb_direction_t) -> Void
+    let buffer_set_cluster_level: @convention(c) (OpaquePointer?, hb_buffer_cluster_level_t) -> Void
     let shape: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafePointer<hb_feature_t>?, UInt32) -> Void
     let buffer_get_glyph_infos: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt32>?) -> UnsafeMutablePointer<hb_glyph_info_t>?
     let buffer_get_glyph_positions: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt32>?) -> UnsafeMutablePointer<hb_glyph_position_t>?
@@ -77,6 +78,7 @@ struct HarfBuzzLibrary: @unchecked Sendable {
             buffer_add_utf32 = try load(main, "hb_buffer_add_utf32")
             buffer_guess_segment_properties = try load(main, "hb_buffer_guess_segment_properties")
             buffer_set_direction = try load(main, "hb_buffer_set_direction")
+            buffer_set_cluster_level = try load(main, "hb_buffer_set_cluster_level")
             shape = try load(main, "hb_shape")
             buffer_get_glyph_infos = try load(main, "hb_buffer_get_glyph_infos")
             buffer_get_glyph_positions = try load(main, "hb_buffer_get_glyph_positions")

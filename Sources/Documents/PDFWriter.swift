@@ -1,3 +1,4 @@
+import Bidi
 import Foundation
 
 /// A PDF made of A4 pages: text, lines, rectangles, check boxes, boxed character fields, wrapped
@@ -141,23 +142,26 @@ public struct PDFWriter: Sendable {
     /// Splits text into runs of the first face that has each character, shaped. A character no face has is
     /// transliterated (and counted) into what the first face can show.
     mutating func runs(_ text: String, _ font: Font, rightToLeft: Bool = false) -> [Run] {
-        // A line is drawn as its words (shaped once each, as measuring already did) and spaces: nothing joins or
-        // kerns across a space. A right-to-left line puts its words from the right.
-        if text.utf8.contains(UInt8(ascii: " ")) {
-            var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            if rightToLeft { words.reverse() }
-            var merged: [Run] = []
-            let space = wordRuns(" ", font, rightToLeft: rightToLeft)
+        // The line's direction runs (the bidi algorithm: an amount or "CPAM" inside Arabic reads left to right), from
+        // left to right; each drawn as its words (shaped once each, as measuring already did) and spaces: nothing
+        // joins or kerns across a space. A right-to-left run puts its words from the right, each shaped right to left.
+        let base: TextDirection = rightToLeft ? .rightToLeft : .leftToRight
+        let directionRuns = rightToLeft || Bidi.hasRightToLeft(text) ? Bidi.visualRuns(text, base: base) : [Bidi.Run(text: text, rightToLeft: false, range: 0..<0)]
+        if directionRuns.count == 1, !text.utf8.contains(UInt8(ascii: " ")) { return wordRuns(directionRuns[0].text, font, rightToLeft: directionRuns[0].rightToLeft) }
+        var merged: [Run] = []
+        for directionRun in directionRuns {
+            var words = directionRun.text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            if directionRun.rightToLeft { words.reverse() }
+            let space = wordRuns(" ", font, rightToLeft: directionRun.rightToLeft)
             for (index, word) in words.enumerated() {
                 var pieces = index == 0 ? [] : space
-                pieces += word.isEmpty ? [] : wordRuns(word, font, rightToLeft: rightToLeft)
+                pieces += word.isEmpty ? [] : wordRuns(word, font, rightToLeft: directionRun.rightToLeft)
                 for piece in pieces {
                     if let last = merged.last, last.face == piece.face { merged[merged.count - 1].glyphs += piece.glyphs } else { merged.append(piece) }
                 }
             }
-            return merged
         }
-        return wordRuns(text, font, rightToLeft: rightToLeft)
+        return merged
     }
 
     /// The runs of a text without spaces, shaped once per process and faces (`ShapedWords`).

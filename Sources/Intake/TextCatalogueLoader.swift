@@ -46,7 +46,7 @@ public enum TextKeys {
         "mediator.nir.birth_month", "mediator.printing", "mediator.printed", "mediator.visit_keys_closed", "mediator.tab.answers",
         "mediator.tab.identity", "mediator.tab.household", "mediator.tab.follow_up", "mediator.tab.rights", "mediator.tab_empty", "mediator.confirm_close",
         "mediator.cancel_close", "mediator.do_close", "mediator.letter_needs_orientation",
-        "mediator.print_waiting", "mediator.print_gave_up", "mediator.column.language", "mediator.urgent", "mediator.interpreter_short", "mediator.interpreter", "mediator.test_page", "mediator.resources_differ",
+        "mediator.print_waiting", "mediator.print_gave_up", "mediator.column.language", "mediator.urgent", "mediator.interpreter_short", "mediator.interpreter", "mediator.unreviewed_short", "mediator.unreviewed", "mediator.test_page", "mediator.resources_differ",
         "mediator.callbacks", "mediator.test_speaker", "mediator.speaker_test", "mediator.callback_line", "mediator.callback_sent", "mediator.callback_waiting",
     ] + Array(documentNames.values)
     /// The referral letter's sentences (French; `mediator_only`).

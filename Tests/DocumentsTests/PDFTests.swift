@@ -315,3 +315,50 @@ struct LayoutAndVisitFileTests {
         }
     }
 }
+
+/// Arabic and Dari on paper: shaped by HarfBuzz with Noto Sans Arabic, right to left, French beside it.
+@Suite("Right-to-left paper", .serialized)
+struct RightToLeftPaperTests {
+    /// What pdftotext gives back, with Arabic presentation forms (a viewer's copy of joined glyphs) made letters again.
+    static func normalised(_ text: String) -> String {
+        // pdftotext marks each right-to-left line with embedding controls (RLE … PDF): not text.
+        PDFTests.flat(String(String.UnicodeScalarView(text.precomposedStringWithCompatibilityMapping.unicodeScalars.filter { !(0x202A...0x202E).contains($0.value) })))
+    }
+
+    @Test("The checklist in Arabic and in Dari: pdftotext gives back the catalogue's strings, the French beside them", arguments: [
+        ("ar", "أمينة"), ("prs", "زهره"),
+    ])
+    func checklist(language: String, firstName: String) throws {
+        let visit = try PDFTests().visit(language: language, lastName: "Haidari", firstNames: firstName, firstName: firstName)
+        let texts = ContentFixtures.content.texts
+        let rendered = try DocumentFixtures.renderer.render(.checklist, visit: visit)
+        #expect(rendered.replaced.isEmpty, "\(rendered.replaced)")
+        let pdf = rendered.pdf
+        try pdf.write(to: testArtefact("checklist-\(language).pdf"))
+        #expect(try PDFTools.check(pdf).status == 0)
+        #expect(try PDFTools.fonts(pdf).contains("NotoSansArabic"))
+        let sheet = Self.normalised(try PDFTools.text(pdf))
+        #expect(sheet.contains(Self.normalised(texts.text("doc.checklist.title", language))), "\(sheet)")
+        #expect(sheet.contains(texts.text("doc.checklist.title", "fr")))
+        #expect(sheet.contains(Self.normalised(firstName)))
+        let evaluation = try #require(visit.evaluation(questionnaires: ContentFixtures.content.questionnaires, engine: Fixtures.engine))
+        var documents = 0
+        for right in evaluation.rights where right.verdict != .notEligible && right.form != nil {
+            for document in right.documents {
+                documents += 1
+                let line = Self.normalised(texts.render(document.message, language))
+                if !line.contains(where: { $0.isASCII && ($0.isLetter || $0.isNumber || "()".contains($0)) }) {
+                    #expect(sheet.contains(line), "\(document.rawValue) in \(language)")
+                } else {
+                    // A line mixing Arabic with Latin words or numbers: pdftotext orders its runs by its own guess (poppler
+                    // reads the drawn line, not the bidi runs); every word comes back whole, in its own reading order.
+                    for word in line.split(whereSeparator: { $0.isWhitespace || "()،,".contains($0) }) where word.count > 1 {
+                        #expect(sheet.contains(word), "\(document.rawValue) in \(language): \(word)")
+                    }
+                }
+                #expect(sheet.contains(PDFTests.flat(texts.render(document.message, "fr"))), "\(document.rawValue) in French")
+            }
+        }
+        #expect(documents > 3)
+    }
+}

@@ -146,6 +146,14 @@ public final class TestClock: @unchecked Sendable {
 
 /// A fresh temporary directory. The caller may remove it; whatever is left is removed when the process exits
 /// (boxes of the sync tests keep their home open to the end), so runs do not fill `/tmp`.
+/// Where tests keep what a person should look at afterwards (screenshots of the display, printed pages):
+/// `.build/test-artefacts/NAME`, kept after the run (CI can archive it).
+public func testArtefact(_ name: String) -> URL {
+    let directory = Repository.root.appendingPathComponent(".build/test-artefacts")
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent(name)
+}
+
 public func temporaryDirectory(_ prefix: String = "permanence-test") -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
