@@ -124,7 +124,7 @@ public enum Bidi {
     /// A line laid out for a terminal: its characters from left to right, right-to-left runs reversed, brackets
     /// mirrored there, and Arabic and Persian letters in their joined presentation forms (the console and `foot` draw one
     /// glyph per cell and join nothing), with, for each logical character, the visual position it went to.
-    public static func terminalLayout(_ line: String, base: TextDirection) -> (text: String, visualIndex: [Int]) {
+    public static func terminalLayout(_ line: String, base: TextDirection, joining: Bool = true) -> (text: String, visualIndex: [Int]) {
         let characters = Array(line)
         if base == .leftToRight, !hasRightToLeft(line) { return (line, Array(characters.indices)) }
         var scalars: [UInt32] = []
@@ -138,12 +138,12 @@ public enum Bidi {
         let levels = levels(scalars, base: base)
         var shaped = scalars
         var fribidiLevels = levels.map { FriBidiLevel(bitPattern: $0) }
-        var joining = [FriBidiJoiningType](repeating: 0, count: scalars.count)
+        var joiningTypes = [FriBidiJoiningType](repeating: 0, count: scalars.count)
         let types = types(scalars)
         let length = FriBidiStrIndex(scalars.count)
-        scalars.withUnsafeBufferPointer { fribidi_get_joining_types($0.baseAddress, length, &joining) }
-        fribidi_join_arabic(types, length, &fribidiLevels, &joining)
-        fribidi_shape(cfribidi_shape_flags(), &fribidiLevels, length, &joining, &shaped)
+        scalars.withUnsafeBufferPointer { fribidi_get_joining_types($0.baseAddress, length, &joiningTypes) }
+        fribidi_join_arabic(types, length, &fribidiLevels, &joiningTypes)
+        fribidi_shape(joining ? cfribidi_shape_flags() : cfribidi_mirroring_flags(), &fribidiLevels, length, &joiningTypes, &shaped)
         // Whole characters move, a letter with its marks: the order is that of clusters, each at its first scalar's level.
         let order = visualOrder(clusters.map { levels[$0.lowerBound] })
         var view = String.UnicodeScalarView()
@@ -161,5 +161,11 @@ public enum Bidi {
     /// A line as a terminal shows it, from left to right (see `terminalLayout`).
     public static func visual(_ line: String, base: TextDirection) -> String {
         terminalLayout(line, base: base).text
+    }
+
+    /// The line's characters in visual order only (brackets mirrored, nothing joined): on lines whose runs each
+    /// reverse cleanly, this order is its own inverse, so it also reads a captured screen line back into reading order.
+    public static func reordered(_ line: String, base: TextDirection) -> String {
+        terminalLayout(line, base: base, joining: false).text
     }
 }

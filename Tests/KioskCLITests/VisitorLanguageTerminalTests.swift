@@ -1,3 +1,4 @@
+import Bidi
 import Foundation
 import Intake
 import Terminal
@@ -45,16 +46,37 @@ struct VisitorLanguageTerminalTests {
             if word.isEmpty || word.allSatisfy({ $0.isNumber || $0 == "/" || $0 == ":" || $0 == "%" }) { return nil }
             if words.contains(word) || words.contains(token) { return nil }
             // A catalogue word followed by the punctuation a composed text adds ("вівторок," in "{weekday}, {day}").
-            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:"))
-            if !bare.isEmpty, words.contains(bare) || words.contains(where: { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:")) == bare }) { return nil }
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:،؛؟"))
+            if !bare.isEmpty, words.contains(bare) || words.contains(where: { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:،؛؟")) == bare }) { return nil }
             // A date and time of the next permanence ("26/11,") or a count ("1990").
             if word.trimmingCharacters(in: CharacterSet(charactersIn: ",.")).allSatisfy({ $0.isNumber || $0 == "/" || $0 == ":" }) { return nil }
             return token
         }
     }
 
+    /// A captured right-to-left screen read back as its reader reads it: each line from the right, by the same bidi
+    /// algorithm (its order is its own inverse on such lines), joined letters made letters again. A ligature cell
+    /// (lam-alef) stands for two letters in visual order, so its letters are put in visual order before reordering.
+    static func readBack(_ screen: String) -> String {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var visual = ""
+            for character in line {
+                // Only Arabic presentation forms are made letters again (ⓘ and … stay as drawn).
+                let value = character.unicodeScalars.first!.value
+                guard (0xFB50...0xFDFF).contains(value) || (0xFE70...0xFEFF).contains(value) else { visual.append(character); continue }
+                let letters = String(character).precomposedStringWithCompatibilityMapping
+                visual += letters.count > 1 ? String(letters.reversed()) : letters
+            }
+            let trimmed = visual.trimmingCharacters(in: .whitespaces)
+            return Bidi.hasRightToLeft(trimmed) ? Bidi.reordered(trimmed, base: .rightToLeft) : trimmed
+        }.joined(separator: "\n")
+    }
+
     func visit(language: String, digit: String, name: String, width: Int, height: Int) throws {
-        let kiosk = try TmuxKiosk(width: width, height: height)
+        let rightToLeft = Self.content.texts.language(language)?.rightToLeft == true
+        let terminal = try TmuxKiosk(width: width, height: height)
+        // What the visitor reads: a right-to-left screen is read back from the right.
+        let kiosk = ReadBack(terminal: terminal, rightToLeft: rightToLeft)
         let questions = Self.content.questionnaires.flatMap(\.questions)
         let texts = Self.content.texts
         let allowed = Self.words(language, typed: [name, "rennes", "1990", "9000", "0"])
@@ -122,7 +144,18 @@ struct VisitorLanguageTerminalTests {
         #expect(ticketText.contains(Self.flat(texts.text("ui.to_bring", language))))
     }
 
-    func waitUntilGone(_ kiosk: TmuxKiosk, _ text: String) throws {
+    /// The kiosk in tmux, its screens read as its visitor reads them.
+    struct ReadBack {
+        var terminal: TmuxKiosk
+        var rightToLeft: Bool
+        func screen() throws -> String { rightToLeft ? VisitorLanguageTerminalTests.readBack(try terminal.screen()) : try terminal.screen() }
+        func type(_ text: String) throws { try terminal.type(text) }
+        func key(_ name: String) throws { try terminal.key(name) }
+        func waitFor(_ text: String) throws { try terminal.waitFor(text) }
+        func waitUntil(_ text: String, seconds: Double, _ read: () throws -> String) throws -> String { try terminal.waitUntil(text, seconds: seconds, reading: read) }
+    }
+
+    func waitUntilGone(_ kiosk: ReadBack, _ text: String) throws {
         let target = Self.flat(text)
         for _ in 0..<50 where Self.flat(try kiosk.screen()).contains(target) { usleep(100_000) }
     }
@@ -131,6 +164,36 @@ struct VisitorLanguageTerminalTests {
           arguments: [("uk", "5", "Олена", 80, 24), ("uk", "5", "Олена", 40, 12), ("ro", "4", "Ștefan", 80, 24), ("ro", "4", "Ștefan", 40, 12)])
     func visitorReachesTicket(language: String, digit: String, name: String, width: Int, height: Int) throws {
         try visit(language: language, digit: digit, name: name, width: width, height: height)
+    }
+
+    @Test("An Arabic and a Dari visitor reach the ticket: every captured line reads right to left as the bidi algorithm orders it",
+          arguments: [("ar", "6", "أمينة", 80, 24), ("prs", "7", "زهره", 80, 24), ("ar", "6", "أمينة", 40, 12)])
+    func rightToLeftVisitorReachesTicket(language: String, digit: String, name: String, width: Int, height: Int) throws {
+        try visit(language: language, digit: digit, name: name, width: width, height: height)
+    }
+
+    @Test("A right-to-left screen: text stands at the right, Back on the right and Continue on the left")
+    func mirroredScreen() throws {
+        // On a permanence day (Couiza, 24 November 2026), so that the first choice is "see the team today".
+        let kiosk = try TmuxKiosk(width: 80, height: 24, command: "\(Repository.builtProduct("kiosk").path) run --demo --clock 2026-11-24T10:00:00+01:00")
+        let texts = Self.content.texts
+        try kiosk.waitFor("Choisissez")
+        try kiosk.type("6")
+        let home = try kiosk.waitUntil(Self.flat(texts.text("ui.home.title", "ar")), seconds: 10, reading: { Self.flat(Self.readBack(try kiosk.screen())) })
+        #expect(!home.isEmpty)
+        let lines = try kiosk.screen().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The title line: the question stands at the right edge (its first letter in the last columns).
+        let titleLine = try #require(lines.first { Self.flat(Self.readBack($0)).contains(Self.flat(texts.text("ui.home.title", "ar"))) })
+        #expect(titleLine.trimmingCharacters(in: .whitespaces).count < titleLine.count / 2 || titleLine.hasPrefix(" "))
+        #expect(titleLine.hasSuffix(titleLine.trimmingCharacters(in: .whitespaces)) || titleLine.last != " ")
+        // The choices are numbered on the right: "1" ends the first choice's line.
+        let first = try #require(lines.first { Self.flat(Self.readBack($0)).contains(Self.flat(texts.text("ui.home.checkin", "ar"))) })
+        #expect(first.trimmingCharacters(in: .whitespaces).hasSuffix("1"))
+        // Back (→ رجوع) is on the right half of the screen's button row.
+        try lines.joined(separator: "\n").data(using: .utf8)!.write(to: testArtefact("tmux-ar-home.txt"))
+        let back = try #require(lines.last { Self.readBack($0).contains("رجوع") })
+        let column = back.distance(from: back.startIndex, to: back.range(of: "→")!.lowerBound)
+        #expect(column > 40, "Back at column \(column): \(back)")
     }
 }
 
