@@ -54,10 +54,11 @@ if [ -z "$BINARY" ]; then
     BINARY=.build-static/release/kiosk
 fi
 
-# What a box runs: systemd (networkd for DHCP on the wired port, resolved for names), CUPS (with filters for
-# IPP Everywhere queues), libusb and SQLite, the console font, SSH and sudo for the technician, and nothing
-# graphical (DECISIONS.md).
-PACKAGES=systemd,systemd-sysv,systemd-resolved,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,libdeflate0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,openssh-server,sudo,espeak-ng,alsa-utils
+# What a box runs: systemd (networkd for DHCP on the wired port, resolved for names, logind for the display's
+# session), CUPS (with filters for IPP Everywhere queues), libusb and SQLite, the console font, SSH and sudo for the
+# technician, and the graphical kiosk terminal: cage (with the Xwayland it insists on) running foot, with DejaVu
+# Sans Mono (DECISIONS.md: the display path).
+PACKAGES=systemd,systemd-sysv,systemd-resolved,libpam-systemd,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,libdeflate0,libfribidi0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,openssh-server,sudo,espeak-ng,alsa-utils,cage,foot,xwayland,fonts-dejavu-core
 [ "$KERNEL" = yes ] && PACKAGES="$PACKAGES,linux-image-$ARCH"
 debootstrap --variant=minbase --arch="$ARCH" --include="$PACKAGES" "$SUITE" "$OUTPUT" "$MIRROR"
 

@@ -144,6 +144,13 @@ if [ -f /usr/share/doc/fonts-noto-core/copyright ]; then
     put /usr/share/doc/fonts-noto-core/copyright "$ROOT/usr/share/permanence/fonts/LICENSE-Noto" 644 0 0
 fi
 
+# The graphical display: the script that chooses it (cage and foot, or the console), foot's configuration, the
+# documents' fonts as fontconfig fallbacks, and the PAM session that lets logind give cage the screen and the input.
+directory "$ROOT/usr/share/permanence/display" 755 0 0
+put Provisioning/display/foot.ini "$ROOT/usr/share/permanence/display/foot.ini" 644 0 0
+put Provisioning/display/fonts.conf "$ROOT/etc/fonts/conf.d/60-permanence.conf" 644 0 0
+put Provisioning/display/pam-permanence-display "$ROOT/etc/pam.d/permanence-display" 644 0 0
+
 # Configuration (kept on upgrade) and data (0700, kept). The kiosk group may write the configuration
 # file (not the directory) so that first-boot enrolment can erase the one-time token it used; the
 # kiosk service itself sees /etc read-only (ProtectSystem=strict).
@@ -163,6 +170,7 @@ done
 # The technician's keys (gathered at boot by permanence-technician-keys.service), SSH and sudo for that account,
 # and a console that shows only kernel errors.
 put Provisioning/box/technician-keys "$ROOT/usr/lib/permanence/technician-keys" 755 0 0
+put Provisioning/display/kiosk-display "$ROOT/usr/lib/permanence/kiosk-display" 755 0 0
 settle "$ROOT/usr/lib/permanence" 755 0 0
 # Under /etc/ssh (not /etc/permanence, 0750): sshd reads a user's keys with that user's rights.
 directory "$ROOT/etc/ssh/authorized_keys" 755 0 0
@@ -205,7 +213,8 @@ rm -f "$console"
 if [ -z "$ROOT" ]; then
     if [ "$PACKAGES" = yes ]; then
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 libdeflate0 zlib1g kbd console-setup console-setup-linux sudo openssh-client espeak-ng alsa-utils >/dev/null
+        apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 libdeflate0 libfribidi0 zlib1g kbd console-setup console-setup-linux sudo openssh-client espeak-ng alsa-utils \
+            cage foot xwayland fonts-dejavu-core libpam-systemd >/dev/null
     fi
     # CUPS: the configured printer as the default queue (IPP Everywhere when the printer supports it).
     printer=$(sed -n 's/^printer:[[:space:]]*"\{0,1\}\([^"#]*\)"\{0,1\}.*/\1/p' /etc/permanence/kiosk.yaml | tr -d ' ')

@@ -28,6 +28,19 @@ struct HarfBuzzLibrary: @unchecked Sendable {
     let buffer_guess_segment_properties: @convention(c) (OpaquePointer?) -> Void
     let buffer_set_direction: @convention(c) (OpaquePointer?, hb_direction_t) -> Void
     let buffer_set_cluster_level: @convention(c) (OpaquePointer?, hb_buffer_cluster_level_t) -> Void
+    // Glyph outlines (hb-draw, HarfBuzz 4+; hb_font_get_glyph_shape, renamed hb_font_draw_glyph in 7.0): what the
+    // ticket's raster fills. Optional: documents do not need them.
+    let draw: Draw?
+    struct Draw {
+    let draw_funcs_create: @convention(c) () -> OpaquePointer?
+    let draw_funcs_destroy: @convention(c) (OpaquePointer?) -> Void
+    let draw_funcs_set_move_to_func: @convention(c) (OpaquePointer?, hb_draw_move_to_func_t?, UnsafeMutableRawPointer?, hb_destroy_func_t?) -> Void
+    let draw_funcs_set_line_to_func: @convention(c) (OpaquePointer?, hb_draw_line_to_func_t?, UnsafeMutableRawPointer?, hb_destroy_func_t?) -> Void
+    let draw_funcs_set_quadratic_to_func: @convention(c) (OpaquePointer?, hb_draw_quadratic_to_func_t?, UnsafeMutableRawPointer?, hb_destroy_func_t?) -> Void
+    let draw_funcs_set_cubic_to_func: @convention(c) (OpaquePointer?, hb_draw_cubic_to_func_t?, UnsafeMutableRawPointer?, hb_destroy_func_t?) -> Void
+    let draw_funcs_set_close_path_func: @convention(c) (OpaquePointer?, hb_draw_close_path_func_t?, UnsafeMutableRawPointer?, hb_destroy_func_t?) -> Void
+    let font_draw_glyph: @convention(c) (OpaquePointer?, UInt32, OpaquePointer?, UnsafeMutableRawPointer?) -> Void
+    }
     let shape: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafePointer<hb_feature_t>?, UInt32) -> Void
     let buffer_get_glyph_infos: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt32>?) -> UnsafeMutablePointer<hb_glyph_info_t>?
     let buffer_get_glyph_positions: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt32>?) -> UnsafeMutablePointer<hb_glyph_position_t>?
@@ -79,6 +92,13 @@ struct HarfBuzzLibrary: @unchecked Sendable {
             buffer_guess_segment_properties = try load(main, "hb_buffer_guess_segment_properties")
             buffer_set_direction = try load(main, "hb_buffer_set_direction")
             buffer_set_cluster_level = try load(main, "hb_buffer_set_cluster_level")
+            draw = try? Draw(draw_funcs_create: load(main, "hb_draw_funcs_create"), draw_funcs_destroy: load(main, "hb_draw_funcs_destroy"),
+                             draw_funcs_set_move_to_func: load(main, "hb_draw_funcs_set_move_to_func"),
+                             draw_funcs_set_line_to_func: load(main, "hb_draw_funcs_set_line_to_func"),
+                             draw_funcs_set_quadratic_to_func: load(main, "hb_draw_funcs_set_quadratic_to_func"),
+                             draw_funcs_set_cubic_to_func: load(main, "hb_draw_funcs_set_cubic_to_func"),
+                             draw_funcs_set_close_path_func: load(main, "hb_draw_funcs_set_close_path_func"),
+                             font_draw_glyph: (try? load(main, "hb_font_draw_glyph")) ?? load(main, "hb_font_get_glyph_shape"))
             shape = try load(main, "hb_shape")
             buffer_get_glyph_infos = try load(main, "hb_buffer_get_glyph_infos")
             buffer_get_glyph_positions = try load(main, "hb_buffer_get_glyph_positions")

@@ -1,3 +1,4 @@
+import Bidi
 import Foundation
 import Intake
 
@@ -23,5 +24,16 @@ public struct TicketContent: Sendable, Equatable {
         let formatter = DateFormatter()
         formatter.dateFormat = "dd/MM/yyyy HH:mm"
         self.init(number: number, dateTime: formatter.string(from: time), place: place, line: texts.text("ticket.please_wait", language))
+    }
+}
+
+extension TicketContent {
+    /// The visitor's line as dots for the ticket printer when its code page cannot hold it (a right-to-left language:
+    /// a thermal printer has no Arabic letters, and transliterated Arabic reads as nothing): 384 dots wide (58 mm
+    /// paper at 203 dpi), 30 dots to the em. Nil for the other languages (printed as text) or without fonts.
+    public static func lineRaster(_ line: String, language: String, texts: TextCatalogue, fonts: FontSet? = FontSet.read(), width: Int = 384) -> Bitmap? {
+        let rightToLeft = texts.language(language)?.rightToLeft == true
+        guard rightToLeft || Bidi.hasRightToLeft(line), let fonts else { return nil }
+        return TextRaster.render(line, rightToLeft: rightToLeft, width: width, pixelSize: 30, fonts: fonts)
     }
 }

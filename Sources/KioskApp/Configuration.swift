@@ -26,7 +26,9 @@ public struct BoxConfiguration: Sendable, Equatable {
     public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token",
                                                  "organisation", "organisation_address", "organisation_phone", "commune",
                                                  // Read by Provisioning/box/technician-keys at boot, not by the kiosk.
-                                                 "technician_ssh_key"]
+                                                 "technician_ssh_key",
+                                                 // Read by Provisioning/display/kiosk-display (auto, graphical or console); checked here.
+                                                 "display"]
 
     /// The file's text with the enrolment token's value erased (the rest of the file, comments included, unchanged).
     public static func erasingToken(in text: String) -> String {
@@ -79,6 +81,9 @@ public struct BoxConfiguration: Sendable, Equatable {
             if parts.count != 2 || parts.contains(where: { $0.count != 4 || UInt16($0, radix: 16) == nil }) {
                 problem(line("ticket_printer"), "ticket_printer", "'\(ticket)' is not VVVV:PPPP in hexadecimal (as lsusb shows it)")
             }
+        }
+        if let display = string("display"), !["auto", "graphical", "console"].contains(display) {
+            problem(line("display"), "display", "'\(display)' is not auto, graphical or console")
         }
         let retention = string("retention") ?? "end_of_day"
         if retention != "end_of_day", !(retention.hasPrefix("hours:") && Int(retention.dropFirst(6)).map { $0 >= 0 } == true) {

@@ -336,8 +336,13 @@ public final class KioskRuntime: @unchecked Sendable {
                 // Without a ticket printer the number is shown large on screen; a failure is audited, not shown to the visitor.
                 guard let ticketPrinter else { return [] }
                 let ticket = TicketContent(number: number, time: database.clock(), place: config.placeName, language: language, texts: content.texts)
-                let bytes = EscPos.ticket(number: ticket.number, dateTime: ticket.dateTime, place: ticket.place, line: ticket.line)
+                let french = content.texts.text("ticket.please_wait", "fr")
+                let texts = content.texts
                 DispatchQueue.global().async { [database] in
+                    // Arabic and Dari as dots (the printer has no such letters), the French line under them.
+                    let raster = TicketContent.lineRaster(ticket.line, language: language, texts: texts)
+                    let bytes = EscPos.ticket(number: ticket.number, dateTime: ticket.dateTime, place: ticket.place, line: ticket.line,
+                                              lineRaster: raster.map { ($0.width, $0.height, $0.bytes) }, french: raster == nil ? nil : french)
                     do {
                         try USB.write(bytes, vendorID: ticketPrinter.vendor, productID: ticketPrinter.product)
                     } catch let error as USBError {
@@ -503,6 +508,12 @@ public enum KioskLoop {
         var state = runtime.initialState(now: clock(), width: size.width, height: size.height)
         var renderer = DiffRenderer()
         var decoder = InputDecoder()
+        // The touch panel, read by the kiosk itself (foot and the console report no touches): PERMANENCE_TOUCH names
+        // the devices (comma separated) or says off; by default every panel found under /dev/input.
+        let touchSetting = ProcessInfo.processInfo.environment["PERMANENCE_TOUCH"] ?? ""
+        let touch = touchSetting == "off" ? nil
+            : TouchScreen(devices: touchSetting.isEmpty ? nil : touchSetting.split(separator: ",").map(String.init), terminal: session.output)
+        if let touch { session.auxiliaryInput = touch.input }
         _ = try? runtime.database.requeueInterruptedSends()
         session.write(renderer.render(KioskApp.view(state).buffer))
         SystemdNotifier.send("READY=1")

@@ -32,6 +32,14 @@ public enum ScreenCharacters {
         }
     }
 
+    /// The languages the bare console can show (the fallback display): every screen character in its font, and read left
+    /// to right (the console joins nothing and reverses nothing). French is always kept. Without a readable font, only
+    /// the right-to-left languages are left out.
+    public static func consoleLanguages(_ languages: [String], font: ConsoleFont?, content: KioskContent) -> [String] {
+        let lacking: [String: [Unicode.Scalar]] = font.map { Self.missing($0, content, languages: languages) } ?? [:]
+        return languages.filter { $0 == "fr" || (lacking[$0] == nil && content.texts.language($0)?.rightToLeft != true) }
+    }
+
     /// The console font a kiosk unit sets (`setfont PATH` in its ExecStartPre), if any.
     public static func fontPath(inUnit text: String) -> String? {
         for line in text.split(separator: "\n") where line.hasPrefix("ExecStartPre") && line.contains("setfont") {

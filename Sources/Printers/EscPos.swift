@@ -33,15 +33,30 @@ public enum EscPos {
         }
     }
 
+    /// A picture printed dot for dot (GS v 0, normal density): `width` dots a row, 8 to a byte, leftmost in the high bit.
+    public static func raster(width: Int, height: Int, rows: [UInt8]) -> [UInt8] {
+        let bytesPerRow = (width + 7) / 8
+        guard width > 0, height > 0, rows.count == bytesPerRow * height, bytesPerRow < 65536, height < 65536 else { return [] }
+        return [0x1D, 0x76, 0x30, 0x00, UInt8(bytesPerRow & 0xFF), UInt8(bytesPerRow >> 8), UInt8(height & 0xFF), UInt8(height >> 8)] + rows
+    }
+
     /// The queue ticket: the number in double-size-plus type, date and time, place, the visitor's line, cut.
-    public static func ticket(number: Int, dateTime: String, place: String, line: String) -> [UInt8] {
+    /// A line the printer's code page cannot hold (Arabic, Dari) comes as a picture (`lineRaster`, drawn by the
+    /// documents' fonts), followed by the French line in text.
+    public static func ticket(number: Int, dateTime: String, place: String, line: String,
+                              lineRaster: (width: Int, height: Int, rows: [UInt8])? = nil, french: String? = nil) -> [UInt8] {
         var bytes = initialize
         bytes += align(.center)
         bytes += text(place) + lineFeed
         bytes += text(dateTime) + lineFeed + lineFeed
         bytes += size(width: 4, height: 4) + bold(true) + text(String(number)) + lineFeed
         bytes += size(width: 1, height: 1) + bold(false) + lineFeed
-        bytes += text(line) + lineFeed
+        if let lineRaster, !raster(width: lineRaster.width, height: lineRaster.height, rows: lineRaster.rows).isEmpty {
+            bytes += raster(width: lineRaster.width, height: lineRaster.height, rows: lineRaster.rows) + lineFeed
+            if let french { bytes += text(french) + lineFeed }
+        } else {
+            bytes += text(line) + lineFeed
+        }
         bytes += feed(lines: 3) + cut
         return bytes
     }

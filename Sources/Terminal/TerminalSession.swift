@@ -34,6 +34,8 @@ private func crashHandler(_ signalNumber: Int32) {
 public final class TerminalSession: @unchecked Sendable {
     public let input: Int32
     public let output: Int32
+    /// More input read with the terminal's (the touch panel's taps as SGR mouse reports), -1 for none.
+    public var auxiliaryInput: Int32 = -1
     public let modes: TerminalModes
     private var original = termios()
     private var active = false
@@ -139,7 +141,8 @@ public final class TerminalSession: @unchecked Sendable {
     /// Waits up to `timeoutMilliseconds` for input or a resize; returns the bytes read (empty on timeout)
     /// and whether the size changed.
     public func read(timeoutMilliseconds: Int32) -> (bytes: [UInt8], resized: Bool, closed: Bool) {
-        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: resizePipe.read, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: resizePipe.read, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: auxiliaryInput, events: Int16(POLLIN), revents: 0)]
         let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
         guard ready > 0 else { return ([], false, false) }
         var resized = false
@@ -154,6 +157,11 @@ public final class TerminalSession: @unchecked Sendable {
             let count = Glibc.read(input, &chunk, chunk.count)
             if count <= 0 { return ([], resized, true) }
             bytes = Array(chunk[0..<count])
+        }
+        if auxiliaryInput >= 0, fds[2].revents & Int16(POLLIN) != 0 {
+            var chunk = [UInt8](repeating: 0, count: 1024)
+            let count = Glibc.read(auxiliaryInput, &chunk, chunk.count)
+            if count > 0 { bytes += chunk[0..<count] }
         }
         return (bytes, resized, false)
     }

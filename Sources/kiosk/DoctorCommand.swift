@@ -41,21 +41,76 @@ struct DoctorCommand: ParsableCommand {
             + (unfinished.isEmpty ? "." : " ; pas encore proposées : \(unfinished.joined(separator: ", ")) (kiosk content check)."))
         let units = ["/etc/systemd/system/permanence-kiosk.service", "/lib/systemd/system/permanence-kiosk.service"]
         guard let unit = units.lazy.compactMap({ try? String(contentsOfFile: $0, encoding: .utf8) }).first else { return }
+        if unit.contains("kiosk-display"), let display = Self.graphicalDisplay(configuration) {
+            checkDisplayFonts(content, offered, footConfig: display, add)
+            return
+        }
         guard let path = ScreenCharacters.fontPath(inUnit: unit) else {
             add("console font", .warning, "L'unité du kiosque ne charge aucune police de console — réinstallez (Provisioning/install.sh).")
             return
         }
         do {
             let font = try ConsoleFont(contentsOf: path)
-            let missing = ScreenCharacters.missing(font, content, languages: offered)
-            if missing.isEmpty {
-                add("console font", .ok, "La police de la console (\(path)) a tous les caractères des langues proposées.")
-            } else {
+            let console = ScreenCharacters.consoleLanguages(offered, font: font, content: content)
+            let missing = ScreenCharacters.missing(font, content, languages: console)
+            let leftOut = offered.filter { !console.contains($0) }
+            if !missing.isEmpty {
                 let detail = missing.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value.prefix(8).map { String($0) }.joined(separator: " "))" }
                 add("console font", .problem, "La police de la console (\(path)) n'a pas ces caractères : \(detail.joined(separator: " ; ")) — ces langues seront illisibles à l'écran ; installez console-setup-linux ou changez la police de l'unité.")
+            } else if !leftOut.isEmpty {
+                add("console font", .warning, "Écran en console (sans affichage graphique) : \(leftOut.joined(separator: ", ")) ne sont pas proposées aux visiteurs, la console ne peut pas les écrire ; installez cage et foot (Provisioning/install.sh) sur une box qui a une carte graphique.")
+            } else {
+                add("console font", .ok, "La police de la console (\(path)) a tous les caractères des langues proposées.")
             }
         } catch {
             add("console font", .problem, "La police de la console \(path) est absente ou illisible (\(error)) — installez console-setup-linux.")
+        }
+    }
+
+    /// foot's configuration when the box shows the graphical display (cage and foot installed, a DRM card, `display:`
+    /// not console), else nil: the console path.
+    static func graphicalDisplay(_ configuration: BoxConfiguration?) -> String? {
+        let footConfig = "/usr/share/permanence/display/foot.ini"
+        let manager = FileManager.default
+        guard manager.isExecutableFile(atPath: "/usr/bin/cage"), manager.isExecutableFile(atPath: "/usr/bin/foot"), manager.fileExists(atPath: footConfig),
+              ((try? manager.contentsOfDirectory(atPath: "/dev/dri")) ?? []).contains(where: { $0.hasPrefix("card") }) else { return nil }
+        let text = (try? String(contentsOfFile: "/etc/permanence/kiosk.yaml", encoding: .utf8)) ?? ""
+        if text.split(separator: "\n").contains(where: { $0.hasPrefix("display:") && $0.contains("console") }) { return nil }
+        return footConfig
+    }
+
+    /// The graphical display: every character of every offered language in one of the fonts foot is configured with
+    /// (its `font=` list, found by fontconfig), so that nothing is drawn as a box.
+    func checkDisplayFonts(_ content: KioskContent, _ offered: [String], footConfig: String, _ add: (String, Check.Status, String) -> Void) {
+        let families = ((try? String(contentsOfFile: footConfig, encoding: .utf8)) ?? "").split(separator: "\n")
+            .first { $0.hasPrefix("font=") }.map { $0.dropFirst(5).split(separator: ",").map { String($0.split(separator: ":")[0]).trimmingCharacters(in: .whitespaces) } } ?? []
+        var ranges: [ClosedRange<UInt32>] = []
+        var files: [String] = []
+        for family in families {
+            let file = Spawn.run("/usr/bin/fc-match", ["--format=%{file}", family]).output
+            guard !file.isEmpty, !files.contains(file) else { continue }
+            files.append(file)
+            for part in Spawn.run("/usr/bin/fc-query", ["--format=%{charset}", file]).output.split(separator: " ") {
+                let bounds = part.split(separator: "-").compactMap { UInt32($0, radix: 16) }
+                if bounds.count == 1 { ranges.append(bounds[0]...bounds[0]) } else if bounds.count == 2, bounds[0] <= bounds[1] { ranges.append(bounds[0]...bounds[1]) }
+            }
+        }
+        guard !ranges.isEmpty else {
+            add("display", .problem, "Affichage graphique : fontconfig ne trouve aucune des polices de foot (\(families.joined(separator: ", "))) — installez fonts-dejavu-core.")
+            return
+        }
+        var missing: [String: [Unicode.Scalar]] = [:]
+        for (language, text) in ScreenCharacters.all(content, languages: offered) {
+            let lacking = Set(text.unicodeScalars.filter { scalar in
+                scalar.value > 0x20 && scalar.properties.generalCategory != .format && !ranges.contains { $0.contains(scalar.value) }
+            })
+            if !lacking.isEmpty { missing[language] = lacking.sorted { $0.value < $1.value } }
+        }
+        if missing.isEmpty {
+            add("display", .ok, "Affichage graphique (cage et foot) : les polices (\(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))) ont tous les caractères des langues proposées (\(offered.joined(separator: ", "))).")
+        } else {
+            let detail = missing.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value.prefix(8).map { String($0) }.joined(separator: " "))" }
+            add("display", .problem, "Affichage graphique : aucune police de foot n'a ces caractères : \(detail.joined(separator: " ; ")) — installez fonts-dejavu-core et fonts-noto-core.")
         }
     }
 

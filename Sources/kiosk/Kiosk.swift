@@ -256,16 +256,11 @@ struct Run: ParsableCommand {
     /// The console font the kiosk unit loads (`setfont` in its ExecStartPre), or kbd's Uni2 Terminus the box ships.
     static let consoleFont = "/usr/share/consolefonts/Uni2-TerminusBold32x16.psf.gz"
 
-    /// The languages whose every screen character the console font has (all right-to-left ones dropped when the font
-    /// cannot be read: the console neither joins nor reverses).
+    /// The languages the console font of the kiosk unit (or kbd's Uni2 Terminus) can show.
     static func consoleLanguages(_ languages: [String], _ content: KioskContent) -> [String] {
         let units = ["/etc/systemd/system/permanence-kiosk.service", "/lib/systemd/system/permanence-kiosk.service"]
         let path = units.lazy.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.compactMap(ScreenCharacters.fontPath(inUnit:)).first ?? consoleFont
-        guard let font = try? ConsoleFont(contentsOf: path) else {
-            return languages.filter { $0 == "fr" || content.texts.language($0)?.rightToLeft != true }
-        }
-        let missing = ScreenCharacters.missing(font, content, languages: languages)
-        return languages.filter { $0 == "fr" || (missing[$0] == nil && content.texts.language($0)?.rightToLeft != true) }
+        return ScreenCharacters.consoleLanguages(languages, font: try? ConsoleFont(contentsOf: path), content: content)
     }
 
     func run() throws {

@@ -118,7 +118,7 @@ struct PrintCommand: ParsableCommand {
         @Option(help: "Write the ESC/POS bytes to this file instead of printing.") var output: String?
         @Option(help: "The ticket printer's USB ids, VENDOR:PRODUCT in hex (e.g. 0416:5011).") var usb: String?
         @Option(help: "The place printed on the ticket.") var place = "Permanence santé"
-        @Option(help: "The visitor's language (fr, en, es, ro, uk).") var lang = "fr"
+        @Option(help: "The visitor's language (fr, en, es, ro, uk, ar, prs).") var lang = "fr"
 
         func run() throws {
             guard number > 0 else {
@@ -128,7 +128,13 @@ struct PrintCommand: ParsableCommand {
             let texts = try common.loadTexts()
             try common.checkLanguage(lang, texts)
             let content = TicketContent(number: number, time: Date(), place: place, language: lang, texts: texts)
-            let bytes = EscPos.ticket(number: content.number, dateTime: content.dateTime, place: content.place, line: content.line)
+            let raster = TicketContent.lineRaster(content.line, language: lang, texts: texts)
+            let bytes = EscPos.ticket(number: content.number, dateTime: content.dateTime, place: content.place, line: content.line,
+                                      lineRaster: raster.map { ($0.width, $0.height, $0.bytes) }, french: raster == nil ? nil : texts.text("ticket.please_wait", "fr"))
+            if let raster, let picture = output.map({ $0 + ".pbm" }) {
+                // Beside the bytes, the picture of the line as printed, to look at.
+                try raster.pbm.write(to: URL(fileURLWithPath: picture))
+            }
             if let output {
                 try Data(bytes).write(to: URL(fileURLWithPath: output))
                 print("Ticket \(number): \(bytes.count) bytes written to \(output).")

@@ -362,3 +362,39 @@ struct RightToLeftPaperTests {
         #expect(documents > 3)
     }
 }
+
+/// The queue ticket's line in Arabic and Dari, drawn as dots for a thermal printer that has no such letters.
+@Suite("Ticket raster")
+struct TicketRasterTests {
+    @Test("An Arabic and a Dari ticket line become a picture 384 dots wide, joined letters right to left; French stays text", arguments: ["ar", "prs"])
+    func rightToLeftLine(language: String) throws {
+        let texts = ContentFixtures.content.texts
+        let line = texts.text("ticket.please_wait", language)
+        let bitmap = try #require(TicketContent.lineRaster(line, language: language, texts: texts))
+        try bitmap.pbm.write(to: testArtefact("ticket-line-\(language).pbm"))
+        #expect(bitmap.width == 384 && bitmap.height >= 30)
+        // Ink, and plenty of it: a line of text, not a blank strip.
+        let ink = (0..<bitmap.height).reduce(0) { total, y in total + (0..<bitmap.width).filter { bitmap.isSet($0, y) }.count }
+        #expect(ink > 800, "\(ink) dots")
+        // Joined letters: the first row of text has long horizontal strokes (a joined word's baseline), which
+        // isolated letters side by side would not make.
+        var longest = 0
+        for y in 0..<bitmap.height {
+            var run = 0
+            for x in 0..<bitmap.width { run = bitmap.isSet(x, y) ? run + 1 : 0; longest = max(longest, run) }
+        }
+        #expect(longest >= 20, "longest stroke \(longest) dots")
+        // French and the other left-to-right languages are printed as text.
+        #expect(TicketContent.lineRaster(texts.text("ticket.please_wait", "fr"), language: "fr", texts: texts) == nil)
+        #expect(TicketContent.lineRaster(texts.text("ticket.please_wait", "uk"), language: "uk", texts: texts) == nil)
+    }
+
+    @Test("Right to left: a short Arabic word alone is centred; its dots are drawn where the glyphs are")
+    func centred() throws {
+        let texts = ContentFixtures.content.texts
+        let bitmap = try #require(TicketContent.lineRaster("رقم", language: "ar", texts: texts))
+        let columns = (0..<bitmap.width).filter { x in (0..<bitmap.height).contains { bitmap.isSet(x, $0) } }
+        let first = try #require(columns.first), last = try #require(columns.last)
+        #expect(abs((first + last) / 2 - bitmap.width / 2) < 12, "\(first)…\(last)")
+    }
+}

@@ -79,3 +79,19 @@ enum PDFBytes {
         return Array(text.utf8)
     }
 }
+
+@Suite("ESC/POS raster")
+struct EscPosRasterTests {
+    @Test("GS v 0 carries the width in bytes and the height in dots, then the rows; a ticket prints the picture and the French line")
+    func raster() {
+        let rows = [UInt8](repeating: 0xAA, count: 48 * 2)
+        #expect(EscPos.raster(width: 384, height: 2, rows: rows) == [0x1D, 0x76, 0x30, 0x00, 48, 0, 2, 0] + rows)
+        #expect(EscPos.raster(width: 384, height: 2, rows: [1, 2, 3]).isEmpty)
+        let ticket = EscPos.ticket(number: 7, dateTime: "24/11/2026 10:05", place: "Couiza", line: "تفضّل", lineRaster: (384, 2, rows), french: "Asseyez-vous.")
+        #expect(ticket.starts(with: EscPos.initialize))
+        let picture = EscPos.raster(width: 384, height: 2, rows: rows)
+        #expect(ticket.firstRange(of: picture) != nil)
+        #expect(ticket.firstRange(of: EscPos.text("Asseyez-vous.")) != nil)
+        #expect(ticket.firstRange(of: Array("???".utf8)) == nil, "no transliterated question marks")
+    }
+}

@@ -119,3 +119,59 @@ struct BidiTests {
         #expect(buffer[0, 0].symbol == "█")
     }
 }
+
+/// A touch panel's events (as the kernel's evdev gives them) become the SGR mouse reports the UI handles.
+@Suite("Touch panel")
+struct TouchDecoderTests {
+    /// A 1280×800 screen, foot's grid of 10×20-pixel cells (128×40), a panel reporting 0…4095 on each axis.
+    let grid = TouchDecoder.Grid(columns: 128, rows: 40, screenWidth: 1280, screenHeight: 800, cellWidth: 10, cellHeight: 20)
+
+    func tap(_ decoder: inout TouchDecoder, x: Int32, y: Int32, releaseAt: (Int32, Int32)? = nil) -> [MouseEvent] {
+        typealias C = TouchDecoder.Code
+        var events: [MouseEvent] = []
+        events += decoder.feed(type: C.abs, code: C.absMTTrackingID, value: 7, grid: grid)
+        events += decoder.feed(type: C.abs, code: C.absMTX, value: x, grid: grid)
+        events += decoder.feed(type: C.abs, code: C.absMTY, value: y, grid: grid)
+        events += decoder.feed(type: C.key, code: C.btnTouch, value: 1, grid: grid)
+        events += decoder.feed(type: C.abs, code: C.absX, value: x, grid: grid)
+        events += decoder.feed(type: C.abs, code: C.absY, value: y, grid: grid)
+        events += decoder.feed(type: C.syn, code: C.synReport, value: 0, grid: grid)
+        if let (rx, ry) = releaseAt {
+            events += decoder.feed(type: C.abs, code: C.absX, value: rx, grid: grid)
+            events += decoder.feed(type: C.abs, code: C.absY, value: ry, grid: grid)
+            events += decoder.feed(type: C.syn, code: C.synReport, value: 0, grid: grid)
+        }
+        events += decoder.feed(type: C.abs, code: C.absMTTrackingID, value: -1, grid: grid)
+        events += decoder.feed(type: C.key, code: C.btnTouch, value: 0, grid: grid)
+        events += decoder.feed(type: C.syn, code: C.synReport, value: 0, grid: grid)
+        return events
+    }
+
+    @Test("A tap is a press and a release on the cell under the finger")
+    func tapOnCell() {
+        var decoder = TouchDecoder(x: .init(minimum: 0, maximum: 4095), y: .init(minimum: 0, maximum: 4095))
+        // x = 2048/4095 of 1280 px = 640 px → column 64; y = 1024/4095 of 800 px = 200 px → row 10.
+        let events = tap(&decoder, x: 2048, y: 1024)
+        #expect(events == [MouseEvent(button: .left, kind: .press, x: 64, y: 10), MouseEvent(button: .left, kind: .release, x: 64, y: 10)])
+        #expect(TouchDecoder.report(events[0]) == Array("\u{1B}[<0;65;11M".utf8))
+        #expect(TouchDecoder.report(events[1]) == Array("\u{1B}[<0;65;11m".utf8))
+    }
+
+    @Test("A shaky tap stays on its cell; a finger dragged away releases where it left; edges are clamped")
+    func shakyAndEdges() {
+        var decoder = TouchDecoder(x: .init(minimum: 0, maximum: 4095), y: .init(minimum: 0, maximum: 4095))
+        let shaky = tap(&decoder, x: 2048, y: 1024, releaseAt: (2060, 1030))
+        #expect(shaky.last == MouseEvent(button: .left, kind: .release, x: 64, y: 10))
+        let dragged = tap(&decoder, x: 100, y: 100, releaseAt: (4000, 4000))
+        #expect(dragged.last?.x == 125 && dragged.last?.y == 39)
+        let corner = tap(&decoder, x: 5000, y: -20)
+        #expect(corner.first == MouseEvent(button: .left, kind: .press, x: 127, y: 0))
+        // The console gives no pixel size: the cells share the screen.
+        let console = TouchDecoder.Grid(columns: 80, rows: 25, screenWidth: 0, screenHeight: 0, cellWidth: 0, cellHeight: 0)
+        var plain = TouchDecoder(x: .init(minimum: 0, maximum: 1000), y: .init(minimum: 0, maximum: 1000))
+        _ = plain.feed(type: TouchDecoder.Code.abs, code: TouchDecoder.Code.absX, value: 500, grid: console)
+        _ = plain.feed(type: TouchDecoder.Code.abs, code: TouchDecoder.Code.absY, value: 999, grid: console)
+        _ = plain.feed(type: TouchDecoder.Code.key, code: TouchDecoder.Code.btnTouch, value: 1, grid: console)
+        #expect(plain.feed(type: TouchDecoder.Code.syn, code: TouchDecoder.Code.synReport, value: 0, grid: console) == [MouseEvent(button: .left, kind: .press, x: 40, y: 24)])
+    }
+}
