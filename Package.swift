@@ -131,6 +131,6 @@ let package = Package(
         .testTarget(name: "CentralTests", dependencies: ["Central", "CentralClient", "CentralTestSupport", "SyncProtocol", "TestSupport", "Intake",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "KioskCLITests", dependencies: ["TestSupport", "KioskStore", "Terminal", "Intake"]),
+        .testTarget(name: "KioskCLITests", dependencies: ["TestSupport", "KioskStore", "Terminal", "Intake", "KioskApp", "Bidi"]),
     ]
 )

@@ -54,11 +54,10 @@ if [ -z "$BINARY" ]; then
     BINARY=.build-static/release/kiosk
 fi
 
-# What a box runs: systemd (networkd for DHCP on the wired port, resolved for names, logind for the display's
-# session), CUPS (with filters for IPP Everywhere queues), libusb and SQLite, the console font, SSH and sudo for the
-# technician, and the graphical kiosk terminal: cage (with the Xwayland it insists on) running foot, with DejaVu
-# Sans Mono (DECISIONS.md: the display path).
-PACKAGES=systemd,systemd-sysv,systemd-resolved,libpam-systemd,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,libdeflate0,libfribidi0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,openssh-server,sudo,espeak-ng,alsa-utils,cage,foot,xwayland,fonts-dejavu-core
+# What a box runs: systemd (networkd for DHCP on the wired port, resolved for names), CUPS (with filters for IPP Everywhere queues), libusb and SQLite, the console font, SSH and sudo for the
+# technician, and the graphical kiosk terminal: cage (with the Xwayland it insists on, and seatd to open the card
+# and the input devices) running foot, with DejaVu Sans Mono (DECISIONS.md: the display path).
+PACKAGES=systemd,systemd-sysv,systemd-resolved,udev,dbus,ca-certificates,cups,cups-client,cups-filters,libusb-1.0-0,libsqlite3-0,libharfbuzz0b,libharfbuzz-subset0,libdeflate0,libfribidi0,zlib1g,kbd,console-setup,console-setup-linux,iproute2,openssh-server,sudo,espeak-ng,alsa-utils,cage,seatd,foot,xwayland,fonts-dejavu-core,fontconfig
 [ "$KERNEL" = yes ] && PACKAGES="$PACKAGES,linux-image-$ARCH"
 debootstrap --variant=minbase --arch="$ARCH" --include="$PACKAGES" "$SUITE" "$OUTPUT" "$MIRROR"
 
@@ -93,7 +92,7 @@ fi
 
 # Units enabled offline; getty stays on the other consoles for technicians.
 systemctl --root="$OUTPUT" enable permanence-provision.service permanence-kiosk.service permanence-purge.timer \
-    permanence-technician-keys.service cups.service systemd-networkd.service systemd-resolved.service
+    permanence-technician-keys.service cups.service systemd-networkd.service systemd-resolved.service seatd.service
 # Nothing that belongs to one box: each board makes its machine id at first boot, its keys at enrolment.
 : > "$OUTPUT/etc/machine-id"
 rm -f "$OUTPUT/var/lib/dbus/machine-id" "$OUTPUT"/etc/ssh/ssh_host_*

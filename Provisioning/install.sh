@@ -131,9 +131,10 @@ while IFS= read -r -d '' file; do
     put "$file" "$ROOT/usr/share/permanence/printing/$relative" 644 0 0
 done < <(find Printing -type f ! -name 'README.md' -print0 | sort -z)
 # The fonts documents embed (Noto Sans, SIL Open Font License, from Debian's fonts-noto-core on the machine that
-# installs): copied with their licence, so a box prints every script without the whole 44 MB package.
+# installs): copied with their licence, so a box prints every script without the whole 44 MB package. Noto Sans
+# Symbols is the screen's (foot's) fallback for ⓘ.
 directory "$ROOT/usr/share/permanence/fonts" 755 0 0
-for font in NotoSans-Regular.ttf NotoSans-Bold.ttf NotoSansArabic-Regular.ttf NotoSansArabic-Bold.ttf; do
+for font in NotoSans-Regular.ttf NotoSans-Bold.ttf NotoSansArabic-Regular.ttf NotoSansArabic-Bold.ttf NotoSansSymbols-Regular.ttf NotoSansSymbols-Bold.ttf; do
     if [ -f "/usr/share/fonts/truetype/noto/$font" ]; then
         put "/usr/share/fonts/truetype/noto/$font" "$ROOT/usr/share/permanence/fonts/$font" 644 0 0
     else
@@ -144,12 +145,11 @@ if [ -f /usr/share/doc/fonts-noto-core/copyright ]; then
     put /usr/share/doc/fonts-noto-core/copyright "$ROOT/usr/share/permanence/fonts/LICENSE-Noto" 644 0 0
 fi
 
-# The graphical display: the script that chooses it (cage and foot, or the console), foot's configuration, the
-# documents' fonts as fontconfig fallbacks, and the PAM session that lets logind give cage the screen and the input.
+# The graphical display: the script that chooses it (cage and foot, or the console), foot's configuration and the
+# documents' fonts as fontconfig fallbacks.
 directory "$ROOT/usr/share/permanence/display" 755 0 0
 put Provisioning/display/foot.ini "$ROOT/usr/share/permanence/display/foot.ini" 644 0 0
 put Provisioning/display/fonts.conf "$ROOT/etc/fonts/conf.d/60-permanence.conf" 644 0 0
-put Provisioning/display/pam-permanence-display "$ROOT/etc/pam.d/permanence-display" 644 0 0
 
 # Configuration (kept on upgrade) and data (0700, kept). The kiosk group may write the configuration
 # file (not the directory) so that first-boot enrolment can erase the one-time token it used; the
@@ -214,7 +214,7 @@ if [ -z "$ROOT" ]; then
     if [ "$PACKAGES" = yes ]; then
         export DEBIAN_FRONTEND=noninteractive
         apt-get install -y -qq --no-install-recommends cups cups-client libusb-1.0-0 libsqlite3-0 libharfbuzz0b libharfbuzz-subset0 libdeflate0 libfribidi0 zlib1g kbd console-setup console-setup-linux sudo openssh-client espeak-ng alsa-utils \
-            cage foot xwayland fonts-dejavu-core libpam-systemd >/dev/null
+            cage seatd foot xwayland fonts-dejavu-core fontconfig >/dev/null
     fi
     # CUPS: the configured printer as the default queue (IPP Everywhere when the printer supports it).
     printer=$(sed -n 's/^printer:[[:space:]]*"\{0,1\}\([^"#]*\)"\{0,1\}.*/\1/p' /etc/permanence/kiosk.yaml | tr -d ' ')
@@ -229,6 +229,7 @@ if [ -z "$ROOT" ]; then
     systemctl daemon-reload
     udevadm control --reload-rules 2>/dev/null || true
     systemctl enable --quiet permanence-provision.service permanence-kiosk.service permanence-purge.timer permanence-technician-keys.service
+    systemctl enable --quiet seatd.service 2>/dev/null || true
 fi
 
 if [ "$changed" = 1 ]; then echo "Permanence installed in ${ROOT:-/}."; else echo "Permanence already up to date in ${ROOT:-/}: nothing changed."; fi

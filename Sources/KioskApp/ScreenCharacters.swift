@@ -40,6 +40,39 @@ public enum ScreenCharacters {
         return languages.filter { $0 == "fr" || (lacking[$0] == nil && content.texts.language($0)?.rightToLeft != true) }
     }
 
+    /// The families of foot's `font=` line (foot.ini), in fallback order.
+    public static func fontFamilies(footConfiguration text: String) -> [String] {
+        text.split(separator: "\n").first { $0.hasPrefix("font=") }
+            .map { $0.dropFirst(5).split(separator: ",").map { String($0.split(separator: ":")[0]).trimmingCharacters(in: .whitespaces) } } ?? []
+    }
+
+    /// What foot's fonts lack for each language (the graphical display): the files fontconfig picks for the families of
+    /// foot's configuration, their character sets (fc-query), and each language's screen characters not in any of them.
+    /// Nil when fontconfig finds none of the fonts.
+    public static func missingInFonts(footConfiguration text: String, _ content: KioskContent, languages: [String]) -> (files: [String], missing: [String: [Unicode.Scalar]])? {
+        var ranges: [ClosedRange<UInt32>] = []
+        var files: [String] = []
+        for family in fontFamilies(footConfiguration: text) {
+            let file = Spawn.run("/usr/bin/fc-match", ["--format=%{file}", family]).output
+            guard !file.isEmpty, !files.contains(file) else { continue }
+            files.append(file)
+            for part in Spawn.run("/usr/bin/fc-query", ["--format=%{charset}", file]).output.split(separator: " ") {
+                let bounds = part.split(separator: "-").compactMap { UInt32($0, radix: 16) }
+                if bounds.count == 1 { ranges.append(bounds[0]...bounds[0]) } else if bounds.count == 2, bounds[0] <= bounds[1] { ranges.append(bounds[0]...bounds[1]) }
+            }
+        }
+        guard !ranges.isEmpty else { return nil }
+        var missing: [String: [Unicode.Scalar]] = [:]
+        for (language, text) in all(content, languages: languages) {
+            let lacking = Set(text.unicodeScalars.filter { scalar in
+                scalar.value > 0x20 && scalar.properties.generalCategory != .format && scalar.properties.generalCategory != .nonspacingMark
+                    && !ranges.contains { $0.contains(scalar.value) }
+            })
+            if !lacking.isEmpty { missing[language] = lacking.sorted { $0.value < $1.value } }
+        }
+        return (files, missing)
+    }
+
     /// The console font a kiosk unit sets (`setfont PATH` in its ExecStartPre), if any.
     public static func fontPath(inUnit text: String) -> String? {
         for line in text.split(separator: "\n") where line.hasPrefix("ExecStartPre") && line.contains("setfont") {

@@ -50,7 +50,7 @@ extension AppState {
             else { lines.append(ui("ui.permanence.none_planned_here", in: language)) }
             if !elsewhere.isEmpty {
                 let list = elsewhere.map { ui("ui.permanence.elsewhere_item", in: language, at($0, far: true)) }
-                lines.append(ui("ui.permanence.elsewhere", in: language, ["list": .text(list.joined(separator: " ; "))]))
+                lines.append(ui("ui.permanence.elsewhere", in: language, ["list": .text(list.joined(separator: ui("list.separator", in: language)))]))
             }
         }
         // This week's visiting doctor at a partner centre (a Médecins Solidaires centre), where the calendar has one.

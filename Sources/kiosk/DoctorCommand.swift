@@ -82,35 +82,20 @@ struct DoctorCommand: ParsableCommand {
     /// The graphical display: every character of every offered language in one of the fonts foot is configured with
     /// (its `font=` list, found by fontconfig), so that nothing is drawn as a box.
     func checkDisplayFonts(_ content: KioskContent, _ offered: [String], footConfig: String, _ add: (String, Check.Status, String) -> Void) {
-        let families = ((try? String(contentsOfFile: footConfig, encoding: .utf8)) ?? "").split(separator: "\n")
-            .first { $0.hasPrefix("font=") }.map { $0.dropFirst(5).split(separator: ",").map { String($0.split(separator: ":")[0]).trimmingCharacters(in: .whitespaces) } } ?? []
-        var ranges: [ClosedRange<UInt32>] = []
-        var files: [String] = []
-        for family in families {
-            let file = Spawn.run("/usr/bin/fc-match", ["--format=%{file}", family]).output
-            guard !file.isEmpty, !files.contains(file) else { continue }
-            files.append(file)
-            for part in Spawn.run("/usr/bin/fc-query", ["--format=%{charset}", file]).output.split(separator: " ") {
-                let bounds = part.split(separator: "-").compactMap { UInt32($0, radix: 16) }
-                if bounds.count == 1 { ranges.append(bounds[0]...bounds[0]) } else if bounds.count == 2, bounds[0] <= bounds[1] { ranges.append(bounds[0]...bounds[1]) }
-            }
-        }
-        guard !ranges.isEmpty else {
-            add("display", .problem, "Affichage graphique : fontconfig ne trouve aucune des polices de foot (\(families.joined(separator: ", "))) — installez fonts-dejavu-core.")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/fc-match"), FileManager.default.isExecutableFile(atPath: "/usr/bin/fc-query") else {
+            add("display", .warning, "Affichage graphique : fc-match et fc-query manquent pour vérifier les polices de foot — installez fontconfig.")
             return
         }
-        var missing: [String: [Unicode.Scalar]] = [:]
-        for (language, text) in ScreenCharacters.all(content, languages: offered) {
-            let lacking = Set(text.unicodeScalars.filter { scalar in
-                scalar.value > 0x20 && scalar.properties.generalCategory != .format && !ranges.contains { $0.contains(scalar.value) }
-            })
-            if !lacking.isEmpty { missing[language] = lacking.sorted { $0.value < $1.value } }
+        let configuration = (try? String(contentsOfFile: footConfig, encoding: .utf8)) ?? ""
+        guard let coverage = ScreenCharacters.missingInFonts(footConfiguration: configuration, content, languages: offered) else {
+            add("display", .problem, "Affichage graphique : fontconfig ne trouve aucune des polices de foot (\(ScreenCharacters.fontFamilies(footConfiguration: configuration).joined(separator: ", "))) — installez fonts-dejavu-core.")
+            return
         }
-        if missing.isEmpty {
-            add("display", .ok, "Affichage graphique (cage et foot) : les polices (\(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))) ont tous les caractères des langues proposées (\(offered.joined(separator: ", "))).")
+        if coverage.missing.isEmpty {
+            add("display", .ok, "Affichage graphique (cage et foot) : les polices (\(coverage.files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))) ont tous les caractères des langues proposées (\(offered.joined(separator: ", "))).")
         } else {
-            let detail = missing.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value.prefix(8).map { String($0) }.joined(separator: " "))" }
-            add("display", .problem, "Affichage graphique : aucune police de foot n'a ces caractères : \(detail.joined(separator: " ; ")) — installez fonts-dejavu-core et fonts-noto-core.")
+            let detail = coverage.missing.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value.prefix(8).map { String($0) }.joined(separator: " "))" }
+            add("display", .problem, "Affichage graphique : aucune police de foot n'a ces caractères : \(detail.joined(separator: " ; ")) — installez fonts-dejavu-core, et fonts-noto-core avant Provisioning/install.sh.")
         }
     }
 

@@ -30,6 +30,35 @@ struct ScreenSnapshotTests {
         assertSnapshot(sized(state, Self.sizes[size]), named: "home")
     }
 
+    /// The same screens for an Arabic visitor (the box offering Arabic after its five languages): right to left.
+    func arabicState(now: String = "2026-11-24T10:00:00+01:00") -> AppState {
+        var state = makeState(now: now)
+        state.config.languages = ["fr", "en", "es", "ro", "uk", "ar", "prs"]
+        type(&state, "6")
+        return state
+    }
+
+    @Test("Arabic: the home screen from the right, Back on the right", arguments: [0, 1])
+    func arabicHome(size: Int) {
+        assertSnapshot(sized(arabicState(), Self.sizes[size]), named: "ar-home")
+    }
+
+    @Test("Arabic: consent, progress from the right, the numbers on the right", arguments: [0, 1])
+    func arabicConsent(size: Int) {
+        var state = arabicState()
+        type(&state, "1")
+        assertSnapshot(sized(state, Self.sizes[size]), named: "ar-question-consent")
+    }
+
+    @Test("Dari: a typed answer with its error, Persian letters joined", arguments: [0, 1])
+    func dariTyped(size: Int) {
+        var state = makeState()
+        state.config.languages = ["fr", "en", "es", "ro", "uk", "ar", "prs"]
+        type(&state, "7"); type(&state, "1"); type(&state, "1"); type(&state, "زهره"); send(&state, .enter)
+        type(&state, "3000"); send(&state, .enter)
+        assertSnapshot(sized(state, Self.sizes[size]), named: "prs-question-year-error")
+    }
+
     @Test("A sheet to read and print: the places for care", arguments: [0, 1])
     func places(size: Int) {
         var state = makeState()

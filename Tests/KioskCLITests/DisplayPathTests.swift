@@ -1,5 +1,6 @@
 import Bidi
 import Foundation
+import KioskApp
 import Terminal
 import Testing
 import TestSupport
@@ -145,12 +146,24 @@ struct DisplayPathTests {
     }
 
     /// Families foot is configured with (foot.ini's `font=`): every character on screen must be in one of them.
-    static let families = ["DejaVu Sans Mono", "Noto Sans Arabic", "DejaVu Sans"]
+    static let families = ["DejaVu Sans Mono", "Noto Sans Arabic", "Noto Sans Symbols", "DejaVu Sans"]
 
     /// The fonts fontconfig has for a character.
     static func families(covering scalar: Unicode.Scalar) -> Set<String> {
         let output = Spawn.run("/usr/bin/fc-list", [":charset=\(String(scalar.value, radix: 16))", "family"]).output
         return Set(output.split(separator: "\n").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+    }
+
+    @Test("Every character of every visitor language is in one of foot's fonts (what kiosk doctor checks on a box)")
+    func fontsCoverEveryLanguage() throws {
+        let configuration = try String(contentsOf: Repository.root.appendingPathComponent("Provisioning/display/foot.ini"), encoding: .utf8)
+        #expect(ScreenCharacters.fontFamilies(footConfiguration: configuration) == Self.families)
+        let content = ContentFixtures.content
+        let coverage = try #require(ScreenCharacters.missingInFonts(footConfiguration: configuration, content, languages: content.visitorLanguages))
+        for (language, characters) in coverage.missing.sorted(by: { $0.key < $1.key }) {
+            Issue.record("\(language): in none of foot's fonts: \(characters.map { "\($0) U+\(String($0.value, radix: 16, uppercase: true))" }.joined(separator: ", "))")
+        }
+        #expect(coverage.files.contains { $0.hasSuffix("DejaVuSansMono.ttf") })
     }
 
     @Test("The language screen under cage and foot: Cyrillic, Romanian and Arabic names drawn by real glyphs, as foot draws the same text")
