@@ -50,9 +50,10 @@ struct DoctorTests {
         #expect(line(named, "mediators")?.contains("Marie Dupont") == true)
     }
 
-    @Test("A commune that is not an INSEE code, an organisation phone that is not a number: each named with its line; the data stays",
+    @Test("A commune that is not an INSEE code, an organisation phone that is not a number, a display that is not one: each named with its line; the data stays",
           arguments: [("commune: \"11103\"", "commune: \"Couiza\"", "commune: 'Couiza' is not an INSEE code"),
-                      ("organisation_phone:", "organisation_phone: \"12\"", "organisation_phone: '12' is not a phone number")])
+                      ("organisation_phone:", "organisation_phone: \"12\"", "organisation_phone: '12' is not a phone number"),
+                      ("display: auto", "display: graphique", "display: 'graphique' is not auto, graphical or console")])
     func badCommuneOrPhone(original: String, replacement: String, message: String) throws {
         let home = try home()
         let url = home.appendingPathComponent("kiosk.yaml")
