@@ -138,12 +138,21 @@ struct SpeechTests {
     func fakeTools() throws -> URL {
         let directory = temporaryDirectory("fake-speech")
         let espeak = directory.appendingPathComponent("espeak-ng"), aplay = directory.appendingPathComponent("aplay")
-        try "#!/bin/sh\nif [ \"$1\" = \"--voices\" ]; then printf 'Pty Language Age/Gender VoiceName File Other\\n 5  fr-fr  --/M French gmw/fr\\n'; exit 0; fi\ncat > /dev/null\nexec sleep 30\n"
-            .write(to: espeak, atomically: true, encoding: .utf8)
-        try "#!/bin/sh\nif [ \"$1\" = \"-l\" ]; then echo 'card 0: Fake [Fake], device 0: Fake'; exit 0; fi\nexec cat > /dev/null\n"
-            .write(to: aplay, atomically: true, encoding: .utf8)
-        for file in [espeak, aplay] { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path) }
+        try Self.writeExecutable("#!/bin/sh\nif [ \"$1\" = \"--voices\" ]; then printf 'Pty Language Age/Gender VoiceName File Other\\n 5  fr-fr  --/M French gmw/fr\\n'; exit 0; fi\ncat > /dev/null\nexec sleep 30\n", to: espeak)
+        try Self.writeExecutable("#!/bin/sh\nif [ \"$1\" = \"-l\" ]; then echo 'card 0: Fake [Fake], device 0: Fake'; exit 0; fi\nexec cat > /dev/null\n", to: aplay)
         return directory
+    }
+
+    /// A script written with a close-on-exec descriptor, under another name, then renamed: a process another test
+    /// forks meanwhile cannot keep it open for writing, which would make running it fail (ETXTBSY).
+    static func writeExecutable(_ text: String, to url: URL) throws {
+        let temporary = url.path + ".writing"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count, rename(temporary, url.path) == 0 else { throw POSIXError(.EIO) }
     }
 
     static func alive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
@@ -189,13 +198,11 @@ struct SpeechTests {
         #expect(support.problems == ["Lecture à voix haute : espeak-ng n'est pas installé (paquet espeak-ng) ; le bouton Écouter est caché."])
         let tools = try fakeTools()
         defer { try? FileManager.default.removeItem(at: tools) }
-        try "#!/bin/sh\nexit 1\n".write(to: tools.appendingPathComponent("aplay"), atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools.appendingPathComponent("aplay").path)
+        try Self.writeExecutable("#!/bin/sh\nexit 1\n", to: tools.appendingPathComponent("aplay"))
         let noCard = Speaker(voices: ["fr": "fr-fr"], clips: nil, path: tools.path).support(for: ["fr"])
         #expect(noCard.languages.isEmpty && noCard.problems.first?.contains("aucune sortie son") == true)
         let withReason = tools.appendingPathComponent("aplay")
-        try "#!/bin/sh\necho 'aplay: device_list:274: no soundcards found...' >&2\nexit 1\n".write(to: withReason, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: withReason.path)
+        try Self.writeExecutable("#!/bin/sh\necho 'aplay: device_list:274: no soundcards found...' >&2\nexit 1\n", to: withReason)
         let said = Speaker(voices: ["fr": "fr-fr"], clips: nil, path: tools.path).support(for: ["fr"])
         #expect(said.problems == ["Lecture à voix haute : aucune sortie son (aplay -l ne trouve aucune carte : aplay: device_list:274: no soundcards found...) ; le bouton Écouter est caché."])
         var state = makeState()
