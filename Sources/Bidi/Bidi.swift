@@ -63,9 +63,13 @@ public enum Bidi {
     /// The embedding level of each scalar (even: left to right, odd: right to left), for a line read as one paragraph
     /// with the given base direction.
     public static func levels(_ scalars: [UInt32], base: TextDirection) -> [UInt8] {
+        levels(scalars, types: types(scalars), base: base)
+    }
+
+    /// The levels from the scalars' classes already found (`types`).
+    static func levels(_ scalars: [UInt32], types: [FriBidiCharType], base: TextDirection) -> [UInt8] {
         let count = scalars.count
         guard count > 0 else { return [] }
-        let types = types(scalars)
         var brackets = [FriBidiBracketType](repeating: 0, count: count)
         var levels = [FriBidiLevel](repeating: 0, count: count)
         var direction = base == .rightToLeft ? cfribidi_par_rtl() : cfribidi_par_ltr()
@@ -102,9 +106,9 @@ public enum Bidi {
     /// The line's runs from left to right, each in logical order: what a page draws with a shaper that joins and
     /// mirrors by itself (HarfBuzz), each run in its own direction.
     public static func visualRuns(_ line: String, base: TextDirection) -> [Run] {
+        guard !line.isEmpty else { return [] }
+        if base == .leftToRight, !hasRightToLeft(line) { return [Run(text: line, rightToLeft: false, range: 0..<line.unicodeScalars.count)] }
         let scalars = line.unicodeScalars.map(\.value)
-        guard !scalars.isEmpty else { return [] }
-        if base == .leftToRight, !hasRightToLeft(line) { return [Run(text: line, rightToLeft: false, range: 0..<scalars.count)] }
         let levels = levels(scalars, base: base)
         var ranges: [Range<Int>] = []
         var start = 0
@@ -135,11 +139,11 @@ public enum Bidi {
             clusters.append(start..<scalars.count)
         }
         guard !scalars.isEmpty else { return ("", []) }
-        let levels = levels(scalars, base: base)
+        let types = types(scalars)
+        let levels = levels(scalars, types: types, base: base)
         var shaped = scalars
         var fribidiLevels = levels.map { FriBidiLevel(bitPattern: $0) }
         var joiningTypes = [FriBidiJoiningType](repeating: 0, count: scalars.count)
-        let types = types(scalars)
         let length = FriBidiStrIndex(scalars.count)
         scalars.withUnsafeBufferPointer { fribidi_get_joining_types($0.baseAddress, length, &joiningTypes) }
         fribidi_join_arabic(types, length, &fribidiLevels, &joiningTypes)

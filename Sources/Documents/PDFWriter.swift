@@ -145,8 +145,7 @@ public struct PDFWriter: Sendable {
         // The line's direction runs (the bidi algorithm: an amount or "CPAM" inside Arabic reads left to right), from
         // left to right; each drawn as its words (shaped once each, as measuring already did) and spaces: nothing
         // joins or kerns across a space. A right-to-left run puts its words from the right, each shaped right to left.
-        let base: TextDirection = rightToLeft ? .rightToLeft : .leftToRight
-        let directionRuns = rightToLeft || Bidi.hasRightToLeft(text) ? Bidi.visualRuns(text, base: base) : [Bidi.Run(text: text, rightToLeft: false, range: 0..<0)]
+        let directionRuns = Bidi.visualRuns(text, base: rightToLeft ? .rightToLeft : .leftToRight)
         if directionRuns.count == 1, !text.utf8.contains(UInt8(ascii: " ")) { return wordRuns(directionRuns[0].text, font, rightToLeft: directionRuns[0].rightToLeft) }
         var merged: [Run] = []
         for directionRun in directionRuns {

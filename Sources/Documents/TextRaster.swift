@@ -1,4 +1,3 @@
-import Bidi
 import CHarfBuzz
 import Foundation
 
@@ -30,67 +29,39 @@ public struct Bitmap: Sendable, Equatable {
 }
 
 /// Text drawn as dots for a printer that has no font for it (a thermal ticket printer knows ASCII and a code page, no
-/// Arabic): words shaped by HarfBuzz with the documents' fonts (Noto Sans Arabic joins the letters), laid out by the
-/// bidi algorithm, wrapped to the paper's width and centred, each glyph's outline filled (non-zero winding). Pure
-/// but for the fonts it is given.
+/// Arabic): laid out by the documents' own text machinery — the same faces in fallback order, bidi runs and shaped
+/// words as a printed page (Noto Sans Arabic joins the letters) —, wrapped to the paper's width and centred, each
+/// glyph's outline filled (non-zero winding). Pure but for the fonts it is given.
 public enum TextRaster {
     /// The text in lines of at most `width` dots, `pixelSize` dots to the em; nil without HarfBuzz or fonts.
     public static func render(_ text: String, rightToLeft: Bool, width: Int, pixelSize: Double, fonts: FontSet) -> Bitmap? {
-        let faces = fonts.regular.compactMap(ShapingFace.shared)
-        guard let hb = HarfBuzzLibrary.shared?.draw, !faces.isEmpty, width > 0, pixelSize > 0 else { return nil }
-        func face(for word: String) -> ShapingFace {
-            let letter = word.unicodeScalars.first { $0.properties.isAlphabetic } ?? word.unicodeScalars.first
-            return letter.flatMap { scalar in faces.first { $0.has(scalar) } } ?? faces[0]
-        }
-        func advance(_ word: String, _ rtl: Bool) -> Double {
-            face(for: word).shape(word, rightToLeft: rtl).reduce(0) { $0 + $1.advance } * pixelSize / 1000
-        }
-        let spaceWidth = advance(" ", false)
-        // Wrapped in reading order (whole words; a word wider than the paper stands alone and is cut by the edge).
-        var lines: [String] = []
-        var current = ""
-        var currentWidth = 0.0
-        for word in text.split(separator: " ").map(String.init) {
-            let wordWidth = advance(word, Bidi.hasRightToLeft(word))
-            if !current.isEmpty, currentWidth + spaceWidth + wordWidth > Double(width) {
-                lines.append(current)
-                current = word
-                currentWidth = wordWidth
-            } else {
-                current += current.isEmpty ? word : " " + word
-                currentWidth += (current == word ? 0 : spaceWidth) + wordWidth
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
+        guard let hb = HarfBuzzLibrary.shared?.draw, width > 0, pixelSize > 0 else { return nil }
+        var writer = PDFWriter(title: "", fonts: fonts)
+        guard let faces = writer.faces[.regular], !faces.isEmpty else { return nil }
+        // At this size in points, the writer's millimetres are dots: it wraps and measures in dots.
+        let size = pixelSize * PDFWriter.pointsPerMillimetre
+        let lines = writer.wrap(text, width: Double(width), size: size).filter { !$0.isEmpty }
         guard !lines.isEmpty else { return nil }
         let ascent = faces.map { Double($0.metrics.ascent) }.max()! * pixelSize / 1000
         let descent = faces.map { Double(-$0.metrics.descent) }.max()! * pixelSize / 1000
         let lineHeight = Int((ascent + descent) * 1.15 + 0.5)
         var bitmap = Bitmap(width: width, height: lineHeight * lines.count)
-        let base: TextDirection = rightToLeft ? .rightToLeft : .leftToRight
         for (row, line) in lines.enumerated() {
-            // Glyphs in visual order: the line's runs from the left, each run's words in its direction.
-            var placed: [(ShapingFace, ShapingFace.Glyph)] = []
-            for run in Bidi.visualRuns(line, base: base) {
-                var words = run.text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-                if run.rightToLeft { words.reverse() }
-                for (index, word) in words.enumerated() {
-                    if index > 0 { placed += faces[0].shape(" ").map { (faces[0], $0) } }
-                    guard !word.isEmpty else { continue }
-                    let chosen = face(for: word)
-                    placed += chosen.shape(word, rightToLeft: run.rightToLeft).map { (chosen, $0) }
-                }
-            }
-            let lineWidth = placed.reduce(0) { $0 + $1.1.advance } * pixelSize / 1000
+            // The line's glyphs from the left, in the faces that have them.
+            let runs = writer.runs(line, .regular, rightToLeft: rightToLeft)
+            let lineWidth = runs.reduce(0) { $0 + $1.width } * pixelSize / 1000
             var pen = max(0, (Double(width) - lineWidth) / 2)
             let baseline = Double(row * lineHeight) + ascent + (Double(lineHeight) - ascent - descent) / 2
-            for (shapingFace, glyph) in placed {
-                let scale = pixelSize / Double(shapingFace.unitsPerEm)
-                let outline = Outline()
-                outline.transform = (pen + glyph.xOffset * pixelSize / 1000, baseline, scale)
-                shapingFace.draw(glyph.id, into: outline, hb)
-                outline.fill(&bitmap)
-                pen += glyph.advance * pixelSize / 1000
+            for run in runs {
+                let face = faces[run.face]
+                let scale = pixelSize / Double(face.unitsPerEm)
+                for glyph in run.glyphs {
+                    let outline = Outline()
+                    outline.transform = (pen + glyph.xOffset * pixelSize / 1000, baseline, scale)
+                    face.draw(glyph.id, into: outline, hb)
+                    outline.fill(&bitmap)
+                    pen += glyph.advance * pixelSize / 1000
+                }
             }
         }
         return bitmap

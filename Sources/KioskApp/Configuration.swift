@@ -22,6 +22,8 @@ public struct BoxConfiguration: Sendable, Equatable {
     public var organisation: Organisation?
     /// The INSEE code of the village the box stands in: the calendar's permanences "here".
     public var commune: String?
+    /// The screen (`display:`): auto, graphical or console — read at start by Provisioning/display/kiosk-display.
+    public var display = "auto"
 
     public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token",
                                                  "organisation", "organisation_address", "organisation_phone", "commune",
@@ -82,7 +84,8 @@ public struct BoxConfiguration: Sendable, Equatable {
                 problem(line("ticket_printer"), "ticket_printer", "'\(ticket)' is not VVVV:PPPP in hexadecimal (as lsusb shows it)")
             }
         }
-        if let display = string("display"), !["auto", "graphical", "console"].contains(display) {
+        let display = string("display") ?? "auto"
+        if !["auto", "graphical", "console"].contains(display) {
             problem(line("display"), "display", "'\(display)' is not auto, graphical or console")
         }
         let retention = string("retention") ?? "end_of_day"
@@ -118,6 +121,7 @@ public struct BoxConfiguration: Sendable, Equatable {
                                              retention: retention, languages: languages, enrolmentToken: string("enrolment_token"))
         configuration.organisation = organisation
         configuration.commune = commune
+        configuration.display = display
         return (configuration, [])
     }
 }

@@ -73,6 +73,12 @@ public enum ScreenCharacters {
         return (files, missing)
     }
 
+    /// The installed kiosk unit's text (/etc/systemd/system, else /lib/systemd/system), nil when none is installed.
+    public static func installedKioskUnit() -> String? {
+        ["/etc/systemd/system/permanence-kiosk.service", "/lib/systemd/system/permanence-kiosk.service"]
+            .lazy.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.first
+    }
+
     /// The console font a kiosk unit sets (`setfont PATH` in its ExecStartPre), if any.
     public static func fontPath(inUnit text: String) -> String? {
         for line in text.split(separator: "\n") where line.hasPrefix("ExecStartPre") && line.contains("setfont") {

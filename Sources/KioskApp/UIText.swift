@@ -12,8 +12,11 @@ extension AppState {
     /// The language's name in itself, from the catalogue.
     func languageName(_ code: String) -> String { content.texts.language(code)?.name ?? code }
 
-    /// A translation no native speaker has checked yet (`reviewed: false`): the mediator's screens mark it.
-    func isUnreviewed(_ code: String) -> Bool { content.texts.language(code)?.reviewed == false }
+    /// The mark the mediator's screens put after a language whose translation no native speaker has checked yet
+    /// (`reviewed: false`); empty for the others.
+    func unreviewedMark(_ code: String) -> String {
+        content.texts.language(code)?.reviewed == false ? ui("mediator.unreviewed_short", in: "fr") : ""
+    }
 
     /// "mardi 8 décembre" in the visitor's language (the catalogue's weekday and month names).
     func dayAndMonth(_ date: LocalDate, in language: String) -> String {

@@ -506,8 +506,7 @@ extension KioskApp {
                 let urgent = row.urgent && row.status != .closed
                 let status = statusText(row.status, state)
                 return ["\(urgent ? "!" : "")\(row.ticket)", row.name,
-                        row.language + (state.isUnreviewed(row.language) ? state.ui("mediator.unreviewed_short", in: "fr") : "")
-                            + (row.interpreter ? state.ui("mediator.interpreter_short", in: "fr") : ""),
+                        row.language + state.unreviewedMark(row.language) + (row.interpreter ? state.ui("mediator.interpreter_short", in: "fr") : ""),
                         row.reasons.joined(separator: ", "), "\(minutes) min",
                         urgent ? state.ui("mediator.urgent", in: "fr") + " · " + status : status]
             }
@@ -547,7 +546,7 @@ extension KioskApp {
         let closed = visit.status == .closed
         let urgent = Questionnaire.isUrgent(visit.answers, in: state.content.questionnaires) ? " — " + state.ui("mediator.urgent", in: "fr") : ""
         let interpreter = visit.answers["interpreter"] == .choice("yes") ? " + " + state.ui("mediator.interpreter", in: "fr") : ""
-        let unreviewed = state.isUnreviewed(visit.language) ? state.ui("mediator.unreviewed_short", in: "fr") : ""
+        let unreviewed = state.unreviewedMark(visit.language)
         headerBar("N° \(visit.ticket) — \(visit.name)\(urgent)", "\(state.languageName(visit.language))\(unreviewed)\(interpreter) · \(statusText(visit.status, state))", &frame)
         var area = frame.buffer.area.dropFirstRows(1)
         guard area.height >= 4 else { return }
@@ -576,9 +575,9 @@ extension KioskApp {
             let lines = rightsLines(state, width: max(1, area.width - 2))
             scrolledLines(lines, area, first: mediator.rightsScroll, &frame)
         } else {
-            if state.isUnreviewed(visit.language), area.height >= 6 {
+            if !unreviewed.isEmpty, area.height >= 6 {
                 // Said above the answers: the visitor read a translation no native speaker has checked yet.
-                let warning = "\(state.languageName(visit.language)) \(state.ui("mediator.unreviewed_short", in: "fr")) : " + state.ui("mediator.unreviewed", in: "fr")
+                let warning = "\(state.languageName(visit.language)) \(unreviewed) : " + state.ui("mediator.unreviewed", in: "fr")
                 let height = min(2, Paragraph(warning).height(width: area.width))
                 Paragraph(warning, style: Style(foreground: .brightYellow, bold: true)).render(area.rows(0, height), &frame.buffer)
                 area = area.dropFirstRows(height)

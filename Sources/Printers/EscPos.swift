@@ -51,8 +51,9 @@ public enum EscPos {
         bytes += text(dateTime) + lineFeed + lineFeed
         bytes += size(width: 4, height: 4) + bold(true) + text(String(number)) + lineFeed
         bytes += size(width: 1, height: 1) + bold(false) + lineFeed
-        if let lineRaster, !raster(width: lineRaster.width, height: lineRaster.height, rows: lineRaster.rows).isEmpty {
-            bytes += raster(width: lineRaster.width, height: lineRaster.height, rows: lineRaster.rows) + lineFeed
+        let picture = lineRaster.map { raster(width: $0.width, height: $0.height, rows: $0.rows) } ?? []
+        if !picture.isEmpty {
+            bytes += picture + lineFeed
             if let french { bytes += text(french) + lineFeed }
         } else {
             bytes += text(line) + lineFeed

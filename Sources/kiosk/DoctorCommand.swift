@@ -39,8 +39,7 @@ struct DoctorCommand: ParsableCommand {
         }
         add("languages", .ok, "Langues proposées aux visiteurs : \(offered.joined(separator: ", "))"
             + (unfinished.isEmpty ? "." : " ; pas encore proposées : \(unfinished.joined(separator: ", ")) (kiosk content check)."))
-        let units = ["/etc/systemd/system/permanence-kiosk.service", "/lib/systemd/system/permanence-kiosk.service"]
-        guard let unit = units.lazy.compactMap({ try? String(contentsOfFile: $0, encoding: .utf8) }).first else { return }
+        guard let unit = ScreenCharacters.installedKioskUnit() else { return }
         if unit.contains("kiosk-display"), let display = Self.graphicalDisplay(configuration) {
             checkDisplayFonts(content, offered, footConfig: display, add)
             return
@@ -74,9 +73,7 @@ struct DoctorCommand: ParsableCommand {
         let manager = FileManager.default
         guard manager.isExecutableFile(atPath: "/usr/bin/cage"), manager.isExecutableFile(atPath: "/usr/bin/foot"), manager.fileExists(atPath: footConfig),
               ((try? manager.contentsOfDirectory(atPath: "/dev/dri")) ?? []).contains(where: { $0.hasPrefix("card") }) else { return nil }
-        let text = (try? String(contentsOfFile: "/etc/permanence/kiosk.yaml", encoding: .utf8)) ?? ""
-        if text.split(separator: "\n").contains(where: { $0.hasPrefix("display:") && $0.contains("console") }) { return nil }
-        return footConfig
+        return configuration?.display == "console" ? nil : footConfig
     }
 
     /// The graphical display: every character of every offered language in one of the fonts foot is configured with

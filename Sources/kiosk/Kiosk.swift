@@ -258,8 +258,7 @@ struct Run: ParsableCommand {
 
     /// The languages the console font of the kiosk unit (or kbd's Uni2 Terminus) can show.
     static func consoleLanguages(_ languages: [String], _ content: KioskContent) -> [String] {
-        let units = ["/etc/systemd/system/permanence-kiosk.service", "/lib/systemd/system/permanence-kiosk.service"]
-        let path = units.lazy.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.compactMap(ScreenCharacters.fontPath(inUnit:)).first ?? consoleFont
+        let path = ScreenCharacters.installedKioskUnit().flatMap(ScreenCharacters.fontPath(inUnit:)) ?? consoleFont
         return ScreenCharacters.consoleLanguages(languages, font: try? ConsoleFont(contentsOf: path), content: content)
     }
 
