@@ -31,6 +31,11 @@ let package = Package(
         .target(name: "RulesLoader", dependencies: ["Rights", "Intake", .product(name: "Yams", package: "Yams")]),
         // Questionnaires: model, YAML loader and validator, the flow, the situation built from answers.
         .target(name: "Intake", dependencies: ["Rights", .product(name: "Yams", package: "Yams")]),
+        // Follow-up across permanences: dossiers, items, events and their ledger, the sealed permanence pack (scrypt,
+        // ChaCha20-Poly1305, Ed25519). Pure: no file, socket or clock.
+        .target(name: "FollowUp", dependencies: [
+            "Intake", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         // The box's database: visits, answers, print jobs, audit log, outbox, retention.
         .target(name: "KioskStore", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -125,6 +130,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/CentralTestSupport"),
+        .testTarget(name: "FollowUpTests", dependencies: ["FollowUp", "Intake", "Rights", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Central", "CentralClient", "CentralTestSupport", "KioskStore", "KioskApp", "Intake", "RulesLoader", "TestSupport",
                                                       .product(name: "Crypto", package: "swift-crypto")]),
