@@ -38,6 +38,7 @@ let package = Package(
         ]),
         // The box's database: visits, answers, print jobs, audit log, outbox, retention.
         .target(name: "KioskStore", dependencies: [
+            "FollowUp",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -65,7 +66,7 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["CZlib", "Bidi"]),
         // The kiosk's screens: state, update, view, and the runtime that runs their effects.
         .target(name: "KioskApp", dependencies: [
-            "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers",
+            "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers", "FollowUp",
             .product(name: "Yams", package: "Yams"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -79,12 +80,12 @@ let package = Package(
         ]),
         // The box's side of sync: identity, enrolment, sealing into the outbox, the drainer, content bundles, export.
         .target(name: "Sync", dependencies: [
-            "SyncProtocol", "CentralClient", "KioskStore", "Intake", "RulesLoader",
+            "SyncProtocol", "CentralClient", "KioskStore", "Intake", "RulesLoader", "FollowUp",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The central store: Hummingbird application, storage (SQLite or PostgreSQL), relay, import, content.
         .target(name: "Central", dependencies: [
-            "SyncProtocol", "CentralClient", "Intake", "RulesLoader",
+            "SyncProtocol", "CentralClient", "Intake", "RulesLoader", "FollowUp",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -101,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers", "Sync", "SyncProtocol",
+                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers", "Sync", "SyncProtocol", "FollowUp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -31,12 +31,12 @@ extension CentralService {
     public static let sessionLifetime: TimeInterval = 8 * 3600
 
     /// Adds a coordinator; false if the name is taken. Names: 3–40 letters, digits, `.`, `-`, `_`.
-    public func addUser(name: String, password: String) async throws -> Bool {
+    public func addUser(name: String, password: String, role: UserRole = .coordinator) async throws -> Bool {
         guard (3...40).contains(name.count), name.allSatisfy({ $0.isLetter || $0.isNumber || ".-_".contains($0) }) else {
             throw Problem(.malformedJSON, "a user name is 3 to 40 letters, digits, '.', '-' or '_'")
         }
         guard password.count >= 10 else { throw Problem(.malformedJSON, "a password has at least 10 characters") }
-        return try await storage.addUser(UserRecord(name: name, passwordHash: try PasswordHasher.hash(password)), at: now)
+        return try await storage.addUser(UserRecord(name: name, passwordHash: try PasswordHasher.hash(password), role: role), at: now)
     }
 
     /// Checks a login; returns a new session token (for the cookie) or nil.
@@ -61,6 +61,11 @@ extension CentralService {
     public func sessionUser(_ token: String?) async throws -> String? {
         guard let token, token.count == 64 else { return nil }
         return try await storage.sessionUser(tokenHash: Hex.sha256(Data(token.utf8)), now: now)
+    }
+
+    /// The role of a signed-in user (statistics when the account is gone).
+    public func role(of user: String) async throws -> UserRole {
+        try await storage.user(user)?.role ?? .statistics
     }
 
     public func logout(_ token: String) async throws {

@@ -1,5 +1,6 @@
 import CentralClient
 @preconcurrency import Crypto
+import FollowUp
 import Foundation
 import Logging
 import SyncProtocol
@@ -254,6 +255,16 @@ public final class CentralService: Sendable {
                 logger.error("storing a batch failed", metadata: ["error": "\(error)"])
                 throw Problem(.storageUnavailable, "the batch could not be stored; nothing was kept, send it again")
             }
+            // Follow-up events, in the order they came: each in its own transaction (one stopped in between is applied
+            // again by applyPendingFollowUps, from its stored envelope).
+            for (entry, outcome) in zip(toStore, outcomes) where outcome == .accepted {
+                guard let event = entry.item.followUp else { continue }
+                do {
+                    try await applyFollowUp(event, envelope: entry.item.envelope.id, device: entry.item.envelope.device)
+                } catch {
+                    logger.error("a follow-up event could not be applied yet", metadata: ["envelope": "\(entry.item.envelope.id)", "error": "\(type(of: error))"])
+                }
+            }
             for (entry, outcome) in zip(toStore, outcomes) {
                 let id = entry.item.envelope.id
                 switch outcome {
@@ -307,8 +318,18 @@ public final class CentralService: Sendable {
                 }
                 var stats: [StatKey] = []
                 var supersedes: Supersession?
+                var followUp: FollowUpEvent?
                 if opens, let recordsKey {
                     let plaintext = try Seal.open(envelope, with: recordsKey)
+                    if envelope.kind == FollowUpEvent.kind {
+                        guard let event = try? JSONDecoder().decode(FollowUpEvent.self, from: plaintext) else {
+                            throw Problem(.invalidEnvelope, "envelope \(envelope.id) does not hold a follow-up event")
+                        }
+                        if let problem = FollowUpLedger.validate(event) {
+                            throw Problem(.invalidEnvelope, "envelope \(envelope.id): follow-up event: \(problem)")
+                        }
+                        followUp = event
+                    }
                     guard let record = (try? JSONSerialization.jsonObject(with: plaintext)) as? [String: Any] else {
                         throw Problem(.unreadableEnvelope, "envelope \(envelope.id) does not hold a JSON record")
                     }
@@ -321,7 +342,7 @@ public final class CentralService: Sendable {
                     }
                 }
                 return .success(try IncomingEnvelope(envelope: envelope, via: via, stats: stats, fingerprint: Hex.sha256(signedBytes),
-                                                     supersedes: supersedes))
+                                                     supersedes: supersedes, followUp: followUp))
             } catch let problem as Problem {
                 return .failure(problem)
             } catch {

@@ -74,6 +74,25 @@ public final class PostgresStorage: CentralStorage {
                 CREATE TABLE IF NOT EXISTS audit (seq BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, "user" TEXT NOT NULL, action TEXT NOT NULL,
                     subject TEXT NOT NULL)
                 """,
+                """
+                CREATE TABLE IF NOT EXISTS dossier (id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+                    commune TEXT, last_seen_device TEXT, last_activity TEXT NOT NULL, body TEXT NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS dossier_by_commune ON dossier(commune) WHERE status = 'open'",
+                "CREATE INDEX IF NOT EXISTS dossier_by_device ON dossier(last_seen_device) WHERE status = 'open'",
+                """
+                CREATE TABLE IF NOT EXISTS dossier_event (seq BIGSERIAL PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, dossier TEXT NOT NULL, envelope TEXT,
+                    source TEXT NOT NULL, received_at TEXT NOT NULL, box_at TEXT, action TEXT NOT NULL, outcome TEXT NOT NULL, body TEXT NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS dossier_event_by_dossier ON dossier_event(dossier, seq)",
+                "CREATE INDEX IF NOT EXISTS dossier_event_by_envelope ON dossier_event(envelope)",
+                """
+                CREATE TABLE IF NOT EXISTS dossier_conflict (seq BIGSERIAL PRIMARY KEY, dossier TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
+                    resolved_at TEXT, resolved_by TEXT, resolution TEXT)
+                """,
+                "CREATE INDEX IF NOT EXISTS dossier_conflict_by_dossier ON dossier_conflict(dossier)",
+                "CREATE TABLE IF NOT EXISTS dossier_erased (id TEXT PRIMARY KEY, erased_at TEXT NOT NULL, erased_by TEXT NOT NULL)",
+                "ALTER TABLE app_user ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'coordinator'",
                 "SELECT pg_advisory_unlock(7319)",
             ]
             try await client.withConnection { connection in
@@ -390,14 +409,16 @@ public final class PostgresStorage: CentralStorage {
     public func addUser(_ user: UserRecord, at: String) async throws -> Bool {
         try await migrate()
         return try await Self.hasRows(client.query("""
-            INSERT INTO app_user (name, password_hash, created_at) VALUES (\(user.name), \(user.passwordHash), \(at)) ON CONFLICT (name) DO NOTHING RETURNING name
+            INSERT INTO app_user (name, password_hash, created_at, role) VALUES (\(user.name), \(user.passwordHash), \(at), \(user.role.rawValue))
+            ON CONFLICT (name) DO NOTHING RETURNING name
             """, logger: logger))
     }
 
     public func user(_ name: String) async throws -> UserRecord? {
         try await migrate()
-        for try await (name, hash) in try await client.query("SELECT name, password_hash FROM app_user WHERE name = \(name)", logger: logger).decode((String, String).self) {
-            return UserRecord(name: name, passwordHash: hash)
+        for try await (name, hash, role) in try await client.query("SELECT name, password_hash, role FROM app_user WHERE name = \(name)", logger: logger)
+            .decode((String, String, String).self) {
+            return UserRecord(name: name, passwordHash: hash, role: UserRole(rawValue: role) ?? .statistics)
         }
         return nil
     }

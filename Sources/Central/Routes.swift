@@ -46,6 +46,20 @@ enum Routes {
             return Response.json(try await service.ingest(batch, from: device))
         }
 
+        // The box's permanence pack, sealed for the team passphrase (built on request: always today's state).
+        router.post("/v1/pack") { request, _ in
+            let body = try await collect(request, upTo: 4096)
+            let device = try await service.authenticate(method: "POST", path: "/v1/pack",
+                                                        device: header(request, RequestSignature.deviceHeader),
+                                                        counter: header(request, RequestSignature.counterHeader),
+                                                        signature: header(request, RequestSignature.signatureHeader),
+                                                        body: body)
+            guard device.kind == "box" else { throw Problem(.revokedDevice, "only a box has a permanence pack") }
+            guard !service.isRelay else { throw Problem(.upstreamUnavailable, "a relay holds no dossiers: connect to the central store for the pack") }
+            let asked = try WireJSON.decodeStrict(PackRequest.self, from: body.isEmpty ? Data("{}".utf8) : body, fields: PackRequest.fields)
+            return Response.json(try await service.buildPack(device: device.id, commune: asked.commune))
+        }
+
         router.get("/v1/devices/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             let path = "/v1/devices/\(id)"

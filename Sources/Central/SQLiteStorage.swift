@@ -140,6 +140,59 @@ public final class SQLiteStorage: CentralStorage {
                 BEGIN SELECT RAISE(ABORT, 'audit: entries are never deleted'); END;
                 """)
         }
+        migrator.registerMigration("central-v6-dossiers") { db in
+            // Follow-up dossiers (JSON documents with the columns packs select on), their history, their conflicts, and
+            // the ids of erased dossiers (random ids: nothing personal). The envelope of a follow-up event may lose its
+            // body when its dossier is erased; nothing else about a stored envelope ever changes.
+            try db.execute(sql: """
+                CREATE TABLE dossier (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    code TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+                    commune TEXT,
+                    last_seen_device TEXT,
+                    last_activity TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX dossier_by_commune ON dossier(commune) WHERE status = 'open';
+                CREATE INDEX dossier_by_device ON dossier(last_seen_device) WHERE status = 'open';
+                CREATE TABLE dossier_event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id TEXT NOT NULL UNIQUE,
+                    dossier TEXT NOT NULL,
+                    envelope TEXT,
+                    source TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    box_at TEXT,
+                    action TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX dossier_event_by_dossier ON dossier_event(dossier, seq);
+                CREATE INDEX dossier_event_by_envelope ON dossier_event(envelope);
+                CREATE TABLE dossier_conflict (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dossier TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    resolved_at TEXT,
+                    resolved_by TEXT,
+                    resolution TEXT
+                );
+                CREATE INDEX dossier_conflict_by_dossier ON dossier_conflict(dossier);
+                CREATE TABLE dossier_erased (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    erased_at TEXT NOT NULL,
+                    erased_by TEXT NOT NULL
+                ) WITHOUT ROWID;
+                DROP TRIGGER envelope_is_append_only;
+                CREATE TRIGGER envelope_is_append_only BEFORE UPDATE OF id, device, fingerprint, body ON envelope
+                WHEN NOT (NEW.id = OLD.id AND NEW.device = OLD.device AND NEW.fingerprint = OLD.fingerprint
+                          AND OLD.kind = 'permanence.followup-event' AND length(NEW.body) = 0)
+                BEGIN SELECT RAISE(ABORT, 'envelope: stored envelopes never change'); END;
+                ALTER TABLE app_user ADD COLUMN role TEXT NOT NULL DEFAULT 'coordinator';
+                """)
+        }
         return migrator
     }
 
@@ -374,16 +427,16 @@ public final class SQLiteStorage: CentralStorage {
 
     public func addUser(_ user: UserRecord, at: String) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO app_user (name, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
-                           arguments: [user.name, user.passwordHash, at])
+            try db.execute(sql: "INSERT INTO app_user (name, password_hash, created_at, role) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO NOTHING",
+                           arguments: [user.name, user.passwordHash, at, user.role.rawValue])
             return db.changesCount == 1
         }
     }
 
     public func user(_ name: String) async throws -> UserRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, password_hash FROM app_user WHERE name = ?", arguments: [name])
-                .map { UserRecord(name: $0["name"], passwordHash: $0["password_hash"]) }
+            try Row.fetchOne(db, sql: "SELECT name, password_hash, role FROM app_user WHERE name = ?", arguments: [name])
+                .map { UserRecord(name: $0["name"], passwordHash: $0["password_hash"], role: UserRole(rawValue: $0["role"]) ?? .statistics) }
         }
     }
 

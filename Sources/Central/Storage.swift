@@ -1,3 +1,4 @@
+import FollowUp
 import Foundation
 import SyncProtocol
 
@@ -32,7 +33,11 @@ public struct IncomingEnvelope: Sendable {
     /// The envelope (of the same box) whose record this one replaces: a visit reopened and closed again. Stored, this one
     /// counts and that one stops counting (its statistics taken off), whichever arrives first.
     public var supersedes: Supersession?
-    public init(envelope: Envelope, via: String, stats: [StatKey], fingerprint: String? = nil, supersedes: Supersession? = nil) throws {
+    /// A follow-up event (opened and checked), applied to its dossier once the envelope is stored.
+    public var followUp: FollowUpEvent?
+    public init(envelope: Envelope, via: String, stats: [StatKey], fingerprint: String? = nil, supersedes: Supersession? = nil,
+                followUp: FollowUpEvent? = nil) throws {
+        self.followUp = followUp
         self.envelope = envelope
         self.fingerprint = fingerprint ?? Seal.fingerprint(envelope)
         self.body = envelope.jsonData()
@@ -52,13 +57,22 @@ public struct Supersession: Sendable, Equatable {
     }
 }
 
+/// What an account may see on the dashboard: coordinators and mediators see the follow-up dossiers and the call-backs;
+/// statistics-only accounts see the sums alone.
+public enum UserRole: String, Sendable, Equatable, CaseIterable {
+    case coordinator, mediator, statistics
+    public var seesDossiers: Bool { self != .statistics }
+}
+
 /// A coordinator's account for the dashboard.
 public struct UserRecord: Sendable, Equatable {
     public var name: String
     public var passwordHash: String
-    public init(name: String, passwordHash: String) {
+    public var role: UserRole
+    public init(name: String, passwordHash: String, role: UserRole = .coordinator) {
         self.name = name
         self.passwordHash = passwordHash
+        self.role = role
     }
 }
 
@@ -75,7 +89,7 @@ public struct PendingForward: Sendable {
 
 /// The central store's persistence. Two implementations pass the same contract tests: SQLite (embedded
 /// default) and PostgreSQL. Every method is one transaction.
-public protocol CentralStorage: Sendable {
+public protocol CentralStorage: DossierStorage {
     /// Records a new one-time enrolment token (by its hash).
     func addToken(hash: String, createdAt: String, expiresAt: String) async throws
     /// Consumes an unexpired, unused token and creates the device, together; false if the token is not valid.

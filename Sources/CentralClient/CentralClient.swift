@@ -98,6 +98,17 @@ public struct CentralClient: Sendable {
         try decode(DeviceKey.self, try await signedCall("GET", "/v1/devices/\(device)", body: Data(), signer: signer))
     }
 
+    /// The box's sealed permanence pack (its JSON), or nil when the central store has none for it (no team passphrase set).
+    public func pack(commune: String?, signer: RequestSigner) async throws -> Data? {
+        var body = Data("{}".utf8)
+        if let commune { body = try WireJSON.encode(["commune": commune]) }
+        do {
+            return try await signedCall("POST", "/v1/pack", body: body, signer: signer)
+        } catch ClientError.refused(404, _) {
+            return nil
+        }
+    }
+
     /// The latest signed content manifest, or nil when nothing was published.
     public func latestContent() async throws -> SignedManifest? {
         do {

@@ -2,7 +2,7 @@ import Foundation
 
 /// An opened pack in memory, with the day's changes applied, indexed for the mediator: by code, by nickname and birth
 /// year, and the start screen's lists. Pure: today, the box and its commune are given.
-public struct PackIndex: Sendable {
+public struct PackIndex: Sendable, Equatable {
     public private(set) var pack: PermanencePack
     private var byCode: [String: Int] = [:]
     private var byID: [String: Int] = [:]

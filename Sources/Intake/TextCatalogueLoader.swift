@@ -49,6 +49,32 @@ public enum TextKeys {
         "mediator.print_waiting", "mediator.print_gave_up", "mediator.column.language", "mediator.urgent", "mediator.interpreter_short", "mediator.interpreter", "mediator.unreviewed_short", "mediator.unreviewed", "mediator.test_page", "mediator.resources_differ",
         "mediator.callbacks", "mediator.test_speaker", "mediator.speaker_test", "mediator.callback_line", "mediator.callback_sent", "mediator.callback_waiting",
     ] + Array(documentNames.values)
+    /// Follow-up: the mediator's screens (French; `mediator_only`) and the slip a person takes home (every language).
+    public static let followUp = [
+        "mediator.followup.title", "mediator.followup.expected", "mediator.followup.to_chase", "mediator.followup.news",
+        "mediator.followup.none", "mediator.followup.kind.right_requested", "mediator.followup.kind.paper_missing",
+        "mediator.followup.kind.appointment", "mediator.followup.kind.accompaniment", "mediator.followup.kind.call_back",
+        "mediator.followup.awaiting_weeks", "mediator.followup.status.todo", "mediator.followup.status.awaiting",
+        "mediator.followup.status.done", "mediator.followup.status.cancelled", "mediator.followup.outcome", "mediator.followup.due",
+        "mediator.followup.due_next", "mediator.followup.keys_unlock", "mediator.followup.keys_start",
+        "mediator.followup.keys_start_visit", "mediator.followup.keys_dossier", "mediator.followup.keys_add", "mediator.followup.wait",
+        "mediator.followup.checking", "mediator.followup.no_pack", "mediator.followup.expired", "mediator.followup.locked",
+        "mediator.followup.passphrase_prompt", "mediator.followup.visit_open", "mediator.followup.search",
+        "mediator.followup.dossier_line", "mediator.followup.closed", "mediator.followup.no_items", "mediator.followup.add_prompt",
+        "mediator.followup.add_words", "mediator.followup.add_names", "mediator.followup.add_note_only", "mediator.followup.no_visit_open",
+        "mediator.followup.linked", "mediator.followup.not_found", "mediator.followup.no_consent", "mediator.followup.no_nickname",
+        "mediator.followup.opening", "mediator.followup.opened", "mediator.followup.refused.wrong", "mediator.followup.refused.wrong_wait",
+        "mediator.followup.refused.wait", "mediator.followup.refused.none", "mediator.followup.refused.expired",
+        "mediator.followup.refused.unreadable", "mediator.followup.locked_short", "mediator.followup.saved",
+        "mediator.followup.saved_open", "mediator.followup.saved_conflict", "mediator.followup.not_saved",
+    ]
+    public static let followUpSlip = [
+        "followup.slip.title", "followup.slip.code", "followup.slip.keep", "followup.slip.missing", "followup.slip.nothing_missing",
+        "followup.slip.next_heading", "followup.slip.item.right_requested", "followup.slip.item.right_requested.general",
+        "followup.slip.item.paper_missing", "followup.slip.item.paper_missing.general", "followup.slip.item.appointment",
+        "followup.slip.item.appointment.general", "followup.slip.item.accompaniment", "followup.slip.item.accompaniment.general",
+        "followup.slip.item.call_back", "followup.slip.item.call_back.general",
+    ]
     /// The referral letter's sentences (French; `mediator_only`).
     public static let letter = [
         "letter.need", "letter.gave_up", "letter.gave_up_because", "letter.rights_found", "letter.rights_to_check", "letter.right.puma",
@@ -64,11 +90,12 @@ public enum TextKeys {
         "cerfa-12485": "mediator.document.cerfa_12485", "puma-request": "mediator.document.puma_request",
         "referral-letter": "mediator.document.referral_letter", "checklist": "mediator.document.checklist",
         "test-page": "mediator.document.test_page", "info-sheet": "mediator.document.info_sheet",
+        "followup-slip": "mediator.document.followup_slip",
     ]
 
     /// Every key the code uses.
     public static var required: Set<String> {
-        Set(ui + documents + ticket + answers + general + mediator + letter + RightsMessages.keys + EvaluationReport.keys)
+        Set(ui + documents + ticket + answers + general + mediator + letter + followUp + followUpSlip + RightsMessages.keys + EvaluationReport.keys)
     }
 
     /// Keys of questionnaire texts a language file may give (`question.ID.label`…): their French is in the questionnaires.

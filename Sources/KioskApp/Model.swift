@@ -1,4 +1,5 @@
 import Documents
+import FollowUp
 import Foundation
 import Intake
 import KioskStore
@@ -101,6 +102,12 @@ public enum AppEvent: Sendable, Equatable {
     case statusLoaded(sync: [String], printer: [String])
     /// Sync installed a new content version (used from the next start).
     case contentInstalled(version: Int)
+    /// Where the box's pack is (none, expired, locked, open).
+    case packStatusLoaded(PackStatus)
+    /// The passphrase's check: the pack opened (with the day's changes), or why not.
+    case packUnlocked(FollowUpDesk.UnlockResult)
+    /// A follow-up change was kept (queued sealed): the pack as it is now, the dossier to show, or what went wrong.
+    case followUpRecorded(PackIndex?, dossier: String?, message: String?)
     /// An effect finished with a message for the screen (printed, synced, saved, or what went wrong).
     case notice(String)
     case effectFailed(String)
@@ -131,6 +138,17 @@ public enum Effect: Sendable, Equatable {
     case reopenVisit(visitID: String)
     case syncNow
     case loadStatus
+    case loadPackStatus
+    /// Opens the pack with the team passphrase (scrypt: a fraction of a second, off the screen's loop).
+    case unlockPack(String)
+    /// A follow-up change (its ids filled in by the runtime): sealed into the outbox and the day's sealed journal.
+    case recordFollowUp(FollowUpEvent, opening: String?)
+    /// A new dossier for a visit whose visitor chose "share": code and ids made by the runtime.
+    case openDossier(OpenDossier)
+    /// The visitor's slip: the follow-up code, what is still missing, the next permanence here, in their language.
+    case printFollowUpSlip(dossier: String)
+    /// Drops the team key (the day ended).
+    case lockPack
     case quit
     /// Leave the loop so that systemd starts the kiosk again on the new content.
     case restartForNewContent
@@ -272,7 +290,7 @@ public struct VisitorState: Sendable, Equatable {
 
 /// The mediator's side.
 public struct MediatorState: Sendable, Equatable {
-    public enum Tab: Sendable, Equatable { case queue, visit, sync, printer }
+    public enum Tab: Sendable, Equatable { case queue, visit, sync, printer, followUp }
     public var tab: Tab = .queue
     public var queue: [QueueRow] = []
     /// Call-back requests left at this box (no name, no number: those are sealed for the team).
@@ -332,6 +350,8 @@ public struct AppState: Sendable {
     public var visitor = VisitorState()
     public var mediator = MediatorState()
     public var pin = PINState()
+    /// The follow-up pack and its screens (the pack stays open in memory until the end of the day).
+    public var followUp = FollowUpState()
     public var notice: String?
 
     /// The mediator's own questions about a visit: orientation to partners, consent to a referral.

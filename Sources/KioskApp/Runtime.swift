@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Documents
+import FollowUp
 import Foundation
 import Printers
 import Intake
@@ -51,6 +52,8 @@ public final class KioskRuntime: @unchecked Sendable {
     public var sync: SyncControl?
     /// Reads screens aloud (nil: the box cannot; the Listen target is then hidden by the configuration).
     public var speaker: Speaker?
+    /// Follow-up (the pack and its key); nil while the box is not enrolled.
+    public var followUp: FollowUpDesk?
 
     public let database: AppDatabase
     public let content: KioskContent
@@ -205,6 +208,28 @@ public final class KioskRuntime: @unchecked Sendable {
             return try send(pdf, document: "test-page", visitID: nil)
         } catch {
             return [.effectFailed("Erreur d'enregistrement : réessayez.")]
+        }
+    }
+
+    /// Keeps a follow-up change (ids made here), and answers with the pack as it is now.
+    func recordFollowUp(_ event: FollowUpEvent, opening visitID: String?, state: AppState) -> AppEvent {
+        guard let followUp, let index = state.followUp.index else {
+            return .followUpRecorded(nil, dossier: nil, message: content.texts.text("mediator.followup.locked_short", "fr"))
+        }
+        var event = event
+        if event.id.isEmpty { event.id = UUID().uuidString.lowercased() }
+        if event.item?.id.isEmpty == true { event.item?.id = UUID().uuidString.lowercased() }
+        do {
+            let (updated, outcome) = try followUp.record(event, opening: visitID, into: index, today: state.today.description)
+            let key: String
+            switch outcome {
+            case .conflict: key = "mediator.followup.saved_conflict"
+            default: key = event.action == .open ? "mediator.followup.saved_open" : "mediator.followup.saved"
+            }
+            let code = updated.dossier(id: event.dossier)?.code ?? ""
+            return .followUpRecorded(updated, dossier: event.dossier, message: content.texts.text(key, "fr", ["code": .text(code)]))
+        } catch {
+            return .followUpRecorded(nil, dossier: nil, message: content.texts.text("mediator.followup.not_saved", "fr", ["why": .text(String(describing: error))]))
         }
     }
 
@@ -367,6 +392,39 @@ public final class KioskRuntime: @unchecked Sendable {
                 guard let visit = try database.visit(visitID) else { return [.effectFailed("Visite introuvable.")] }
                 try database.reopen(visitID: visitID)
                 return [.notice("Visite n° \(visit.ticketNumber) rouverte : elle sera envoyée une seule fois, à sa nouvelle clôture.")]
+            case .loadPackStatus:
+                return [.packStatusLoaded(followUp?.status(today: state.today.description) ?? .none)]
+            case .unlockPack(let passphrase):
+                guard let followUp else { return [.packStatusLoaded(.none)] }
+                // scrypt takes a fraction of a second: off the loop, the screen says "checking" meanwhile.
+                let today = state.today.description, now = state.now
+                DispatchQueue.global().async { [self] in post(.packUnlocked(followUp.unlock(passphrase: passphrase, now: now, today: today))) }
+                return []
+            case .lockPack:
+                followUp?.close()
+                return []
+            case let .recordFollowUp(event, opening):
+                return [recordFollowUp(event, opening: opening, state: state)]
+            case .openDossier(let request):
+                var random = SystemRandomNumberGenerator()
+                var event = FollowUpEvent(id: "", dossier: UUID().uuidString.lowercased(), action: .open, day: state.today.description,
+                                          at: AppDatabase.timestamp(state.now))
+                event.code = FollowUpCode.make(using: &random)
+                event.nickname = request.nickname
+                event.birthYear = request.birthYear
+                event.commune = request.commune
+                event.language = request.language
+                event.visitID = request.visitID
+                event.answers = request.answers
+                return [recordFollowUp(event, opening: request.visitID, state: state)]
+            case .printFollowUpSlip(let id):
+                guard let dossier = state.followUp.index?.dossier(id: id) else { return [.notice("Dossier introuvable : ouvrez le suivi.")] }
+                let language = dossier.language
+                let french = FollowUpSlip.sheet(dossier, language: "fr", state: state)
+                let other = language == "fr" ? nil : FollowUpSlip.sheet(dossier, language: language, state: state)
+                let footer = content.texts.text("doc.checklist.place_and_date", "fr", ["place": .text(config.placeName), "date": .text(state.today.frenchDate)])
+                let pdf = DocumentRenderer.sheet(french: french, other: other, rightToLeft: content.texts.language(language)?.rightToLeft ?? false, footer: footer)
+                return try send(pdf, document: "followup-slip", visitID: state.mediator.visit?.visitID)
             case .syncNow:
                 let summary = try database.outboxSummary()
                 let waiting = (summary.counts[.queued] ?? 0) + (summary.counts[.sending] ?? 0)

@@ -1,4 +1,5 @@
 import Documents
+import FollowUp
 import Foundation
 import Intake
 import KioskStore
@@ -82,7 +83,7 @@ public enum KioskApp {
                 state.mode = .mediator
                 state.mediator = MediatorState()
                 state.mediator.onDuty = name
-                return [.loadQueue, .persistLockout(until: nil)]
+                return [.loadQueue, .persistLockout(until: nil), .loadPackStatus]
             }
             state.pin.failures += 1
             let delay = state.config.pinPolicy.delay(afterFailures: state.pin.failures)
@@ -93,6 +94,39 @@ public enum KioskApp {
                 return [.persistLockout(until: until)]
             }
             state.pin.message = "Code incorrect."
+            return []
+        case .packStatusLoaded(let status):
+            state.followUp.status = status
+            if status != .open, state.followUp.index != nil {
+                state.followUp.index = nil
+                state.followUp.screen = .start
+            }
+            // The first unlock of the day: the passphrase, right after the PIN (Esc goes on without the pack).
+            if case .locked = status, state.mode == .mediator, state.followUp.index == nil, !state.followUp.skipped,
+               state.mediator.tab == .queue, state.mediator.editing == nil {
+                state.mediator.tab = .followUp
+                state.followUp.screen = .unlock
+            }
+            return []
+        case .packUnlocked(let result):
+            state.followUp.checking = false
+            switch result {
+            case .opened(let index):
+                state.followUp.index = index
+                state.followUp.status = .open
+                state.followUp.openedDay = state.today.description
+                state.followUp.screen = .start
+                state.followUp.waitUntil = nil
+                state.followUp.message = followUpText(state, "opened", ["count": .integer(index.count)])
+            case let .refused(reason, until):
+                state.followUp.waitUntil = until
+                state.followUp.message = followUpText(state, "refused.\(reason)\(reason == "wrong" && until != nil ? "_wait" : "")", ["time": .text(until.map(clockTime) ?? "")])
+            }
+            return []
+        case let .followUpRecorded(index, dossier, message):
+            if let index { state.followUp.index = index }
+            if let dossier, state.mediator.tab == .followUp { state.followUp.screen = .dossier(dossier) }
+            state.followUp.message = message
             return []
         case .notice(let message):
             state.notice = message
@@ -137,6 +171,7 @@ public enum KioskApp {
         let idle = state.now.timeIntervalSince(state.lastInput)
         switch state.mode {
         case .visitor:
+            if state.followUp.openedDay != nil, state.followUp.openedDay != state.today.description { return dropPackAtDayEnd(&state) }
             if state.visitor.phase == .welcome, state.pendingContentVersion != nil, state.config.restartsForNewContent,
                idle >= state.config.restartIdleSeconds {
                 return [.restartForNewContent]
@@ -151,7 +186,7 @@ public enum KioskApp {
             return []
         case .mediator:
             if idle >= state.config.mediatorLockSeconds { lock(&state) }
-            return []
+            return dropPackAtDayEnd(&state)
         }
     }
 
@@ -172,6 +207,23 @@ public enum KioskApp {
         state.mode = .visitor
         state.mediator = MediatorState()
         state.pin.entered = ""
+        // The pack stays open for the day; what was on its screens goes.
+        state.followUp.screen = .start
+        state.followUp.search = ""
+        state.followUp.passphrase = ""
+        state.followUp.message = nil
+        state.followUp.results = []
+        state.followUp.skipped = false
+    }
+
+    /// A new day: the pack's key is dropped (the passphrase again at the first unlock).
+    static func dropPackAtDayEnd(_ state: inout AppState) -> [Effect] {
+        guard let opened = state.followUp.openedDay, opened != state.today.description else { return [] }
+        state.followUp.index = nil
+        state.followUp.openedDay = nil
+        state.followUp.status = .unknown
+        if state.mediator.tab == .followUp { state.followUp.screen = .unlock }
+        return [.lockPack, .loadPackStatus]
     }
 
     // MARK: - Visitor
@@ -707,8 +759,11 @@ public enum KioskApp {
             }
         }
         switch state.mediator.tab {
+        case .followUp:
+            return followUpInput(key, &state)
         case .queue:
             switch key {
+            case .character("d"), .function(7): return enterFollowUp(&state)
             case .up: state.mediator.selected = max(0, state.mediator.selected - 1)
             case .down: state.mediator.selected = min(max(0, state.mediator.queue.count - 1), state.mediator.selected + 1)
             case .enter: return mediatorAction(.openVisit(state.mediator.selected), &state)
@@ -751,6 +806,7 @@ public enum KioskApp {
             case .character("k"): return mediatorAction(.print("checklist"), &state)
             case .character("o"): return mediatorAction(.print("referral-letter"), &state)
             case .character("x"): return mediatorAction(.closeVisit, &state)
+            case .character("d"), .function(7): return enterFollowUp(&state)
             case .character("r"): return mediatorAction(.reopenVisit, &state)
             default: return []
             }

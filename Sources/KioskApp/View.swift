@@ -522,6 +522,8 @@ extension KioskApp {
         case .visit:
             guard let visit = mediator.visit else { return }
             visitView(visit, state, &frame)
+        case .followUp:
+            followUpView(state, &frame)
         case .sync, .printer:
             let isSync = mediator.tab == .sync
             headerBar(state.ui(isSync ? "mediator.sync_title" : "mediator.printers_title", in: "fr"), state.config.placeName, &frame)

@@ -41,6 +41,8 @@ public final class AppDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
+        // What is deleted (a purged visit's name and answers) is overwritten, not left in free pages.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         // DatabasePool sets synchronous=NORMAL after prepareDatabase runs: set FULL afterwards, on the writer.
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
@@ -61,6 +63,7 @@ public final class AppDatabase: Sendable {
         migrator.registerMigration("v1") { db in try Schema.v1(db) }
         migrator.registerMigration("v2-mediators-reopen") { db in try Schema.v2(db) }
         migrator.registerMigration("v3-callbacks") { db in try Schema.v3(db) }
+        migrator.registerMigration("v4-followup-journal") { db in try Schema.v4(db) }
         return migrator
     }
 

@@ -47,7 +47,7 @@ extension AppDatabase {
         let policy = try policy ?? retentionPolicy()
         let now = clock()
         let stamp = AppDatabase.timestamp(now)
-        return try writer.write { db in
+        let result = try writer.write { db in
             let candidates = try Row.fetchAll(db, sql: "SELECT id, closed_at FROM visit WHERE status = 'closed' AND purged_at IS NULL")
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -69,8 +69,16 @@ extension AppDatabase {
             if visits > 0 {
                 try Self.appendAudit(db, at: stamp, actor: "system", action: "purge", subject: nil, detail: "\(visits) visit(s), \(answers) answer(s)")
             }
+            // The follow-up journal of earlier days goes too (its changes are in the outbox).
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let parts = calendar.dateComponents([.year, .month, .day], from: now)
+            try db.execute(sql: "DELETE FROM followup_journal WHERE day < ?", arguments: [String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)])
             return PurgeResult(visits: visits, answers: answers)
         }
+        // Nothing purged lingers in the WAL.
+        try checkpointAndTruncate()
+        return result
     }
 }
 

@@ -1,3 +1,4 @@
+import FollowUp
 import Foundation
 import Intake
 import KioskStore
@@ -17,6 +18,14 @@ public enum DemoSeed {
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
+        }
+        mutating func uuid() -> uuid_t {
+            var bytes = [UInt8](repeating: 0, count: 16)
+            for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &self) }
+            bytes[6] = (bytes[6] & 0x0F) | 0x40
+            bytes[8] = (bytes[8] & 0x3F) | 0x80
+            return (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10], bytes[11],
+                    bytes[12], bytes[13], bytes[14], bytes[15])
         }
         mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
         mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
@@ -93,8 +102,64 @@ public enum DemoSeed {
                                                   waitingMinutes: Int(closing.timeIntervalSince(arrival) / 60 / 2),
                                                   printed: formsPrinted(evaluation, &random))
             try database.close(visitID: visit.id, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
+            // Some of those who agreed to share are followed up, as a mediator would open their dossier (sealed: only
+            // on an enrolled box).
+            if consentShare, sealer != nil, random.chance(0.4) {
+                try openDossier(database, visit: visit, answers: answers, language: language, evaluation: evaluation, content: content,
+                                at: closing, day: today.description, &random)
+            }
         }
         return count
+    }
+
+    /// Nicknames of the demo (no real person's).
+    static let nicknames = ["Ana", "Mihai", "Olena", "Fatima", "Karim", "Jeanne", "Lucía", "Bogdan", "Amina", "Yusuf", "Marcel", "Iryna",
+                            "Sofia", "Ahmad", "Nadia", "Paul", "Elena", "Samir", "Maryam", "Louis"]
+
+    static func openDossier(_ database: AppDatabase, visit: Visit, answers: [String: AnswerValue], language: String, evaluation: Evaluation?,
+                            content: KioskContent, at closing: Date, day: String, _ random: inout Generator) throws {
+        let stamp = AppDatabase.timestamp(closing)
+        let dossier = UUID(uuid: random.uuid()).uuidString.lowercased()
+        func event(_ action: FollowUpEvent.Action) -> FollowUpEvent {
+            FollowUpEvent(id: UUID(uuid: random.uuid()).uuidString.lowercased(), dossier: dossier, action: action, day: day, at: stamp)
+        }
+        var items: [FollowUpItem] = []
+        for right in evaluation?.rights ?? [] where right.verdict == .eligible && random.chance(0.7) {
+            items.append(FollowUpItem(id: UUID(uuid: random.uuid()).uuidString.lowercased(), kind: .rightRequested, subject: right.right.rawValue,
+                                      status: .awaiting, since: day))
+        }
+        let papers = content.texts.entries.keys.filter { $0.hasPrefix("document.") && $0.split(separator: ".").count == 2 }.sorted()
+        if !papers.isEmpty, random.chance(0.5) {
+            items.append(FollowUpItem(id: UUID(uuid: random.uuid()).uuidString.lowercased(), kind: .paperMissing,
+                                      subject: String(random.pick(papers).dropFirst("document.".count)), nextPermanence: true, since: day))
+        }
+        if !content.services.isEmpty, random.chance(0.3) {
+            items.append(FollowUpItem(id: UUID(uuid: random.uuid()).uuidString.lowercased(), kind: .appointment, partner: random.pick(content.services).id,
+                                      nextPermanence: true, since: day))
+        }
+        if random.chance(0.15) { items.append(FollowUpItem(id: UUID(uuid: random.uuid()).uuidString.lowercased(), kind: .callBack, since: day)) }
+        if items.isEmpty { items.append(FollowUpItem(id: UUID(uuid: random.uuid()).uuidString.lowercased(), kind: .callBack, since: day)) }
+        var open = event(.open)
+        open.code = FollowUpCode.make(using: &random)
+        open.nickname = random.pick(nicknames)
+        if case .number(let year)? = answers["birth_year"] { open.birthYear = Int(year.raw / Fixed4.scale) }
+        if case .text(let commune)? = answers["commune"] { open.commune = commune }
+        open.language = language
+        open.visitID = visit.id
+        open.answers = answers.filter { !["first_name"].contains($0.key) }
+        open.item = items.removeFirst()
+        var events = [open]
+        for item in items {
+            var add = event(.addItem)
+            add.item = item
+            events.append(add)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (offset, followUp) in events.enumerated() {
+            try database.queueFollowUp(OutboxRecord(kind: FollowUpEvent.kind, schemaVersion: FollowUpEvent.schemaVersion, payload: try encoder.encode(followUp)),
+                                       journal: nil, day: day, opening: offset == 0 ? visit.id : nil)
+        }
     }
 
     /// The forms of the rights found, most of them printed (as a mediator would).

@@ -1,7 +1,15 @@
 import CentralClient
+import FollowUp
 import Foundation
 import KioskStore
 import SyncProtocol
+
+/// The pack kept at the box, as the status screen says it.
+public struct PackInfo: Sendable, Equatable {
+    public var version: Int
+    public var count: Int
+    public var expires: String
+}
 
 /// The box's background sync: it probes the central store (or relay) every `interval`, and when it answers,
 /// sends what is due and looks for new content. "Sync now" runs a pass at once, ignoring the backoff.
@@ -15,6 +23,9 @@ public final class SyncAgent: @unchecked Sendable {
         public var lastReport: DrainReport?
         public var contentVersion: Int?
         public var contentProblem: String?
+        /// The permanence pack kept here (version, dossiers, last day it opens), and why the last fetch failed.
+        public var pack: PackInfo?
+        public var packProblem: String?
         public var running = false
     }
 
@@ -27,12 +38,36 @@ public final class SyncAgent: @unchecked Sendable {
     private var task: Task<Void, Never>?
     private var wakeRequested = false
 
-    public init(database: AppDatabase, identity: BoxIdentity, home: URL, central: URL, interval: Duration = .seconds(60)) {
+    /// The box's commune (its configuration's `commune:`): the pack holds the people of this village.
+    public let commune: String?
+    public let packFile: PackFile
+
+    public init(database: AppDatabase, identity: BoxIdentity, home: URL, central: URL, interval: Duration = .seconds(60), commune: String? = nil) {
         drainer = Drainer(database: database, identity: identity, client: CentralClient(baseURL: central, timeout: .seconds(20)))
         content = ContentStore(home: home)
         self.identity = identity
         self.interval = interval
+        self.commune = commune
+        packFile = PackFile(home: home)
         state = Status(central: central.absoluteString, contentVersion: content.installedVersion)
+        if let kept = packFile.load() { state.pack = PackInfo(version: kept.version, count: kept.count, expires: kept.expires) }
+    }
+
+    /// Fetches the box's pack and keeps it when newer (checked first: signed by the central store, for this box).
+    /// Returns the version kept, nil when none is newer or the central store has none.
+    @discardableResult
+    public func updatePack() async throws -> Int? {
+        guard let data = try await drainer.client.pack(commune: commune, signer: identity.signer(database: drainer.database)) else { return nil }
+        let sealed: SealedPack
+        do {
+            sealed = try JSONDecoder().decode(SealedPack.self, from: data)
+        } catch {
+            throw PackProblem.unreadable
+        }
+        try PackSeal.verify(sealed, contentKey: identity.contentKey, device: identity.enrolment.device)
+        guard try packFile.save(sealed) else { return nil }
+        lock.withLock { state.pack = PackInfo(version: sealed.version, count: sealed.count, expires: sealed.expires) }
+        return sealed.version
     }
 
     public var status: Status { lock.withLock { state } }
@@ -92,6 +127,12 @@ public final class SyncAgent: @unchecked Sendable {
             }
         } catch {
             lock.withLock { state.contentProblem = String(describing: error).prefix(200).description }
+        }
+        do {
+            if let version = try await updatePack() { try? drainer.database.audit(actor: "system", action: "pack_received", detail: "version \(version)") }
+            lock.withLock { state.packProblem = nil }
+        } catch {
+            lock.withLock { state.packProblem = String(describing: error).prefix(200).description }
         }
         return report
     }

@@ -56,7 +56,8 @@ struct CentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "The Permanence central store: receives sealed records from the boxes, publishes content.",
-        subcommands: [Serve.self, EnrollToken.self, Devices.self, Records.self, Content.self, Import.self, Stats.self, Users.self]
+        subcommands: [Serve.self, EnrollToken.self, Devices.self, Records.self, Content.self, Import.self, Stats.self, Users.self, Team.self,
+                      Dossiers.self, Pack.self]
     )
 
     struct Serve: AsyncParsableCommand {
@@ -198,13 +199,15 @@ struct CentralCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add a coordinator; the password (10 characters or more) is read from standard input.")
             @OptionGroup var store: StoreOptions
             @Argument(help: "User name (3–40 letters, digits, '.', '-', '_').") var name: String
+            @Option(help: "coordinator or mediator (see the follow-up dossiers), statistics (the sums only).") var role = "coordinator"
             func run() async throws {
+                guard let role = UserRole(rawValue: role) else { throw fail("--role is coordinator, mediator or statistics, not \(self.role)", code: 2) }
                 if isatty(0) == 1 { FileHandle.standardError.write(Data("Mot de passe (password): ".utf8)) }
                 guard let password = readLine(strippingNewline: true), !password.isEmpty else { throw fail("no password on standard input", code: 2) }
                 let name = self.name
                 let added: Bool
                 do {
-                    added = try await store.withService { try await $0.addUser(name: name, password: password) }
+                    added = try await store.withService { try await $0.addUser(name: name, password: password, role: role) }
                 } catch let problem as Problem {
                     throw fail(problem.detail, code: 2)
                 }
@@ -229,6 +232,84 @@ struct CentralCommand: AsyncParsableCommand {
             for line in summary.refused { print("refused: \(line)") }
             print("imported \(summary.files) file(s): \(summary.accepted) new, \(summary.duplicates) already stored, \(summary.refused.count) refused")
             if !summary.refused.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Team: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The team passphrase that opens the boxes' permanence packs.", subcommands: [SetPassphrase.self])
+        struct SetPassphrase: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "set-passphrase",
+                                                            abstract: "Set the team passphrase (read from standard input, 12 characters or more; four words are best).")
+            @OptionGroup var store: StoreOptions
+            func run() async throws {
+                if isatty(0) == 1 { FileHandle.standardError.write(Data("Phrase de passe de l'équipe (team passphrase): ".utf8)) }
+                guard let passphrase = readLine(strippingNewline: true), !passphrase.isEmpty else { throw fail("no passphrase on standard input", code: 2) }
+                do {
+                    try TeamKeyFile.set(passphrase: passphrase, in: store.dataDirectory)
+                } catch let problem as Problem {
+                    throw fail(problem.detail, code: 2)
+                }
+                print("team passphrase set: the next packs open with it (tell the mediators; boxes keep their pack until the next sync)")
+            }
+        }
+    }
+
+    struct Dossiers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Follow-up dossiers.", subcommands: [List.self, Erase.self])
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The dossiers (open and closed), or with --due the open ones with items due.")
+            @OptionGroup var store: StoreOptions
+            @Flag(help: "Only open dossiers with items due (the next permanence, a day passed, a call-back).") var due = false
+            @Flag(help: "One JSON object per line: id, code, status, items.") var json = false
+            func run() async throws {
+                let due = self.due
+                let summaries = try await store.withService { try await $0.dossierSummaries(dueOnly: due) }
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    for summary in summaries { print(String(decoding: try encoder.encode(summary), as: UTF8.self)) }
+                    return
+                }
+                for summary in summaries {
+                    let open = summary.items.filter(\.status.isOpen).count
+                    print("\(summary.code)\t\(summary.status)\t\(summary.commune ?? "-")\t\(summary.lastActivity)\t\(open) open item(s)\(summary.conflicts > 0 ? "\t\(summary.conflicts) conflict(s)" : "")\t\(summary.id)")
+                }
+                print("\(summaries.count) dossier(s)")
+            }
+        }
+        struct Erase: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Erase a dossier on the person's request (audited; the erasure reaches the next packs).")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "The dossier's id or follow-up code.") var dossier: String
+            @Option(help: "Who asks (for the audit).") var by = "cli"
+            func run() async throws {
+                let wanted = dossier, by = self.by
+                let erased = try await store.withService { service -> Bool in
+                    let all = try await service.storage.dossiers(openOnly: false)
+                    guard let found = all.first(where: { $0.id == wanted || $0.code == wanted.uppercased() }) else { return false }
+                    return try await service.eraseDossier(found.id, by: "cli:\(by)")
+                }
+                guard erased else { throw fail("no dossier \(wanted)", code: 2) }
+                print("dossier erased here and from the next packs")
+            }
+        }
+    }
+
+    struct Pack: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Permanence packs.", subcommands: [Build.self])
+        struct Build: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Build a box's pack as it would get it; prints its size and how many dossiers.")
+            @OptionGroup var store: StoreOptions
+            @Option(help: "The box's device id.") var device: String
+            @Option(help: "The box's commune (INSEE code).") var commune: String?
+            @Option(help: "Write the sealed pack there.") var output: String?
+            func run() async throws {
+                let device = self.device, commune = self.commune
+                let sealed = try await store.withService { try await $0.buildPack(device: device, commune: commune) }
+                let bytes = try WireJSON.encode(sealed)
+                if let output { try bytes.write(to: URL(fileURLWithPath: output)) }
+                print("pack v\(sealed.version) for \(device): \(sealed.count) dossier(s), \(bytes.count) bytes, opens until \(sealed.expires)")
+            }
         }
     }
 }

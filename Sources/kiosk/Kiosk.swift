@@ -340,9 +340,11 @@ struct Run: ParsableCommand {
         let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config,
                                    printing: printing, printer: PrinterTarget(printerName),
                                    ticketPrinter: ticketIDs.map { (vendor: $0.0, product: $0.1) })
-        let agent = try startSync(home: home, database: database, configured: box?.centralURL)
+        let agent = try startSync(home: home, database: database, configured: box?.centralURL, commune: config.communeCode)
         defer { agent?.stop() }
         runtime.sync = agent.map(AgentControl.init)
+        // Follow-up: the pack the sync brings, opened with the team passphrase (kept in memory only).
+        runtime.followUp = agent.map { FollowUpDesk(database: database, packFile: $0.packFile, device: $0.identity.enrolment.device) }
         runtime.speaker = speaker
         defer { speaker.stop() }
         if let agent {

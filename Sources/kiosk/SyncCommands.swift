@@ -1,5 +1,6 @@
 import ArgumentParser
 import CentralClient
+import FollowUp
 import Foundation
 import Intake
 import KioskApp
@@ -58,6 +59,19 @@ struct SyncCommand: AsyncParsableCommand {
                 failed = true
             }
         }
+        // The permanence pack, sealed as it comes (the team passphrase opens it at the box).
+        let commune = try common.loadConfiguration()?.commune
+        let agent = SyncAgent(database: database, identity: identity, home: common.locator.home, central: try common.centralURL(identity), commune: commune)
+        do {
+            if let version = try await agent.updatePack() {
+                let count = agent.status.pack?.count ?? 0
+                print("follow-up pack version \(version) kept: \(count) dossier(s), sealed")
+                try database.audit(actor: "system", action: "pack_received", detail: "version \(version)")
+            }
+        } catch {
+            Output.error("sync: follow-up pack not updated: \(error)")
+            failed = true
+        }
         if failed { throw ExitCode(1) }
     }
 }
@@ -105,7 +119,8 @@ struct DemoCommand: ParsableCommand {
             let sealer = (try? BoxIdentity.load(home: common.locator.home))?.sealer
             let made = try DemoSeed.seed(databaseAt: common.databaseURL, count: visits, content: content, parameters: parameters,
                                          until: Date(), seed: seed, territory: territory, sealer: sealer)
-            print("seeded \(made) closed visit(s); their records wait in the outbox")
+            let dossiers = try AppDatabase.openOnDisk(at: common.databaseURL).outboxCount(kind: FollowUpEvent.kind)
+            print("seeded \(made) closed visit(s); their records wait in the outbox" + (sealer == nil ? " (no follow-up dossiers: the box is not enrolled)" : ", with \(dossiers) follow-up event(s)"))
         }
     }
 }
@@ -130,6 +145,12 @@ final class AgentControl: SyncControl {
             if let why = report.stoppedBecause { lines.append("Interrompu : \(why.prefix(70))") }
         }
         lines.append("Contenu : " + (status.contentVersion.map { "version \($0) du central" } ?? "version installée avec le kiosque"))
+        if let pack = status.pack {
+            lines.append("Suivi : paquet v\(pack.version), \(pack.count) dossier(s), valable jusqu'au \(pack.expires) (scellé : la phrase de passe de l'équipe l'ouvre).")
+        } else {
+            lines.append("Suivi : aucun paquet reçu (le central en fait un quand la phrase de passe de l'équipe est fixée).")
+        }
+        if let problem = status.packProblem { lines.append("Paquet de suivi refusé : \(problem.prefix(60))") }
         if let problem = status.contentProblem { lines.append("Mise à jour du contenu refusée : \(problem.prefix(60))") }
         return lines
     }
@@ -137,7 +158,7 @@ final class AgentControl: SyncControl {
 
 extension Run {
     /// The background sync when the box is enrolled (after provisioning the demo's home if asked); not started yet.
-    func startSync(home: URL, database: AppDatabase, configured: String?) throws -> SyncAgent? {
+    func startSync(home: URL, database: AppDatabase, configured: String?, commune: String?) throws -> SyncAgent? {
         if demo, let central, let token, let url = URL(string: central) {
             do {
                 _ = try blockingRun { try await BoxIdentity.provision(home: home, central: url, token: token, name: "démo") }
@@ -150,6 +171,6 @@ extension Run {
         database.installSealer(identity.sealer)
         try database.sealUnsealed(with: identity.sealer)
         let url = URL(string: configured ?? identity.enrolment.central) ?? URL(string: identity.enrolment.central)!
-        return SyncAgent(database: database, identity: identity, home: home, central: url, interval: .seconds(syncInterval))
+        return SyncAgent(database: database, identity: identity, home: home, central: url, interval: .seconds(syncInterval), commune: commune)
     }
 }
