@@ -72,6 +72,8 @@ public protocol DossierStorage: Sendable {
     func dossiers(openOnly: Bool) async throws -> [Dossier]
     /// Open dossiers of this commune or last seen at this device.
     func packDossiers(device: String, commune: String?) async throws -> [Dossier]
+    /// Ids of the dossiers erased since `since`, and of those of this commune or device closed since then.
+    func removedDossiers(device: String, commune: String?, since: String) async throws -> [String]
     func dossierHistory(id: String) async throws -> [DossierEventRow]
     func dossierConflicts(dossier: String?, unresolvedOnly: Bool) async throws -> [StoredConflict]
     /// Marks a conflict resolved (and audits it); false when it was resolved already or is unknown.

@@ -205,7 +205,9 @@ extension CentralService {
         dossiers.sort { $0.id < $1.id }
         let version = Int(try await storage.nextCounter("pack:\(device)"))
         let expires = Self.day(after: today, days: Self.packValidityDays)
-        let pack = PermanencePack(device: device, version: version, builtAt: now, expires: expires, dossiers: dossiers)
+        let since = Self.day(after: today, days: -60)
+        let removed = try await storage.removedDossiers(device: device, commune: commune?.isEmpty == false ? commune : nil, since: since).sorted()
+        let pack = PermanencePack(device: device, version: version, builtAt: now, expires: expires, dossiers: dossiers, removed: removed)
         return try PackSeal.seal(pack, teamKey: teamKey, signer: signer)
     }
 

@@ -72,6 +72,17 @@ extension PostgresStorage {
             """)
     }
 
+    public func removedDossiers(device: String, commune: String?, since: String) async throws -> [String] {
+        try await migrate()
+        var found: [String] = []
+        for try await id in try await client.query("""
+            SELECT id FROM dossier_erased WHERE erased_at >= \(since)
+            UNION SELECT id FROM dossier WHERE status = 'closed' AND last_activity >= \(String(since.prefix(10)))
+                AND (commune = \(commune ?? "") OR last_seen_device = \(device))
+            """, logger: logger).decode(String.self) { found.append(id) }
+        return found
+    }
+
     public func dossierHistory(id: String) async throws -> [DossierEventRow] {
         try await migrate()
         var rows: [DossierEventRow] = []

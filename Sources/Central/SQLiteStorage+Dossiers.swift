@@ -73,6 +73,15 @@ extension SQLiteStorage {
         }
     }
 
+    public func removedDossiers(device: String, commune: String?, since: String) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT id FROM dossier_erased WHERE erased_at >= ?
+                UNION SELECT id FROM dossier WHERE status = 'closed' AND last_activity >= ? AND (commune = ? OR last_seen_device = ?)
+                """, arguments: [since, String(since.prefix(10)), commune ?? "", device])
+        }
+    }
+
     public func dossierHistory(id: String) async throws -> [DossierEventRow] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM dossier_event WHERE dossier = ? ORDER BY seq", arguments: [id]).map {

@@ -12,14 +12,18 @@ public struct PermanencePack: Codable, Sendable, Equatable {
     /// The last day the pack may be opened (`YYYY-MM-DD`): after it, the box drops it and waits for the next.
     public var expires: String
     public var dossiers: [Dossier]
-    public init(device: String, version: Int, builtAt: String, expires: String, dossiers: [Dossier]) {
+    /// Dossiers closed or erased lately (their random ids only): a change the box journalled before it knew is not
+    /// replayed onto them, so an erased dossier never comes back from the box's own journal.
+    public var removed: [String]
+    public init(device: String, version: Int, builtAt: String, expires: String, dossiers: [Dossier], removed: [String] = []) {
         self.device = device
         self.version = version
         self.builtAt = builtAt
         self.expires = expires
         self.dossiers = dossiers
+        self.removed = removed
     }
-    enum CodingKeys: String, CodingKey { case device, version, dossiers, expires, builtAt = "built_at" }
+    enum CodingKeys: String, CodingKey { case device, version, dossiers, expires, removed, builtAt = "built_at" }
 }
 
 /// scrypt's cost, carried with what it protects so the central store can raise it.

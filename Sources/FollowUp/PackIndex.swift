@@ -49,6 +49,7 @@ public struct PackIndex: Sendable, Equatable {
     /// already holds (the central store applied it before building the pack) is skipped.
     @discardableResult
     public mutating func apply(_ event: FollowUpEvent, device: String, now: String, today: String) -> LedgerOutcome {
+        if pack.removed.contains(event.dossier) { return .refused("dossier \(event.dossier) was closed or erased") }
         let current = byID[event.dossier].map { pack.dossiers[$0] }
         if event.action == .updateItem, let item = current?.items.first(where: { $0.id == event.itemID }),
            let base = event.baseVersion, base < item.version, item.updatedAt >= event.at {

@@ -47,6 +47,14 @@ public struct OpenDossier: Sendable, Equatable {
     public var commune: String?
     public var language: String
     public var answers: [String: AnswerValue]
+    public init(visitID: String, nickname: String, birthYear: Int?, commune: String?, language: String, answers: [String: AnswerValue]) {
+        self.visitID = visitID
+        self.nickname = nickname
+        self.birthYear = birthYear
+        self.commune = commune
+        self.language = language
+        self.answers = answers
+    }
 }
 
 extension KioskApp {
