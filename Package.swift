@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Central", "CentralClient", "CentralTestSupport", "KioskStore", "KioskApp", "Intake", "RulesLoader", "TestSupport",
                                                       .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "CentralTests", dependencies: ["Central", "CentralClient", "CentralTestSupport", "SyncProtocol", "TestSupport", "Intake",
+        .testTarget(name: "CentralTests", dependencies: ["Central", "CentralClient", "CentralTestSupport", "SyncProtocol", "TestSupport", "Intake", "FollowUp",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskCLITests", dependencies: ["TestSupport", "KioskStore", "Terminal", "Intake", "KioskApp", "Bidi"]),

@@ -74,7 +74,7 @@ public enum Dashboard {
             <form method="post" action="/logout"><span>\(escape(user))</span> <button type="submit">Se déconnecter</button></form>
             </header>
             <main>
-            <p class="no-print"><a href="/callbacks">Rappels demandés aux bornes →</a></p>
+            <p class="no-print"><a href="/callbacks">Rappels demandés aux bornes →</a> · <a href="/dossiers">Dossiers de suivi →</a></p>
             <form class="filters" method="get" action="/dashboard">
             <label>Du <input type="date" name="from" value="\(report.from)" required></label>
             <label>Au <input type="date" name="to" value="\(report.to)" required></label>

@@ -1,3 +1,4 @@
+import FollowUp
 import Foundation
 import Hummingbird
 import NIOCore
@@ -43,6 +44,7 @@ enum DashboardRoutes {
             guard let user = try await service.sessionUser(sessionToken(request)) else {
                 return Response(status: .seeOther, headers: [.location: "/login"])
             }
+            guard try await service.role(of: user).seesDossiers else { return html(DossierPages.forbidden(user: user), status: .forbidden) }
             let done = request.uri.queryParameters.get("done") != nil
             return html(Dashboard.callbacks(try await service.callbackRequests(), user: user, communes: service.communeNames(),
                                             message: done ? "Rappel marqué comme fait." : nil))
@@ -52,10 +54,13 @@ enum DashboardRoutes {
             guard let user = try await service.sessionUser(sessionToken(request)) else {
                 return Response(status: .seeOther, headers: [.location: "/login"])
             }
+            guard try await service.role(of: user).seesDossiers else { return html(DossierPages.forbidden(user: user), status: .forbidden) }
             let id = context.parameters.get("id") ?? ""
             _ = try await service.markCallbackDone(id, by: user)
             return Response(status: .seeOther, headers: [.location: "/callbacks?done=1"])
         }
+
+        addDossierRoutes(to: router, service: service)
 
         router.get("/v1/stats") { request, _ in
             guard try await service.sessionUser(sessionToken(request)) != nil else { throw Problem(.missingSignature, "sign in at /login first") }
@@ -68,6 +73,103 @@ enum DashboardRoutes {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"permanence-\(report.from)-\(report.to).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: Dashboard.csv(report))))
+        }
+    }
+
+    enum Access { case user(String), answer(Response) }
+
+    /// The follow-up pages: only for accounts that may see dossiers (coordinators, mediators).
+    static func addDossierRoutes(to router: Router<BasicRequestContext>, service: CentralService) {
+        /// The signed-in user who may see dossiers, or the answer to give instead (the login, or "not for your account").
+        @Sendable func allowed(_ request: Request) async throws -> Access {
+            guard let user = try await service.sessionUser(sessionToken(request)) else {
+                return .answer(Response(status: .seeOther, headers: [.location: "/login"]))
+            }
+            guard try await service.role(of: user).seesDossiers else { return .answer(html(DossierPages.forbidden(user: user), status: .forbidden)) }
+            return .user(user)
+        }
+        @Sendable func names() async throws -> DossierPages.Names {
+            let content = service.latestContent()
+            var devices: [String: String] = [:]
+            for device in try await service.storage.devices() { devices[device.id] = device.name ?? String(device.id.prefix(8)) }
+            return DossierPages.Names(texts: content?.texts, services: Dictionary((content?.services ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
+                                      communes: service.communeNames(), devices: devices)
+        }
+        let messages = ["saved": "Modification enregistrée : elle part dans le prochain paquet des bornes.",
+                        "conflict": "Quelqu'un a modifié cet élément entre-temps : les deux versions sont gardées, tranchez ci-dessus.",
+                        "closed": "Dossier clos.", "erased": "Dossier effacé partout.", "resolved": "Conflit tranché.",
+                        "confirm": "Cochez la case : l'effacement ne se fait qu'à la demande de la personne."]
+
+        router.get("/dossiers") { request, _ in
+            let user: String
+            switch try await allowed(request) { case .user(let name): user = name; case .answer(let response): return response }
+            let summaries = try await service.dossierSummaries(dueOnly: false)
+            let conflicts = try await service.storage.dossierConflicts(dossier: nil, unresolvedOnly: true).count
+            return html(DossierPages.list(summaries, conflicts: conflicts, today: service.today, user: user, names: try await names(),
+                                          message: request.uri.queryParameters.get("done").flatMap { messages[$0] }))
+        }
+
+        router.get("/dossiers/:id") { request, context in
+            let user: String
+            switch try await allowed(request) { case .user(let name): user = name; case .answer(let response): return response }
+            let id = context.parameters.get("id") ?? ""
+            guard let dossier = try await service.storage.dossier(id: id) else {
+                return html(DossierPages.page("dossier", user: user, "<p><a href=\"/dossiers\">← Dossiers de suivi</a></p><p role=\"alert\">Ce dossier n'existe pas (ou a été effacé).</p>"),
+                            status: .notFound)
+            }
+            return html(DossierPages.dossier(dossier, history: try await service.storage.dossierHistory(id: id),
+                                             conflicts: try await service.storage.dossierConflicts(dossier: id, unresolvedOnly: true), user: user,
+                                             names: try await names(), message: request.uri.queryParameters.get("done").flatMap { messages[$0] }))
+        }
+
+        router.post("/dossiers/:id/items/:item") { request, context in
+            let user: String
+            switch try await allowed(request) { case .user(let name): user = name; case .answer(let response): return response }
+            let id = context.parameters.get("id") ?? "", item = context.parameters.get("item") ?? ""
+            let form = parseForm(String(decoding: try await Routes.collect(request, upTo: 16 * 1024), as: UTF8.self))
+            guard let version = form["version"].flatMap(Int.init), let status = form["status"].flatMap(ItemStatus.init(rawValue:)) else {
+                throw Problem(.malformedJSON, "the form needs a version and a status")
+            }
+            let typedOutcome = (form["outcome"] ?? "").trimmingCharacters(in: .whitespaces)
+            let outcome = DossierPages.outcomes.first { $0.value == typedOutcome }?.key ?? String(typedOutcome.prefix(40))
+            let note = String((form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(FollowUpLimits.note))
+            let result = try await service.updateItem(dossier: id, item: item, baseVersion: version,
+                                                      change: ItemChange(status: status, note: note, outcome: outcome), by: user)
+            let done: String
+            switch result {
+            case .applied, .nothing: done = "saved"
+            case .conflict: done = "conflict"
+            case .refused(let why): throw Problem(.malformedJSON, why)
+            }
+            return Response(status: .seeOther, headers: [.location: "/dossiers/\(id)?done=\(done)"])
+        }
+
+        router.post("/dossiers/:id/close") { request, context in
+            let user: String
+            switch try await allowed(request) { case .user(let name): user = name; case .answer(let response): return response }
+            let id = context.parameters.get("id") ?? ""
+            _ = try await service.closeDossier(id, reason: "closed_by_team", by: user)
+            return Response(status: .seeOther, headers: [.location: "/dossiers/\(id)?done=closed"])
+        }
+
+        router.post("/dossiers/:id/erase") { request, context in
+            let user: String
+            switch try await allowed(request) { case .user(let name): user = name; case .answer(let response): return response }
+            let id = context.parameters.get("id") ?? ""
+            let form = parseForm(String(decoding: try await Routes.collect(request, upTo: 4096), as: UTF8.self))
+            guard form["confirm"] == "yes" else { return Response(status: .seeOther, headers: [.location: "/dossiers/\(id)?done=confirm"]) }
+            _ = try await service.eraseDossier(id, by: user)
+            return Response(status: .seeOther, headers: [.location: "/dossiers?done=erased"])
+        }
+
+        router.post("/conflicts/:seq/resolve") { request, context in
+            let user: String
+            switch try await allowed(request) { case .user(let name): user = name; case .answer(let response): return response }
+            guard let seq = context.parameters.get("seq", as: Int64.self) else { throw Problem(.notFound, "no such conflict") }
+            let form = parseForm(String(decoding: try await Routes.collect(request, upTo: 4096), as: UTF8.self))
+            let dossier = try await service.storage.dossierConflicts(dossier: nil, unresolvedOnly: true).first { $0.seq == seq }?.conflict.dossier
+            _ = try await service.resolveConflict(seq, take: form["take"] == "yes", by: user)
+            return Response(status: .seeOther, headers: [.location: dossier.map { "/dossiers/\($0)?done=resolved" } ?? "/dossiers"])
         }
     }
 

@@ -87,6 +87,16 @@ public final class TestBox: @unchecked Sendable {
                              createdAt: "2026-11-23T10:00:00.000Z", to: recordsKey, signingWith: key)
     }
 
+    /// A sealed, signed envelope of any kind (a follow-up event, a call-back request).
+    public func envelope(kind: String, _ record: Data, id: String = UUID().uuidString.lowercased()) throws -> Envelope {
+        lock.lock()
+        sequence += 1
+        let next = sequence
+        lock.unlock()
+        return try Seal.seal(record, id: id, device: device, kind: kind, schema: 1, sequence: next,
+                             createdAt: "2026-11-23T10:00:00.000Z", to: recordsKey, signingWith: key)
+    }
+
     /// Signed headers for a raw request (for tests that send bytes the client would never send).
     public func headers(method: String = "POST", path: String = "/v1/records", body: Data, counter: Int64? = nil) throws -> [(String, String)] {
         let value = counter ?? nextCounter()
