@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Intake", "Rights", "TestSupport"]),
         .testTarget(name: "PrintersTests", dependencies: ["Printers", "CLibUSB", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Bidi", "TestSupport"]),
-        .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers", "TestSupport"],
+        .testTarget(name: "KioskAppTests", dependencies: ["KioskApp", "Terminal", "Intake", "Rights", "KioskStore", "Documents", "Printers", "TestSupport", "FollowUp"],
                     exclude: ["Snapshots"]),
         // Test helpers for the central store: a live server in the test process, a simulated box.
         .target(name: "CentralTestSupport", dependencies: [

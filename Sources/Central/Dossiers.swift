@@ -43,11 +43,12 @@ public struct DossierSummary: Codable, Sendable, Equatable {
     public var code: String
     public var status: String
     public var nickname: String
+    public var birthYear: Int?
     public var commune: String?
     public var lastActivity: String
     public var items: [FollowUpItem]
     public var conflicts: Int
-    enum CodingKeys: String, CodingKey { case id, code, status, nickname, commune, items, conflicts, lastActivity = "last_activity" }
+    enum CodingKeys: String, CodingKey { case id, code, status, nickname, commune, items, conflicts, lastActivity = "last_activity", birthYear = "birth_year" }
 }
 
 extension CentralService {
@@ -181,7 +182,8 @@ extension CentralService {
         return try await storage.dossiers(openOnly: dueOnly).compactMap { dossier in
             let items = dueOnly ? dossier.openItems.filter { item in item.nextPermanence || item.kind == .callBack || (item.due.map { $0 <= today } ?? false) } : dossier.items
             if dueOnly && items.isEmpty { return nil }
-            return DossierSummary(id: dossier.id, code: dossier.code, status: dossier.status.rawValue, nickname: dossier.nickname, commune: dossier.commune,
+            return DossierSummary(id: dossier.id, code: dossier.code, status: dossier.status.rawValue, nickname: dossier.nickname, birthYear: dossier.birthYear,
+                                  commune: dossier.commune,
                                   lastActivity: dossier.lastActivity, items: items, conflicts: conflicts[dossier.id]?.count ?? 0)
         }
     }

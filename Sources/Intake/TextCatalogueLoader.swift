@@ -50,7 +50,10 @@ public enum TextKeys {
         "mediator.callbacks", "mediator.test_speaker", "mediator.speaker_test", "mediator.callback_line", "mediator.callback_sent", "mediator.callback_waiting",
     ] + Array(documentNames.values)
     /// Follow-up: the mediator's screens (French; `mediator_only`) and the slip a person takes home (every language).
-    public static let followUp = [
+    public static let followUp = ["mediator.followup.short.right_requested", "mediator.followup.short.paper_missing", "mediator.followup.short.appointment",
+        "mediator.followup.short.accompaniment", "mediator.followup.short.call_back", "mediator.followup.short_weeks",
+        "mediator.followup.short_this_week", "mediator.followup.awaiting_this_week", "mediator.followup.outcome_word.granted",
+        "mediator.followup.outcome_word.refused", "mediator.followup.outcome_word.called", "mediator.followup.outcome_word.appointment_given",
         "mediator.followup.title", "mediator.followup.expected", "mediator.followup.to_chase", "mediator.followup.news",
         "mediator.followup.none", "mediator.followup.kind.right_requested", "mediator.followup.kind.paper_missing",
         "mediator.followup.kind.appointment", "mediator.followup.kind.accompaniment", "mediator.followup.kind.call_back",

@@ -72,9 +72,12 @@ extension KioskApp {
             if entries.isEmpty { rows.append((nil, "  " + followUpText(state, "none"))) }
             for entry in entries { rows.append((entry.dossier.id, line(entry))) }
         }
-        section("expected", lists.expected) { entry in personLine(entry.dossier, state) + " — " + entry.items.prefix(3).map { itemText($0, state) }.joined(separator: " · ") }
-        section("to_chase", lists.toChase) { entry in personLine(entry.dossier, state) + " — " + entry.overdue.prefix(3).map { itemText($0, state) }.joined(separator: " · ") }
-        section("news", lists.news) { entry in personLine(entry.dossier, state) + " — " + entry.changed.prefix(3).map { itemText($0, state) }.joined(separator: " · ") }
+        func line(_ dossier: Dossier, _ items: [FollowUpItem]) -> String {
+            personLine(dossier, state) + " — " + items.prefix(4).map { shortItemText($0, state) }.joined(separator: " · ") + (items.count > 4 ? " …" : "")
+        }
+        section("expected", lists.expected) { line($0.dossier, $0.items) }
+        section("to_chase", lists.toChase) { line($0.dossier, $0.overdue) }
+        section("news", lists.news) { line($0.dossier, $0.changed) }
         return rows
     }
 
@@ -119,16 +122,42 @@ extension KioskApp {
     static func itemText(_ item: FollowUpItem, _ state: AppState) -> String {
         var parts = [followUpText(state, "kind.\(item.kind.rawValue)", ["subject": .text(subjectName(item, "fr", state))]).trimmingCharacters(in: .whitespaces)]
         if item.status == .awaiting, let weeks = PackIndex.weeks(since: item.since, today: state.today.description) {
-            parts.append(followUpText(state, "awaiting_weeks", ["weeks": .integer(weeks)]))
+            parts.append(weeks == 0 ? followUpText(state, "awaiting_this_week") : followUpText(state, "awaiting_weeks", ["weeks": .integer(weeks)]))
         } else {
             parts.append(followUpText(state, "status.\(item.status.rawValue)"))
         }
-        if let outcome = item.outcome { parts.append(followUpText(state, "outcome", ["outcome": .text(outcome)])) }
+        if let outcome = item.outcome { parts.append(followUpText(state, "outcome", ["outcome": .text(outcomeWord(outcome, state))])) }
         if let due = item.due { parts.append(followUpText(state, "due", ["day": .text(due)])) } else if item.nextPermanence && item.status.isOpen {
             parts.append(followUpText(state, "due_next"))
         }
         if let note = item.note { parts.append("« \(note) »") }
         return parts.joined(separator: ", ")
+    }
+
+    /// An outcome as the team says it (`granted`: accordé), or as typed.
+    static func outcomeWord(_ outcome: String, _ state: AppState) -> String {
+        let key = "mediator.followup.outcome_word.\(outcome)"
+        return state.content.texts.has(key, "fr") ? state.ui(key, in: "fr") : outcome
+    }
+
+    /// An item in a few words, for the start screen's lists (the dossier's screen gives it whole).
+    static func shortItemText(_ item: FollowUpItem, _ state: AppState) -> String {
+        var subject = ""
+        switch item.kind {
+        case .rightRequested:
+            if let right = item.subject, state.content.texts.has("right.\(right).short", "fr") { subject = state.content.texts.text("right.\(right).short", "fr") }
+        case .appointment, .accompaniment:
+            subject = subjectName(item, "fr", state)
+        case .paperMissing, .callBack:
+            break
+        }
+        var text = followUpText(state, "short.\(item.kind.rawValue)", ["subject": .text(subject)]).trimmingCharacters(in: .whitespaces)
+        if item.status == .awaiting, let weeks = PackIndex.weeks(since: item.since, today: state.today.description) {
+            text += " " + (weeks == 0 ? followUpText(state, "short_this_week") : followUpText(state, "short_weeks", ["weeks": .integer(weeks)]))
+        } else if !item.status.isOpen {
+            text += " : " + followUpText(state, "status.\(item.status.rawValue)") + (item.outcome.map { " (\(outcomeWord($0, state)))" } ?? "")
+        }
+        return text
     }
 
     /// Opens the follow-up screen: the passphrase first when the pack is still locked today.
@@ -147,6 +176,8 @@ extension KioskApp {
     static func followUpInput(_ key: Key, _ state: inout AppState) -> [Effect] {
         var follow = state.followUp
         defer { state.followUp = follow }
+        // What was said after the last key goes with the next one.
+        if !follow.checking { follow.message = nil }
         switch follow.screen {
         case .unlock:
             switch key {
@@ -439,12 +470,19 @@ extension KioskApp {
                 }
             }
         }
-        // Scrolled so that the selection shows.
-        let first = max(0, (selectedLine ?? 0) - area.height + 2)
-        for (offset, line) in lines.dropFirst(first).prefix(area.height).enumerated() {
-            var style = line.1
-            if first + offset == selectedLine { style = Style(foreground: .black, background: .brightCyan, bold: true) }
-            Text(line.0, style: style).render(area.rows(offset, 1), &frame.buffer)
+        // Wrapped at word boundaries (never cut), scrolled so that the selection shows.
+        let heights = lines.map { max(1, Paragraph($0.0).height(width: area.width)) }
+        var first = 0
+        if let selectedLine {
+            while first < selectedLine, heights[first...selectedLine].reduce(0, +) > area.height { first += 1 }
+        }
+        var row = 0
+        for index in lines.indices.dropFirst(first) where row < area.height {
+            var style = lines[index].1
+            if index == selectedLine { style = Style(foreground: .black, background: .brightCyan, bold: true) }
+            let height = min(heights[index], area.height - row)
+            Paragraph(lines[index].0, style: style).render(area.rows(row, height), &frame.buffer)
+            row += height
         }
     }
 }
@@ -471,7 +509,8 @@ public enum FollowUpSlip {
                                                                        "date": .text(state.dayAndMonth(permanence.date, in: language)),
                                                                        "start": .text(permanence.start), "end": .text(permanence.end)])
         } ?? state.ui("ui.permanence.none_planned_here", in: language)
-        return InfoSheet(title: text("title"), intro: [text("code", ["code": .text(dossier.code)]), text("keep")],
+        // The code in the sheet's heading, in both languages: what the person shows next time.
+        return InfoSheet(title: text("code", ["code": .text(dossier.code)]), intro: [text("title") + " — " + text("keep")],
                          sections: [InfoSheet.Section(heading: text("missing"), lines: missing.isEmpty ? [text("nothing_missing")] : missing, checkBoxes: !missing.isEmpty),
                                     InfoSheet.Section(heading: text("next_heading"), lines: [nextLine])])
     }
