@@ -127,11 +127,17 @@ extension KioskApp {
             parts.append(followUpText(state, "status.\(item.status.rawValue)"))
         }
         if let outcome = item.outcome { parts.append(followUpText(state, "outcome", ["outcome": .text(outcomeWord(outcome, state))])) }
-        if let due = item.due { parts.append(followUpText(state, "due", ["day": .text(due)])) } else if item.nextPermanence && item.status.isOpen {
+        if let due = item.due { parts.append(followUpText(state, "due", ["day": .text(dayText(due))])) } else if item.nextPermanence && item.status.isOpen {
             parts.append(followUpText(state, "due_next"))
         }
         if let note = item.note { parts.append("« \(note) »") }
         return parts.joined(separator: ", ")
+    }
+
+    /// A `YYYY-MM-DD` day as the mediator reads it (`10/11/2026`).
+    static func dayText(_ day: String) -> String {
+        let parts = day.prefix(10).split(separator: "-")
+        return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : day
     }
 
     /// An outcome as the team says it (`granted`: accordé), or as typed.
@@ -413,8 +419,8 @@ extension KioskApp {
         case .unlock:
             switch follow.status {
             case .none, .unknown: lines.append((followUpText(state, "no_pack"), .plain))
-            case .expired(let day): lines.append((followUpText(state, "expired", ["day": .text(day)]), .plain))
-            case .locked(let count, let expires): lines.append((followUpText(state, "locked", ["count": .integer(count), "day": .text(expires)]), .plain))
+            case .expired(let day): lines.append((followUpText(state, "expired", ["day": .text(dayText(day))]), .plain))
+            case .locked(let count, let expires): lines.append((followUpText(state, "locked", ["count": .integer(count), "day": .text(dayText(expires))]), .plain))
             case .open: break
             }
             lines.append(("", .plain))
@@ -445,7 +451,7 @@ extension KioskApp {
             lines.append((personLine(dossier, state), title))
             let commune = dossier.commune.map { state.content.communes.commune(id: $0)?.name ?? $0 } ?? "—"
             lines.append((followUpText(state, "dossier_line", ["commune": .text(commune), "language": .text(state.languageName(dossier.language)),
-                                                               "last": .text(dossier.lastVisit ?? dossier.openedOn)]), .plain))
+                                                               "last": .text(dayText(dossier.lastVisit ?? dossier.openedOn))]), .plain))
             if dossier.status == .closed { lines.append((followUpText(state, "closed"), help)) }
             lines.append(("", .plain))
             if dossier.items.isEmpty { lines.append((followUpText(state, "no_items"), .plain)) }

@@ -179,4 +179,19 @@ struct ScreenSnapshotTests {
         _ = KioskApp.update(&state, .statusLoaded(sync: ["Dossiers en attente d'envoi : 3"], printer: []))
         assertSnapshot(sized(state, Self.sizes[size]), named: "mediator-sync")
     }
+
+    @Test("Follow-up: the start screen of an opened pack, and a dossier", arguments: [0, 1, 2, 3])
+    func followUp(index: Int) {
+        var state = makeState()
+        state.mode = .mediator
+        _ = KioskApp.update(&state, .packUnlocked(.opened(samplePack())))
+        state.mediator.tab = .followUp
+        state.followUp.message = nil
+        if index >= 2 {
+            state.followUp.screen = .dossier("d-olena")
+            assertSnapshot(sized(state, Self.sizes[index % 2]), named: "mediator-followup-dossier")
+        } else {
+            assertSnapshot(sized(state, Self.sizes[index % 2]), named: "mediator-followup-start")
+        }
+    }
 }
