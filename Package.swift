@@ -38,7 +38,7 @@ let package = Package(
         ]),
         // The box's database: visits, answers, print jobs, audit log, outbox, retention.
         .target(name: "KioskStore", dependencies: [
-            "FollowUp",
+            "FollowUp", "SyncProtocol",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -108,7 +108,7 @@ let package = Package(
         ),
         // bench uses TestSupport's ippeveprinter harness to time a print on loopback.
         .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
-                                                        "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "CentralClient", "Central",
+                                                        "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "CentralClient", "Central", "FollowUp",
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "GRDB", package: "GRDB.swift")]),
 

@@ -26,6 +26,8 @@ public struct CentralConfiguration: Sendable {
     public var recordsKeyPath: URL?
     /// The server's clock (reception times, token expiry). Injected in tests.
     public var clock: @Sendable () -> Date
+    /// An open follow-up dossier without activity this many months closes by itself.
+    public var dossierInactivityMonths = 12
 
     public init(dataDirectory: URL, databaseURL: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
                 relayTo: URL? = nil, relayToken: String? = nil, maxBodyBytes: Int = 8 << 20,

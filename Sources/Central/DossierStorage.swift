@@ -70,8 +70,10 @@ public protocol DossierStorage: Sendable {
     func applyDossierEvent(dossier: String, eventID: String, _ decide: @escaping @Sendable (Dossier?, DossierPresence) throws -> DossierWrite) async throws -> DossierWrite
     func dossier(id: String) async throws -> Dossier?
     func dossiers(openOnly: Bool) async throws -> [Dossier]
-    /// Open dossiers of this commune or last seen at this device.
-    func packDossiers(device: String, commune: String?) async throws -> [Dossier]
+    /// The pack forms (JSON, `Dossier.packView`) of the open dossiers of this commune or last seen at this device, by id.
+    func packDossiers(device: String, commune: String?) async throws -> [String]
+    /// Open dossiers whose last activity is on or before `day` (candidates for closing by themselves).
+    func openDossiers(lastActiveOnOrBefore day: String) async throws -> [Dossier]
     /// Ids of the dossiers erased since `since`, and of those of this commune or device closed since then.
     func removedDossiers(device: String, commune: String?, since: String) async throws -> [String]
     func dossierHistory(id: String) async throws -> [DossierEventRow]

@@ -56,12 +56,10 @@ extension CentralService {
 
     /// How long a pack may be opened after it was built.
     static let packValidityDays = 14
-    /// Open dossiers without activity this long are closed by themselves.
-    static let inactivityMonths = 12
 
     /// Applies a follow-up event (from a box's envelope, or a person's change on the dashboard) in its own transaction.
     @discardableResult
-    func applyFollowUp(_ event: FollowUpEvent, envelope: String?, device: String?, user: String? = nil) async throws -> DossierWrite {
+    public func applyFollowUp(_ event: FollowUpEvent, envelope: String?, device: String?, user: String? = nil) async throws -> DossierWrite {
         let now = self.now, today = self.today
         let source = user.map { "user:\($0)" } ?? device.map { "box:\($0)" } ?? "system"
         let body = (try? String(decoding: WireJSON.encode(event), as: UTF8.self)) ?? "{}"
@@ -158,13 +156,15 @@ extension CentralService {
         return try await storage.resolveConflict(seq: seq, resolution: take ? "taken" : "kept", by: user, at: now)
     }
 
-    /// Closes open dossiers without activity for `inactivityMonths` (the system's own event, in their history).
+    /// Closes open dossiers without activity for the configured months (12 by default; the system's own event, in their
+    /// history).
     @discardableResult
-    public func closeInactiveDossiers(_ dossiers: [Dossier]? = nil) async throws -> Int {
+    public func closeInactiveDossiers() async throws -> Int {
         var closed = 0
-        let candidates: [Dossier]
-        if let dossiers { candidates = dossiers } else { candidates = try await storage.dossiers(openOnly: true) }
-        for dossier in candidates where FollowUpLedger.isInactive(dossier, today: today, months: Self.inactivityMonths) {
+        let months = configuration.dossierInactivityMonths
+        // Those last active on or before the same day `months` ago (month ends clamped), checked by the ledger's rule.
+        let candidates = try await storage.openDossiers(lastActiveOnOrBefore: Self.day(monthsBefore: today, months: months))
+        for dossier in candidates where FollowUpLedger.isInactive(dossier, today: today, months: configuration.dossierInactivityMonths) {
             var event = personEvent(dossier.id, .close)
             event.reason = "inactive"
             try await applyFollowUp(event, envelope: nil, device: nil)
@@ -177,6 +177,7 @@ extension CentralService {
 
     public func dossierSummaries(dueOnly: Bool) async throws -> [DossierSummary] {
         try await applyPendingFollowUps()
+        try await closeInactiveDossiers()
         let conflicts = Dictionary(grouping: try await storage.dossierConflicts(dossier: nil, unresolvedOnly: true), by: \.conflict.dossier)
         let today = self.today
         return try await storage.dossiers(openOnly: dueOnly).compactMap { dossier in
@@ -196,21 +197,40 @@ extension CentralService {
         }
         guard let signer = keys.content else { throw Problem(.storageUnavailable, "the content key is missing here: packs cannot be signed") }
         try await applyPendingFollowUps()
-        var dossiers = try await storage.packDossiers(device: device, commune: commune?.isEmpty == false ? commune : nil)
-        if try await closeInactiveDossiers(dossiers) > 0 {
-            dossiers = try await storage.packDossiers(device: device, commune: commune?.isEmpty == false ? commune : nil)
-        }
-        for index in dossiers.indices {
-            let since = dossiers[index].lastVisit ?? dossiers[index].openedOn
-            dossiers[index].items = dossiers[index].items.filter { $0.status.isOpen || String($0.updatedAt.prefix(10)) > since }
-        }
-        dossiers.sort { $0.id < $1.id }
+        try await closeInactiveDossiers()
+        let commune = commune?.isEmpty == false ? commune : nil
+        // Each dossier's pack form is kept with it (written with every change): the pack is put together, not re-encoded.
+        let bodies = try await storage.packDossiers(device: device, commune: commune)
         let version = Int(try await storage.nextCounter("pack:\(device)"))
         let expires = Self.day(after: today, days: Self.packValidityDays)
-        let since = Self.day(after: today, days: -60)
-        let removed = try await storage.removedDossiers(device: device, commune: commune?.isEmpty == false ? commune : nil, since: since).sorted()
-        let pack = PermanencePack(device: device, version: version, builtAt: now, expires: expires, dossiers: dossiers, removed: removed)
-        return try PackSeal.seal(pack, teamKey: teamKey, signer: signer)
+        let removed = try await storage.removedDossiers(device: device, commune: commune, since: Self.day(after: today, days: -60)).sorted()
+        let builtAt = now
+        var plaintext = Data()
+        plaintext.reserveCapacity(bodies.reduce(0) { $0 + $1.utf8.count + 1 } + 512)
+        plaintext.append(contentsOf: #"{"built_at":"#.utf8)
+        plaintext.append(try WireJSON.encode(builtAt))
+        plaintext.append(contentsOf: #","device":"#.utf8)
+        plaintext.append(try WireJSON.encode(device))
+        plaintext.append(contentsOf: #","dossiers":["#.utf8)
+        for (index, body) in bodies.enumerated() {
+            if index > 0 { plaintext.append(UInt8(ascii: ",")) }
+            plaintext.append(contentsOf: body.utf8)
+        }
+        plaintext.append(contentsOf: #"],"expires":"#.utf8)
+        plaintext.append(try WireJSON.encode(expires))
+        plaintext.append(contentsOf: #","removed":"#.utf8)
+        plaintext.append(try WireJSON.encode(removed))
+        plaintext.append(contentsOf: #","version":\#(version)}"#.utf8)
+        return try PackSeal.seal(plaintext: plaintext, device: device, version: version, builtAt: builtAt, expires: expires, count: bodies.count,
+                                 teamKey: teamKey, signer: signer)
+    }
+
+    static func day(monthsBefore day: String, months: Int) -> String {
+        guard let start = Day(day) else { return day }
+        let index = start.year * 12 + start.month - 1 - months
+        let year = index / 12, month = index % 12 + 1
+        let last = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return String(format: "%04d-%02d-%02d", year, month, min(start.day, last))
     }
 
     static func day(after day: String, days: Int) -> String {

@@ -22,12 +22,13 @@ extension PostgresStorage {
             }
             let write = try decide(current, presence)
             if let dossier = write.dossier {
-                let body = try SQLiteStorage.encode(dossier)
+                let body = try SQLiteStorage.encode(dossier), packBody = try SQLiteStorage.encode(dossier.packView)
                 try await connection.query("""
-                    INSERT INTO dossier (id, code, status, commune, last_seen_device, last_activity, body)
-                    VALUES (\(dossier.id), \(dossier.code), \(dossier.status.rawValue), \(dossier.commune), \(dossier.lastSeenDevice), \(dossier.lastActivity), \(body))
+                    INSERT INTO dossier (id, code, status, commune, last_seen_device, last_activity, body, pack_body)
+                    VALUES (\(dossier.id), \(dossier.code), \(dossier.status.rawValue), \(dossier.commune), \(dossier.lastSeenDevice), \(dossier.lastActivity),
+                            \(body), \(packBody))
                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, commune = excluded.commune, last_seen_device = excluded.last_seen_device,
-                        last_activity = excluded.last_activity, body = excluded.body
+                        last_activity = excluded.last_activity, body = excluded.body, pack_body = excluded.pack_body
                     """, logger: logger)
             }
             if let event = write.event {
@@ -65,11 +66,18 @@ extension PostgresStorage {
             : try await fetchDossiers("SELECT body FROM dossier ORDER BY last_activity DESC, id")
     }
 
-    public func packDossiers(device: String, commune: String?) async throws -> [Dossier] {
-        try await fetchDossiers("""
-            SELECT body FROM dossier WHERE status = 'open' AND commune = \(commune ?? "")
-            UNION SELECT body FROM dossier WHERE status = 'open' AND last_seen_device = \(device)
-            """)
+    public func packDossiers(device: String, commune: String?) async throws -> [String] {
+        try await migrate()
+        var found: [String] = []
+        for try await body in try await client.query("""
+            SELECT pack_body FROM (SELECT id, pack_body FROM dossier WHERE status = 'open' AND commune = \(commune ?? "")
+                                   UNION SELECT id, pack_body FROM dossier WHERE status = 'open' AND last_seen_device = \(device)) AS pack ORDER BY id
+            """, logger: logger).decode(String.self) { found.append(body) }
+        return found
+    }
+
+    public func openDossiers(lastActiveOnOrBefore day: String) async throws -> [Dossier] {
+        try await fetchDossiers("SELECT body FROM dossier WHERE status = 'open' AND last_activity <= \(day)")
     }
 
     public func removedDossiers(device: String, commune: String?, since: String) async throws -> [String] {

@@ -76,8 +76,9 @@ public final class PostgresStorage: CentralStorage {
                 """,
                 """
                 CREATE TABLE IF NOT EXISTS dossier (id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
-                    commune TEXT, last_seen_device TEXT, last_activity TEXT NOT NULL, body TEXT NOT NULL)
+                    commune TEXT, last_seen_device TEXT, last_activity TEXT NOT NULL, body TEXT NOT NULL, pack_body TEXT NOT NULL)
                 """,
+                "CREATE INDEX IF NOT EXISTS dossier_by_activity ON dossier(last_activity) WHERE status = 'open'",
                 "CREATE INDEX IF NOT EXISTS dossier_by_commune ON dossier(commune) WHERE status = 'open'",
                 "CREATE INDEX IF NOT EXISTS dossier_by_device ON dossier(last_seen_device) WHERE status = 'open'",
                 """

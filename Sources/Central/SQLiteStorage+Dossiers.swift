@@ -33,11 +33,11 @@ extension SQLiteStorage {
     static func save(_ write: DossierWrite, _ db: Database) throws {
         if let dossier = write.dossier {
             try db.execute(sql: """
-                INSERT INTO dossier (id, code, status, commune, last_seen_device, last_activity, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO dossier (id, code, status, commune, last_seen_device, last_activity, body, pack_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET status = excluded.status, commune = excluded.commune, last_seen_device = excluded.last_seen_device,
-                    last_activity = excluded.last_activity, body = excluded.body
+                    last_activity = excluded.last_activity, body = excluded.body, pack_body = excluded.pack_body
                 """, arguments: [dossier.id, dossier.code, dossier.status.rawValue, dossier.commune, dossier.lastSeenDevice, dossier.lastActivity,
-                                 try encode(dossier)])
+                                 try encode(dossier), try encode(dossier.packView)])
         }
         if let event = write.event {
             try db.execute(sql: """
@@ -64,12 +64,18 @@ extension SQLiteStorage {
         }
     }
 
-    public func packDossiers(device: String, commune: String?) async throws -> [Dossier] {
+    public func packDossiers(device: String, commune: String?) async throws -> [String] {
         try await pool.read { db in
             try String.fetchAll(db, sql: """
-                SELECT body FROM dossier WHERE status = 'open' AND commune = ?
-                UNION SELECT body FROM dossier WHERE status = 'open' AND last_seen_device = ?
-                """, arguments: [commune ?? "", device]).map(Self.decodeDossier)
+                SELECT pack_body FROM (SELECT id, pack_body FROM dossier WHERE status = 'open' AND commune = ?
+                                       UNION SELECT id, pack_body FROM dossier WHERE status = 'open' AND last_seen_device = ?) ORDER BY id
+                """, arguments: [commune ?? "", device])
+        }
+    }
+
+    public func openDossiers(lastActiveOnOrBefore day: String) async throws -> [Dossier] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM dossier WHERE status = 'open' AND last_activity <= ?", arguments: [day]).map(Self.decodeDossier)
         }
     }
 

@@ -152,8 +152,10 @@ public final class SQLiteStorage: CentralStorage {
                     commune TEXT,
                     last_seen_device TEXT,
                     last_activity TEXT NOT NULL,
-                    body TEXT NOT NULL
+                    body TEXT NOT NULL,
+                    pack_body TEXT NOT NULL
                 );
+                CREATE INDEX dossier_by_activity ON dossier(last_activity) WHERE status = 'open';
                 CREATE INDEX dossier_by_commune ON dossier(commune) WHERE status = 'open';
                 CREATE INDEX dossier_by_device ON dossier(last_seen_device) WHERE status = 'open';
                 CREATE TABLE dossier_event (

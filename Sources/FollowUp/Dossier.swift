@@ -155,6 +155,15 @@ public struct Dossier: Codable, Sendable, Equatable {
     }
 
     public var openItems: [FollowUpItem] { items.filter { $0.status.isOpen } }
+
+    /// The dossier as a pack carries it: its open items, and those changed since the person's last visit (what is new
+    /// for them); older finished items stay at the central store.
+    public var packView: Dossier {
+        var view = self
+        let since = lastVisit ?? openedOn
+        view.items = items.filter { $0.status.isOpen || String($0.updatedAt.prefix(10)) > since }
+        return view
+    }
 }
 
 /// The limits a dossier's fields keep (checked by the ledger on every event).

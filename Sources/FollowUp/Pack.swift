@@ -132,16 +132,23 @@ public enum PackProblem: Error, Equatable, Sendable, CustomStringConvertible {
 
 public enum PackSeal {
     public static func seal(_ pack: PermanencePack, teamKey: TeamKey, signer: Curve25519.Signing.PrivateKey) throws -> SealedPack {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try seal(plaintext: try encoder.encode(pack), device: pack.device, version: pack.version, builtAt: pack.builtAt, expires: pack.expires,
+                        count: pack.dossiers.count, teamKey: teamKey, signer: signer)
+    }
+
+    /// Seals a pack's JSON as it is (the central store assembles it from each dossier's stored pack form).
+    public static func seal(plaintext: Data, device: String, version: Int, builtAt: String, expires: String, count: Int, teamKey: TeamKey,
+                            signer: Curve25519.Signing.PrivateKey) throws -> SealedPack {
         let packKey = SymmetricKey(size: .bits256)
-        var sealed = SealedPack(format: SealedPack.format, device: pack.device, version: pack.version, builtAt: pack.builtAt, expires: pack.expires,
-                                count: pack.dossiers.count, salt: teamKey.salt.base64EncodedString(), kdf: teamKey.parameters,
+        var sealed = SealedPack(format: SealedPack.format, device: device, version: version, builtAt: builtAt, expires: expires,
+                                count: count, salt: teamKey.salt.base64EncodedString(), kdf: teamKey.parameters,
                                 wrappedKey: "", ciphertext: "", signature: "")
         let header = sealed.header
         let keyBytes = packKey.withUnsafeBytes { Data($0) }
         sealed.wrappedKey = try ChaChaPoly.seal(keyBytes, using: teamKey.key, authenticating: header + Data(" key".utf8)).combined.base64EncodedString()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        sealed.ciphertext = try ChaChaPoly.seal(try encoder.encode(pack), using: packKey, authenticating: header).combined.base64EncodedString()
+        sealed.ciphertext = try ChaChaPoly.seal(plaintext, using: packKey, authenticating: header).combined.base64EncodedString()
         sealed.signature = try signer.signature(for: sealed.signedBytes).base64EncodedString()
         return sealed
     }

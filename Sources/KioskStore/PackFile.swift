@@ -1,5 +1,6 @@
 import FollowUp
 import Foundation
+import SyncProtocol
 
 /// Where the box keeps its permanence pack: `HOME/pack/current.pack`, sealed as it came (it opens only with the team
 /// passphrase), mode 0600 in a 0700 directory, replaced atomically by a newer version only.
@@ -20,14 +21,7 @@ public struct PackFile: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(sealed)
-        let temporary = directory.appendingPathComponent(".current.pack.tmp")
-        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary.path, url.path) == 0 else { throw FollowUpStoreError("\(url.path) cannot be written (errno \(errno))") }
+        try DurableFile.write(try encoder.encode(sealed), to: url, mode: 0o600)
         return true
     }
 }

@@ -1,3 +1,4 @@
+import FollowUp
 import Foundation
 import Intake
 import KioskApp
@@ -508,6 +509,84 @@ if wants("statistics") {
         }
     } catch {
         FileHandle.standardError.write(Data("bench: statistics figures failed: \(error)\n".utf8))
+    }
+}
+
+// Follow-up: the central store builds the pack of a box whose village has 2,000 open dossiers (SQLite and PostgreSQL);
+// the box opens it after the passphrase (scrypt at the pack's cost, included) and finds a visitor by code.
+func followUpBench(label: String, databaseURL: String?) throws -> SealedPack {
+    let data = temporaryDirectory("bench-followup")
+    defer { try? FileManager.default.removeItem(at: data) }
+    let logger = { var logger = Logger(label: "bench"); logger.logLevel = .critical; return logger }()
+    let configuration = CentralConfiguration(dataDirectory: data, databaseURL: databaseURL)
+    try TeamKeyFile.set(passphrase: "quatre mots bien choisis", in: data)
+    let (timings, sealed) = try blockingRun { () async throws -> ([Double], SealedPack) in
+        let (storage, services) = try await openStorage(configuration, logger: logger)
+        return try await withPostgresRunning(services) {
+            let service = try await makeService(configuration, storage: storage, logger: logger)
+            var generator = SystemRandomNumberGenerator()
+            let papers = ["proof_of_address", "identity", "resources_12_months", "bank_details"]
+            for index in 0..<2000 {
+                var event = FollowUpEvent(id: UUID().uuidString.lowercased(), dossier: UUID().uuidString.lowercased(), action: .open, day: "2026-11-24",
+                                          at: "2026-11-24T10:00:00.000Z")
+                event.code = FollowUpCode.make(using: &generator)
+                event.nickname = "Personne \(index)"
+                event.birthYear = 1940 + index % 60
+                event.commune = "11103"
+                event.language = ["fr", "ro", "uk", "ar"][index % 4]
+                event.answers = ["household_size": .number(Fixed4(integer: 1 + index % 5)), "housing": .choice("tenant"), "base_coverage": .choice("puma")]
+                event.item = FollowUpItem(id: UUID().uuidString.lowercased(), kind: .paperMissing, subject: papers[index % papers.count], nextPermanence: true)
+                try await service.applyFollowUp(event, envelope: nil, device: "bench-other-box")
+                var add = FollowUpEvent(id: UUID().uuidString.lowercased(), dossier: event.dossier, action: .addItem, day: "2026-11-24", at: "2026-11-24T10:00:00.000Z")
+                add.item = FollowUpItem(id: UUID().uuidString.lowercased(), kind: .rightRequested, subject: "c2s", status: .awaiting, since: "2026-11-24")
+                try await service.applyFollowUp(add, envelope: nil, device: "bench-other-box")
+            }
+            var times: [Double] = []
+            var last: SealedPack?
+            for _ in 0..<7 {
+                let begin = now()
+                last = try await service.buildPack(device: "bench-box", commune: "11103")
+                times.append(now() - begin)
+            }
+            guard let last, last.count == 2000 else { throw Problem(.internalError, "\(label): the pack does not hold the 2,000 dossiers") }
+            return (times, last)
+        }
+    }
+    report("followup_pack_build_2000_dossiers_\(label)_median", median(timings) * 1000, "ms")
+    return sealed
+}
+
+if wants("followup") {
+    do {
+        let sealed = try followUpBench(label: "sqlite", databaseURL: nil)
+        if PostgresServer.isAvailable {
+            let postgres = try PostgresServer(fsync: true)
+            _ = try followUpBench(label: "postgres", databaseURL: try postgres.makeDatabase())
+        }
+        report("followup_pack_size_2000_dossiers", Double((try WireJSON.encode(sealed)).count) / 1024, "KiB")
+        var kdf: [Double] = [], opening: [Double] = []
+        var index: PackIndex?
+        for _ in 0..<5 {
+            let begin = now()
+            let key = try PackSeal.teamKey(for: sealed, passphrase: "quatre mots bien choisis")
+            let derived = now()
+            index = PackIndex(pack: try PackSeal.open(sealed, teamKey: key))
+            kdf.append(derived - begin)
+            opening.append(now() - begin)
+        }
+        report("followup_pack_open_2000_dossiers_with_passphrase_median", median(opening) * 1000, "ms")
+        report("followup_passphrase_scrypt_median", median(kdf) * 1000, "ms")
+        if let index {
+            let codes = index.pack.dossiers.map { $0.code.lowercased().replacingOccurrences(of: "-", with: "") }
+            var found = 0
+            let begin = now()
+            for round in 0..<10 { for code in codes where index.dossier(code: code) != nil { found += round >= 0 ? 1 : 0 } }
+            let perLookup = (now() - begin) / Double(codes.count * 10)
+            if found != codes.count * 10 { FileHandle.standardError.write(Data("bench: \(codes.count * 10 - found) codes not found\n".utf8)) }
+            report("followup_find_by_code", perLookup * 1_000_000, "µs")
+        }
+    } catch {
+        FileHandle.standardError.write(Data("bench: follow-up figures failed: \(error)\n".utf8))
     }
 }
 

@@ -16,6 +16,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("records-key"), help: "The records private key's file (mode 0600), when not DATA/keys/records.key.")
     var recordsKey: String?
 
+    @Option(name: .customLong("close-dossiers-after"), help: "Months without activity after which an open follow-up dossier closes by itself.")
+    var closeDossiersAfter = 12
+
     var dataDirectory: URL {
         if let data { return URL(fileURLWithPath: data) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["PERMANENCE_CENTRAL_DATA"], !fromEnvironment.isEmpty {
@@ -27,6 +30,7 @@ struct StoreOptions: ParsableArguments {
     var configuration: CentralConfiguration {
         var configuration = CentralConfiguration(dataDirectory: dataDirectory, databaseURL: database)
         configuration.recordsKeyPath = recordsKey.map { URL(fileURLWithPath: $0) }
+        configuration.dossierInactivityMonths = max(1, closeDossiersAfter)
         return configuration
     }
 

@@ -148,4 +148,23 @@ struct DossierDashboardTests {
             #expect(console.isEmpty, "\(console)")
         }
     }
+
+    @Test("A dossier without activity for 12 months closes by itself (in its history), and leaves the packs", arguments: StorageBackend.allCases)
+    func closesWhenInactive(_ backend: StorageBackend) async throws {
+        let clock = TestClock("2026-11-24T09:30:00+01:00")
+        try await withCentral(backend, clock: clock) { central in
+            try TeamKeyFile.set(passphrase: "le chat boit du lait", in: central.service.configuration.dataDirectory, parameters: KDFParameters(logN: 10, r: 8, p: 1))
+            let box = try await TestBox.enrolled(at: central, name: "Couiza")
+            var random = SystemRandomNumberGenerator()
+            let dossier = UUID().uuidString.lowercased()
+            _ = try await open(box, central, dossier: dossier, code: FollowUpCode.make(using: &random))
+            #expect(try await central.service.buildPack(device: box.device, commune: "11103").count == 1)
+            clock.advance(hours: 24 * 364)
+            #expect(try await central.service.buildPack(device: box.device, commune: "11103").count == 1, "still open a day before the year")
+            clock.advance(hours: 24 * 2)
+            #expect(try await central.service.buildPack(device: box.device, commune: "11103").count == 0)
+            #expect(try await central.storage.dossier(id: dossier)?.status == .closed)
+            #expect(try await central.storage.dossierHistory(id: dossier).last?.source == "system")
+        }
+    }
 }

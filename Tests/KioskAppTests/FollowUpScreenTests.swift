@@ -193,3 +193,55 @@ struct FollowUpScreenTests {
         #expect(text.contains("Votre code de suivi"))
     }
 }
+
+@Suite("Follow-up desk (the box's pack on disk)")
+struct FollowUpDeskTests {
+    static let parameters = KDFParameters(logN: 10, r: 8, p: 1)
+
+    func sealedPack(device: String, expires: String, passphrase: String) throws -> SealedPack {
+        let team = try TeamKey.derive(passphrase: passphrase, salt: Data("salt-of-the-test".utf8), parameters: Self.parameters)
+        var pack = samplePack(device: device).pack
+        pack.expires = expires
+        return try PackSeal.seal(pack, teamKey: team, signer: .init())
+    }
+
+    @Test("A pack of another box is none here; an expired one does not open; the day's end drops the key and asks again")
+    func expiryAndDayEnd() throws {
+        let home = temporaryDirectory("desk")
+        let database = try AppDatabase.inMemory()
+        let file = PackFile(home: home)
+        let desk = FollowUpDesk(database: database, packFile: file, device: "box-couiza")
+        #expect(desk.status(today: "2026-11-24") == .none)
+        try file.save(try sealedPack(device: "other-box", expires: "2026-12-08", passphrase: "le chat boit du lait"))
+        #expect(desk.status(today: "2026-11-24") == .none, "another box's pack is not this box's")
+        try? FileManager.default.removeItem(at: file.url)
+        try file.save(try sealedPack(device: "box-couiza", expires: "2026-11-23", passphrase: "le chat boit du lait"))
+        #expect(desk.status(today: "2026-11-24") == .expired("2026-11-23"))
+        #expect(desk.unlock(passphrase: "le chat boit du lait", now: Date(), today: "2026-11-24") == .refused("expired", waitUntil: nil))
+        // A newer pack replaces it; an older one never does.
+        var newer = try sealedPack(device: "box-couiza", expires: "2026-12-08", passphrase: "le chat boit du lait")
+        newer.version = 3
+        newer = try PackSeal.seal({ var pack = samplePack().pack; pack.version = 3; pack.expires = "2026-12-08"; return pack }(),
+                                  teamKey: try TeamKey.derive(passphrase: "le chat boit du lait", salt: Data("salt-of-the-test".utf8), parameters: Self.parameters),
+                                  signer: .init())
+        #expect(try file.save(newer))
+        #expect(try !file.save(try sealedPack(device: "box-couiza", expires: "2026-12-31", passphrase: "le chat boit du lait")), "version 2 after 3")
+        guard case .opened(let index) = desk.unlock(passphrase: "le chat boit du lait", now: Date(), today: "2026-11-24") else {
+            Issue.record("the pack does not open")
+            return
+        }
+        #expect(desk.status(today: "2026-11-24") == .open)
+        #expect(desk.status(today: "2026-11-25") == .locked(count: 4, expires: "2026-12-08"), "the next day, locked again")
+        let mode = try FileManager.default.attributesOfItem(atPath: file.url.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        // The app drops its copy when the day changes.
+        var state = makeState()
+        state.mode = .mediator
+        _ = KioskApp.update(&state, .packUnlocked(.opened(index)))
+        #expect(state.followUp.openedDay == "2026-11-24")
+        let effects = KioskApp.update(&state, .tick(state.now.addingTimeInterval(86_400)))
+        #expect(effects.contains(.lockPack) && effects.contains(.loadPackStatus))
+        #expect(state.followUp.index == nil)
+    }
+}
