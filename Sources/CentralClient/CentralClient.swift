@@ -98,13 +98,16 @@ public struct CentralClient: Sendable {
         try decode(DeviceKey.self, try await signedCall("GET", "/v1/devices/\(device)", body: Data(), signer: signer))
     }
 
-    /// The box's sealed permanence pack (its JSON), or nil when the central store has none for it (no team passphrase set).
+    /// The box's sealed permanence pack (its JSON), or nil when there is none to get here: no team passphrase set at the
+    /// central store, or a relay (which holds no dossiers; the pack comes when the box reaches the central store).
     public func pack(commune: String?, signer: RequestSigner) async throws -> Data? {
         var body = Data("{}".utf8)
         if let commune { body = try WireJSON.encode(["commune": commune]) }
         do {
             return try await signedCall("POST", "/v1/pack", body: body, signer: signer)
         } catch ClientError.refused(404, _) {
+            return nil
+        } catch ClientError.refused(_, let problem) where problem.code == .upstreamUnavailable {
             return nil
         }
     }

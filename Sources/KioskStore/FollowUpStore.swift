@@ -47,6 +47,11 @@ extension AppDatabase {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE kind = ?", arguments: [kind]) ?? 0 }
     }
 
+    /// The bytes the outbox still holds for a kind (acknowledged follow-up events hold none).
+    public func outboxPayloadBytes(kind: String) throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(length(payload)), 0) FROM outbox WHERE kind = ?", arguments: [kind]) ?? 0 }
+    }
+
     /// The day's sealed journal entries, in order.
     public func followUpJournal(day: String) throws -> [Data] {
         try writer.read { db in try Data.fetchAll(db, sql: "SELECT sealed FROM followup_journal WHERE day = ? ORDER BY seq", arguments: [day]) }

@@ -168,12 +168,17 @@ extension AppDatabase {
         }
     }
 
-    /// The central store acknowledged these rows (accepted or duplicate).
+    /// The central store acknowledged these rows (accepted or duplicate). A follow-up event's sealed payload is dropped
+    /// then: the box never needs it again, and an erasure at the central store leaves no copy here.
     public func markAcknowledged(_ ids: [String]) throws {
         let stamp = AppDatabase.timestamp(clock())
         try writer.write { db in
             let statement = try db.cachedStatement(sql: "UPDATE outbox SET state = 'acknowledged', acknowledged_at = ?, last_error = NULL WHERE id = ? AND state = 'sending'")
-            for id in ids { try statement.execute(arguments: [stamp, id]) }
+            let blank = try db.cachedStatement(sql: "UPDATE outbox SET payload = X'' WHERE id = ? AND kind = 'permanence.followup-event' AND state = 'acknowledged'")
+            for id in ids {
+                try statement.execute(arguments: [stamp, id])
+                try blank.execute(arguments: [id])
+            }
         }
     }
 

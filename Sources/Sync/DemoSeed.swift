@@ -44,10 +44,11 @@ public enum DemoSeed {
         func set(_ date: Date) { lock.lock(); value = date; lock.unlock() }
     }
 
-    /// Seeds `count` closed visits into the database file at `path`. Returns the number made.
+    /// Seeds `count` closed visits into the database file at `path` (and, with `followUp` on an enrolled box, follow-up
+    /// dossiers for some who share, as a mediator would open them). Returns the number of visits made.
     public static func seed(databaseAt path: URL, count: Int, content: KioskContent, parameters: Parameters,
                             until: Date, seed: UInt64 = 2026, territory: Territory = .metropole,
-                            sealer: OutboxSealer? = nil) throws -> Int {
+                            sealer: OutboxSealer? = nil, followUp: Bool = true) throws -> Int {
         let clock = MovingClock(until)
         let database = try AppDatabase.openOnDisk(at: path, clock: { clock.now })
         database.installSealer(sealer)
@@ -104,7 +105,7 @@ public enum DemoSeed {
             try database.close(visitID: visit.id, outbox: [OutboxRecord(kind: kind, schemaVersion: VisitRecord.schemaVersion, payload: try record.json())])
             // Some of those who agreed to share are followed up, as a mediator would open their dossier (sealed: only
             // on an enrolled box).
-            if consentShare, sealer != nil, random.chance(0.4) {
+            if followUp, consentShare, sealer != nil, random.chance(0.4) {
                 try openDossier(database, visit: visit, answers: answers, language: language, evaluation: evaluation, content: content,
                                 at: closing, day: today.description, &random)
             }

@@ -307,7 +307,7 @@ func syncBench(label: String, centralArguments: [String]) throws -> (seconds: Do
     let identity = try blockingRun { try await BoxIdentity.provision(home: home, central: central.url, token: try central.enrollToken(), name: "bench") }
     let check = ContentCheck.run(directory: content)
     _ = try DemoSeed.seed(databaseAt: home.appendingPathComponent("kiosk.sqlite"), count: 10_000, content: check.content!,
-                          parameters: check.parameters!, until: Date(), sealer: identity.sealer)
+                          parameters: check.parameters!, until: Date(), sealer: identity.sealer, followUp: false)
     let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"))
     let drainer = Drainer(database: database, identity: identity, client: CentralClient(baseURL: central.url))
     let start = now()
@@ -334,7 +334,7 @@ func ingestBench(centralArguments: [String]) throws -> (seconds: Double, envelop
         homes.append(home)
         let identity = try blockingRun { try await BoxIdentity.provision(home: home, central: central.url, token: try central.enrollToken(), name: "bench \(lane)") }
         _ = try DemoSeed.seed(databaseAt: home.appendingPathComponent("kiosk.sqlite"), count: 5_000, content: check.content!,
-                              parameters: check.parameters!, until: Date(), seed: UInt64(lane + 1), sealer: identity.sealer)
+                              parameters: check.parameters!, until: Date(), seed: UInt64(lane + 1), sealer: identity.sealer, followUp: false)
         let database = try AppDatabase.openOnDisk(at: home.appendingPathComponent("kiosk.sqlite"))
         let payloads = try database.writer.read { try Data.fetchAll($0, sql: "SELECT payload FROM outbox ORDER BY sequence") }
         let bodies = stride(from: 0, to: payloads.count, by: 1000).map { UploadBatch.encode(encodedEnvelopes: Array(payloads[$0..<min($0 + 1000, payloads.count)])) }

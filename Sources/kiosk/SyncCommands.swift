@@ -100,6 +100,7 @@ struct DemoCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @Option(help: "How many visits.") var visits: Int
         @Option(help: "Seed of the generator (same seed, same visits).") var seed: UInt64 = 2026
+        @Flag(name: .customLong("no-follow-up"), help: "Visits only: no follow-up dossier for those who share.") var noFollowUp = false
 
         func run() throws {
             guard visits > 0, visits <= 1_000_000 else {
@@ -118,9 +119,9 @@ struct DemoCommand: ParsableCommand {
             let territory = try common.loadConfiguration()?.territory ?? .metropole
             let sealer = (try? BoxIdentity.load(home: common.locator.home))?.sealer
             let made = try DemoSeed.seed(databaseAt: common.databaseURL, count: visits, content: content, parameters: parameters,
-                                         until: Date(), seed: seed, territory: territory, sealer: sealer)
+                                         until: Date(), seed: seed, territory: territory, sealer: sealer, followUp: !noFollowUp)
             let dossiers = try AppDatabase.openOnDisk(at: common.databaseURL).outboxCount(kind: FollowUpEvent.kind)
-            print("seeded \(made) closed visit(s); their records wait in the outbox" + (sealer == nil ? " (no follow-up dossiers: the box is not enrolled)" : ", with \(dossiers) follow-up event(s)"))
+            print("seeded \(made) closed visit(s); their records wait in the outbox" + (noFollowUp ? "" : sealer == nil ? " (no follow-up dossiers: the box is not enrolled)" : ", with \(dossiers) follow-up event(s)"))
         }
     }
 }

@@ -128,7 +128,7 @@ struct UpdateTests {
         wait(&state, seconds: 60.1)
         type(&state, "1234")
         #expect(send(&state, .enter) == [.checkPIN("1234")])
-        #expect(KioskApp.update(&state, .pinChecked(true)) == [.loadQueue, .persistLockout(until: nil)])
+        #expect(KioskApp.update(&state, .pinChecked(true)) == [.loadQueue, .persistLockout(until: nil), .loadPackStatus])
         #expect(state.mode == .mediator)
         #expect(state.pin.failures == 0)
     }

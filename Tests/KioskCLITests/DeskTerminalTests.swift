@@ -70,7 +70,7 @@ struct DeskTerminalTests {
             let flatSeen = Self.flat(seen)
             for label in expected[tab]! { #expect(flatSeen.contains(label), "tab \(tab): '\(label)' whole on screen") }
         }
-        let keys = "1-5 ou Tab onglet · ↑↓ Entrée modifier · Imprimer : C C2S, A AME, M médecin, U PUMa, K liste, O lettre · X clôturer · Échap file"
+        let keys = "1-5 ou Tab onglet · ↑↓ Entrée modifier · Imprimer : C C2S, A AME, M médecin, U PUMa, K liste, O lettre · D suivi · X clôturer · Échap file"
         for screen in screens {
             #expect(screen.split(separator: "\n", omittingEmptySubsequences: false).dropLast().count == 24)
             #expect(Self.flat(screen).contains(keys), "every key on every screen")

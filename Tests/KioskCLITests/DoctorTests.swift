@@ -152,7 +152,7 @@ struct DoctorTests {
         #expect(line(revoked, "enrolment")?.hasPrefix("PROBLEM") == true, "\(revoked.stdout)")
         #expect(line(revoked, "enrolment")?.contains("révoqué") == true)
         // Records refused for good stay on the box and are a PROBLEM too.
-        _ = try runProcess(Repository.builtProduct("kiosk"), ["demo", "seed", "--home", home.path, "--visits", "2"], currentDirectory: Repository.root)
+        _ = try runProcess(Repository.builtProduct("kiosk"), ["demo", "seed", "--home", home.path, "--visits", "2", "--no-follow-up"], currentDirectory: Repository.root)
         _ = try runProcess(Repository.builtProduct("kiosk"), ["sync", "--once", "--no-content", "--home", home.path], currentDirectory: Repository.root)
         let refused = try doctor(home)
         #expect(refused.stdout.contains("refusés par le central (revoked-device)"), "\(refused.stdout)")

@@ -17,7 +17,7 @@ struct SyncCLITests {
         #expect(token.count == 19, "the token alone on the last line: \(token)")
         let home = temporaryDirectory("cli-box")
         defer { try? FileManager.default.removeItem(at: home) }
-        let seeded = try kiosk(["demo", "seed", "--visits", "2000"], home: home)
+        let seeded = try kiosk(["demo", "seed", "--visits", "2000", "--no-follow-up"], home: home)
         #expect(seeded.status == 0, "\(seeded.stderr)")
         let provision = try kiosk(["provision", "--central", central.url.absoluteString, "--token", token], home: home)
         #expect(provision.status == 0, "\(provision.stderr)")
@@ -45,7 +45,7 @@ struct SyncCLITests {
         defer { try? FileManager.default.removeItem(at: home) }
         let provision = try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home)
         #expect(provision.status == 0, "\(provision.stderr)")
-        _ = try kiosk(["demo", "seed", "--visits", "150"], home: home)
+        _ = try kiosk(["demo", "seed", "--visits", "150", "--no-follow-up"], home: home)
         let sync = try kiosk(["sync", "--once"], home: home)
         #expect(sync.stdout.contains("sent 150"), "\(sync.stderr)")
         #expect(try central.recordCount() == 150)
@@ -68,14 +68,14 @@ struct SyncCLITests {
         try FileManager.default.moveItem(at: data.appendingPathComponent("keys/records.key"), to: key)
         let central = try CentralProcess(data: data, arguments: ["--records-key", key.path])
         #expect(try kiosk(["provision", "--central", central.url.absoluteString, "--token", token], home: home).status == 0)
-        _ = try kiosk(["demo", "seed", "--visits", "5"], home: home)
+        _ = try kiosk(["demo", "seed", "--visits", "5", "--no-follow-up"], home: home)
         #expect(try kiosk(["sync", "--once", "--no-content"], home: home).stdout.contains("sent 5"))
         #expect(try central.recordCount() == 5)
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("keys/records.key").path), "no stray key made by the tools")
         // An import without the key says so instead of storing unopened records.
         let stick = temporaryDirectory("stick")
         defer { try? FileManager.default.removeItem(at: stick) }
-        _ = try kiosk(["demo", "seed", "--visits", "2"], home: home)
+        _ = try kiosk(["demo", "seed", "--visits", "2", "--no-follow-up"], home: home)
         _ = try kiosk(["export", "--to", stick.path], home: home)
         let noKey = try central.command(["import", stick.path])
         #expect(noKey.status == 2)
@@ -149,7 +149,7 @@ struct SyncCLITests {
             try? FileManager.default.removeItem(at: stick)
         }
         _ = try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home)
-        _ = try kiosk(["demo", "seed", "--visits", "120"], home: home)
+        _ = try kiosk(["demo", "seed", "--visits", "120", "--no-follow-up"], home: home)
         let export = try kiosk(["export", "--to", stick.path], home: home)
         #expect(export.status == 0, "\(export.stderr)")
         #expect(export.stdout.contains("exported 120 sealed record(s)"))
@@ -186,7 +186,7 @@ struct SyncCLITests {
         let provision = try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home)
         let device = try #require(provision.stdout.split(separator: " ").dropFirst(2).first.map(String.init))
         #expect(try central.command(["devices", "revoke", device]).status == 0)
-        _ = try kiosk(["demo", "seed", "--visits", "3"], home: home)
+        _ = try kiosk(["demo", "seed", "--visits", "3", "--no-follow-up"], home: home)
         let sync = try kiosk(["sync", "--once", "--no-content"], home: home)
         #expect(sync.status == 1)
         #expect(sync.stderr.contains("revoked-device"))

@@ -184,9 +184,9 @@ struct StoreOnDiskTests {
     @Test("Migrating an empty database applies every migration")
     func migrateFromEmpty() throws {
         let database = try AppDatabase.inMemory()
-        #expect(try database.appliedMigrations() == ["v1", "v2-mediators-reopen", "v3-callbacks"])
+        #expect(try database.appliedMigrations() == ["v1", "v2-mediators-reopen", "v3-callbacks", "v4-followup-journal"])
         let tables = try database.writer.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations' ORDER BY name") }
-        #expect(tables == ["answer", "audit_log", "callback_request", "content_version", "mediator", "outbox", "print_job", "setting", "visit"])
+        #expect(tables == ["answer", "audit_log", "callback_request", "content_version", "followup_journal", "mediator", "outbox", "print_job", "setting", "visit"])
     }
 
     @Test("Migrating from each earlier schema version keeps the data")

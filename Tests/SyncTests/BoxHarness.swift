@@ -33,7 +33,7 @@ struct TestBoxHome: Sendable {
     func seed(_ count: Int) throws {
         let check = ContentCheck.run(directory: Repository.root.appendingPathComponent("Kiosk"))
         _ = try DemoSeed.seed(databaseAt: home.appendingPathComponent("kiosk.sqlite"), count: count, content: check.content!,
-                              parameters: check.parameters!, until: Date(), sealer: identity.sealer)
+                              parameters: check.parameters!, until: Date(), sealer: identity.sealer, followUp: false)
     }
 
     /// A drainer for this box. Each request may take up to `timeout` (60 s): a batch of 500 envelopes in a debug build,

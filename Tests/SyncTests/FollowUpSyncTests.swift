@@ -221,6 +221,8 @@ struct FollowUpSyncTests {
             let dossier = try #require(dossierOpened)
             try await a.sync()
             #expect(try await central.storage.dossier(id: dossier) != nil)
+            #expect(try a.box.database.outboxCount(kind: FollowUpEvent.kind) > 0)
+            #expect(try a.box.database.outboxPayloadBytes(kind: FollowUpEvent.kind) == 0, "the box keeps no copy of an acknowledged follow-up event")
             #expect(try await central.service.eraseDossier(dossier, by: "coordination"))
             #expect(try await central.storage.dossier(id: dossier) == nil)
             #expect(try await central.storage.dossierHistory(id: dossier).isEmpty)
