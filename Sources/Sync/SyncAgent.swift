@@ -42,8 +42,9 @@ public final class SyncAgent: @unchecked Sendable {
     public let commune: String?
     public let packFile: PackFile
 
-    public init(database: AppDatabase, identity: BoxIdentity, home: URL, central: URL, interval: Duration = .seconds(60), commune: String? = nil) {
-        drainer = Drainer(database: database, identity: identity, client: CentralClient(baseURL: central, timeout: .seconds(20)))
+    public init(database: AppDatabase, identity: BoxIdentity, home: URL, central: URL, interval: Duration = .seconds(60), commune: String? = nil,
+                timeoutSeconds: Int64 = 20) {
+        drainer = Drainer(database: database, identity: identity, client: CentralClient(baseURL: central, timeout: .seconds(timeoutSeconds)))
         content = ContentStore(home: home)
         self.identity = identity
         self.interval = interval
