@@ -75,7 +75,7 @@ public struct PackIndex: Sendable, Equatable {
         public var items: [FollowUpItem]
         /// Open items whose day has passed (or call-backs promised).
         public var overdue: [FollowUpItem]
-        /// Items changed since the person's last visit, by someone else than this box ("CPAM answered").
+        /// Items changed since the person's last visit, by someone else than this box or that visit's ("CPAM answered").
         public var changed: [FollowUpItem]
     }
 
@@ -96,8 +96,13 @@ public struct PackIndex: Sendable, Equatable {
             let overdue = open.filter { item in
                 item.kind == .callBack || (item.due.map { $0 < today } ?? false)
             }
+            // News: changed after the person's last visit, and not at that visit's box (which wrote the items then, its
+            // time at the central store being when they arrived) nor here: the dashboard's answers, another box's changes.
             let lastVisit = dossier.lastVisit ?? dossier.openedOn
-            let changed = dossier.items.filter { String($0.updatedAt.prefix(10)) > lastVisit && $0.updatedBy != "box:\(device)" }
+            let visitBox = dossier.lastSeenDevice.map { "box:\($0)" }
+            let changed = dossier.items.filter {
+                String($0.updatedAt.prefix(10)) > lastVisit && $0.updatedBy != "box:\(device)" && $0.updatedBy != visitBox
+            }
             let entry = Entry(dossier: dossier, items: open, overdue: overdue, changed: changed)
             let here = (commune != nil && dossier.commune == commune) || dossier.lastSeenDevice == device
             if here && !open.isEmpty { expected.append(entry) }
