@@ -2,14 +2,28 @@ import CentralClient
 @preconcurrency import Crypto
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import PostgresNIO
 import ServiceLifecycle
 import SyncProtocol
 
+/// The central store's request context: Hummingbird's basic one, with the client's address (what login and enrolment
+/// throttling count by, besides the account).
+public struct CentralRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+    /// The client's IP address as a string ("unknown" when the socket has none).
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}
+
 /// Anything that is not a `Problem` or an `HTTPError` becomes `internal-error` (logged, details kept out of the answer).
 struct ProblemMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = CentralRequestContext
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -122,7 +136,7 @@ public func buildApplication(_ configuration: CentralConfiguration, logger: Logg
 /// The application around an existing service (tests that share a service with their assertions).
 public func buildApplication(service: CentralService, services: [any Service] = [], logger: Logger = Logger(label: "central"),
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: CentralRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     Routes.add(to: router, service: service)
     if !service.isRelay { DashboardRoutes.add(to: router, service: service) }

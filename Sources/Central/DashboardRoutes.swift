@@ -9,15 +9,23 @@ import SyncProtocol
 enum DashboardRoutes {
     static let cookie = "permanence_session"
 
-    static func add(to router: Router<BasicRequestContext>, service: CentralService) {
+    static func add(to router: Router<CentralRequestContext>, service: CentralService) {
         router.get("/login") { _, _ in html(Dashboard.login(message: nil)) }
 
-        router.post("/login") { request, _ in
+        router.post("/login") { request, context in
             let body = try await Routes.collect(request, upTo: 16 * 1024)
             let form = parseForm(String(decoding: body, as: UTF8.self))
-            guard let user = form["user"], let password = form["password"],
-                  let token = try await service.login(name: user, password: password) else {
+            guard let user = form["user"], let password = form["password"] else {
                 return html(Dashboard.login(message: "Identifiant ou mot de passe incorrect."), status: .unauthorized)
+            }
+            let token: String
+            switch try await service.signIn(name: user, password: password, address: context.clientAddress) {
+            case .signedIn(let value): token = value
+            case .refused: return html(Dashboard.login(message: "Identifiant ou mot de passe incorrect."), status: .unauthorized)
+            case .wait(let until), .locked(let until):
+                // The same words whatever the account: too many wrong tries, and when to try again.
+                return html(Dashboard.login(message: "Trop d'essais incorrects : nouvel essai possible à \(Dashboard.parisTime(Timestamp.string(until)).suffix(5)) (heure de Paris)."),
+                            status: .tooManyRequests)
             }
             var response = Response(status: .seeOther, headers: [.location: "/dashboard"])
             response.headers[.setCookie] = "\(cookie)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(CentralService.sessionLifetime))"
@@ -79,7 +87,7 @@ enum DashboardRoutes {
     enum Access { case user(String), answer(Response) }
 
     /// The follow-up pages: only for accounts that may see dossiers (coordinators, mediators).
-    static func addDossierRoutes(to router: Router<BasicRequestContext>, service: CentralService) {
+    static func addDossierRoutes(to router: Router<CentralRequestContext>, service: CentralService) {
         /// The signed-in user who may see dossiers, or the answer to give instead (the login, or "not for your account").
         @Sendable func allowed(_ request: Request) async throws -> Access {
             guard let user = try await service.sessionUser(sessionToken(request)) else {

@@ -94,6 +94,10 @@ public final class PostgresStorage: CentralStorage {
                 "CREATE INDEX IF NOT EXISTS dossier_conflict_by_dossier ON dossier_conflict(dossier)",
                 "CREATE TABLE IF NOT EXISTS dossier_erased (id TEXT PRIMARY KEY, erased_at TEXT NOT NULL, erased_by TEXT NOT NULL)",
                 "ALTER TABLE app_user ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'coordinator'",
+                """
+                CREATE TABLE IF NOT EXISTS guess_attempt (key TEXT PRIMARY KEY, failures INTEGER NOT NULL CHECK (failures >= 0),
+                    last_failure_at TEXT NOT NULL, locked_until TEXT)
+                """,
                 "SELECT pg_advisory_unlock(7319)",
             ]
             try await client.withConnection { connection in
@@ -145,6 +149,56 @@ public final class PostgresStorage: CentralStorage {
             entries.append(CentralAuditEntry(at: at, user: user, action: action, subject: subject))
         }
         return entries
+    }
+
+    public func guessStates(_ keys: [String]) async throws -> [String: GuessState] {
+        try await migrate()
+        var states: [String: GuessState] = [:]
+        for key in keys {
+            for try await (failures, last, locked) in try await client.query(
+                "SELECT failures, last_failure_at, locked_until FROM guess_attempt WHERE key = \(key)", logger: logger).decode((Int, String, String?).self) {
+                states[key] = GuessState(failures: failures, lastFailureAt: last, lockedUntil: locked)
+            }
+        }
+        return states
+    }
+
+    public func recordWrongGuess(_ keys: [String], at: String, lockAfter: Int, lockedUntil: String, audit: [CentralAuditEntry]) async throws -> [String: GuessState] {
+        try await migrate()
+        let logger = self.logger
+        try await client.withTransaction(logger: logger) { connection in
+            for key in keys {
+                try await connection.query("""
+                    INSERT INTO guess_attempt (key, failures, last_failure_at) VALUES (\(key), 1, \(at))
+                    ON CONFLICT (key) DO UPDATE SET
+                        failures = CASE WHEN guess_attempt.locked_until IS NOT NULL AND guess_attempt.locked_until <= excluded.last_failure_at THEN 1
+                                        ELSE guess_attempt.failures + 1 END,
+                        locked_until = CASE WHEN guess_attempt.locked_until IS NOT NULL AND guess_attempt.locked_until <= excluded.last_failure_at THEN NULL
+                                            ELSE guess_attempt.locked_until END,
+                        last_failure_at = excluded.last_failure_at
+                    """, logger: logger)
+                try await connection.query("""
+                    UPDATE guess_attempt SET locked_until = \(lockedUntil) WHERE key = \(key) AND failures >= \(lockAfter) AND locked_until IS NULL
+                    """, logger: logger)
+            }
+            for entry in audit {
+                try await connection.query("INSERT INTO audit (at, \"user\", action, subject) VALUES (\(entry.at), \(entry.user), \(entry.action), \(entry.subject))",
+                                           logger: logger)
+            }
+        }
+        return try await guessStates(keys)
+    }
+
+    public func clearGuesses(_ keys: [String], audit: CentralAuditEntry?) async throws {
+        try await migrate()
+        let logger = self.logger
+        try await client.withTransaction(logger: logger) { connection in
+            for key in keys { try await connection.query("DELETE FROM guess_attempt WHERE key = \(key)", logger: logger) }
+            if let entry = audit {
+                try await connection.query("INSERT INTO audit (at, \"user\", action, subject) VALUES (\(entry.at), \(entry.user), \(entry.action), \(entry.subject))",
+                                           logger: logger)
+            }
+        }
     }
 
     /// Whether a statement with `RETURNING` touched a row (reads the rows to the end).

@@ -22,17 +22,17 @@ extension Response {
 
 /// The central store's routes.
 enum Routes {
-    static func add(to router: Router<BasicRequestContext>, service: CentralService) {
+    static func add(to router: Router<CentralRequestContext>, service: CentralService) {
         let maxBody = service.configuration.maxBodyBytes
 
         router.get("/v1/health") { _, _ in
             Response.json(["status": "ok", "role": service.isRelay ? "relay" : "central"])
         }
 
-        router.post("/v1/enroll") { request, _ in
+        router.post("/v1/enroll") { request, context in
             let body = try await collect(request, upTo: 64 * 1024)
             let enroll = try WireJSON.decodeStrict(EnrollRequest.self, from: body, fields: EnrollRequest.fields)
-            return Response.json(try await service.enroll(enroll))
+            return Response.json(try await service.enroll(enroll, address: context.clientAddress))
         }
 
         router.post("/v1/records") { request, _ in

@@ -195,7 +195,61 @@ public final class SQLiteStorage: CentralStorage {
                 ALTER TABLE app_user ADD COLUMN role TEXT NOT NULL DEFAULT 'coordinator';
                 """)
         }
+        migrator.registerMigration("central-v7-guessing") { db in
+            // Wrong passwords and enrolment tokens, counted per account and per client address (growing delays, a lock).
+            try db.execute(sql: """
+                CREATE TABLE guess_attempt (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    failures INTEGER NOT NULL CHECK (failures >= 0),
+                    last_failure_at TEXT NOT NULL,
+                    locked_until TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
+    }
+
+    public func guessStates(_ keys: [String]) async throws -> [String: GuessState] {
+        try await pool.read { db in try Self.guessStates(keys, db) }
+    }
+
+    static func guessStates(_ keys: [String], _ db: Database) throws -> [String: GuessState] {
+        var states: [String: GuessState] = [:]
+        for key in keys {
+            if let row = try Row.fetchOne(db, sql: "SELECT failures, last_failure_at, locked_until FROM guess_attempt WHERE key = ?", arguments: [key]) {
+                states[key] = GuessState(failures: row["failures"], lastFailureAt: row["last_failure_at"], lockedUntil: row["locked_until"])
+            }
+        }
+        return states
+    }
+
+    public func recordWrongGuess(_ keys: [String], at: String, lockAfter: Int, lockedUntil: String, audit: [CentralAuditEntry]) async throws -> [String: GuessState] {
+        try await pool.write { db in
+            for key in keys {
+                // A lock that has ended starts the count again.
+                try db.execute(sql: """
+                    INSERT INTO guess_attempt (key, failures, last_failure_at) VALUES (?, 1, ?)
+                    ON CONFLICT(key) DO UPDATE SET failures = CASE WHEN locked_until IS NOT NULL AND locked_until <= excluded.last_failure_at THEN 1 ELSE failures + 1 END,
+                        locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= excluded.last_failure_at THEN NULL ELSE locked_until END,
+                        last_failure_at = excluded.last_failure_at
+                    """, arguments: [key, at])
+                try db.execute(sql: "UPDATE guess_attempt SET locked_until = ? WHERE key = ? AND failures >= ? AND locked_until IS NULL",
+                               arguments: [lockedUntil, key, lockAfter])
+            }
+            for entry in audit {
+                try db.execute(sql: "INSERT INTO audit (at, user, action, subject) VALUES (?, ?, ?, ?)", arguments: [entry.at, entry.user, entry.action, entry.subject])
+            }
+            return try Self.guessStates(keys, db)
+        }
+    }
+
+    public func clearGuesses(_ keys: [String], audit: CentralAuditEntry?) async throws {
+        try await pool.write { db in
+            for key in keys { try db.execute(sql: "DELETE FROM guess_attempt WHERE key = ?", arguments: [key]) }
+            if let entry = audit {
+                try db.execute(sql: "INSERT INTO audit (at, user, action, subject) VALUES (?, ?, ?, ?)", arguments: [entry.at, entry.user, entry.action, entry.subject])
+            }
+        }
     }
 
     public func envelopes(kind: String, limit: Int) async throws -> [StoredEnvelope] {

@@ -139,6 +139,25 @@ public protocol CentralStorage: DossierStorage {
     func markCallbackDone(id: String, by: String, at: String) async throws -> Bool
     /// The central store's audit log, oldest first.
     func auditLog() async throws -> [CentralAuditEntry]
+    /// Wrong guesses counted per key (`login-user:NAME`, `login-address:IP`, `enroll-address:IP`).
+    func guessStates(_ keys: [String]) async throws -> [String: GuessState]
+    /// One more wrong guess for each key, locking those that reach `lockAfter` until `lockedUntil`, and the audit
+    /// entries, together.
+    func recordWrongGuess(_ keys: [String], at: String, lockAfter: Int, lockedUntil: String, audit: [CentralAuditEntry]) async throws -> [String: GuessState]
+    /// A right guess: the keys' counts start again; audited.
+    func clearGuesses(_ keys: [String], audit: CentralAuditEntry?) async throws
+}
+
+/// Wrong guesses in a row for a key, the last one's time, and the end of its lock.
+public struct GuessState: Sendable, Equatable {
+    public var failures: Int
+    public var lastFailureAt: String
+    public var lockedUntil: String?
+    public init(failures: Int, lastFailureAt: String, lockedUntil: String?) {
+        self.failures = failures
+        self.lastFailureAt = lastFailureAt
+        self.lockedUntil = lockedUntil
+    }
 }
 
 /// A stored envelope with its reception time.

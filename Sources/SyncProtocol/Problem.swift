@@ -29,6 +29,8 @@ public enum ProblemCode: String, Codable, Sendable, CaseIterable {
     case badContentSignature = "bad-content-signature"
     case badContentHash = "bad-content-hash"
     case invalidContent = "invalid-content"
+    /// Too many wrong tokens (or passwords) from this address or for this account lately: try again later.
+    case tooManyAttempts = "too-many-attempts"
 
     /// The HTTP status a whole request refused with this code gets.
     public var httpStatus: Int {
@@ -40,6 +42,7 @@ public enum ProblemCode: String, Codable, Sendable, CaseIterable {
         case .notFound: 404
         case .conflictingEnvelope, .replayedRequest: 409
         case .bodyTooLarge, .batchTooLarge: 413
+        case .tooManyAttempts: 429
         case .upstreamUnavailable, .storageUnavailable: 503
         case .internalError: 500
         }
@@ -48,7 +51,7 @@ public enum ProblemCode: String, Codable, Sendable, CaseIterable {
     /// Whether sending again later (or with a fresh counter, or a smaller batch) can succeed.
     public var retryable: Bool {
         switch self {
-        case .replayedRequest, .bodyTooLarge, .batchTooLarge, .upstreamUnavailable, .storageUnavailable, .internalError: true
+        case .replayedRequest, .bodyTooLarge, .batchTooLarge, .upstreamUnavailable, .storageUnavailable, .internalError, .tooManyAttempts: true
         default: false
         }
     }

@@ -311,6 +311,6 @@ struct RecordsTests {
         #expect(ProblemCode.storageUnavailable.retryable)
         #expect(!ProblemCode.conflictingEnvelope.retryable)
         #expect(!ProblemCode.badEnvelopeSignature.retryable)
-        #expect(Set(ProblemCode.allCases.map(\.httpStatus)).isSubset(of: [400, 401, 403, 404, 409, 413, 500, 503]))
+        #expect(Set(ProblemCode.allCases.map(\.httpStatus)).isSubset(of: [400, 401, 403, 404, 409, 413, 429, 500, 503]))
     }
 }
