@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
@@ -77,6 +78,7 @@ let package = Package(
         // A small HTTP client for the central store's API (used by the box and by a relay forwarding upstream).
         .target(name: "CentralClient", dependencies: [
             "SyncProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The box's side of sync: identity, enrolment, sealing into the outbox, the drainer, content bundles, export.
         .target(name: "Sync", dependencies: [
@@ -87,6 +89,9 @@ let package = Package(
         .target(name: "Central", dependencies: [
             "SyncProtocol", "CentralClient", "Intake", "RulesLoader", "FollowUp",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -102,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers", "Sync", "SyncProtocol", "FollowUp",
+                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers", "Sync", "SyncProtocol", "FollowUp", "CentralClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -134,6 +139,7 @@ let package = Package(
         .testTarget(name: "FollowUpTests", dependencies: ["FollowUp", "Intake", "Rights", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Central", "CentralClient", "CentralTestSupport", "KioskStore", "KioskApp", "Intake", "RulesLoader", "TestSupport",
+                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                       .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "CentralTests", dependencies: ["Central", "CentralClient", "CentralTestSupport", "SyncProtocol", "TestSupport", "Intake", "FollowUp",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),

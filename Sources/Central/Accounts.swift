@@ -15,6 +15,14 @@ public enum PasswordHasher {
         return "scrypt$\(rounds)$8$1$\(Data(salt).base64EncodedString())$\(bytes.base64EncodedString())"
     }
 
+    /// `verify` on a thread of its own: scrypt's 32 MiB and tens of milliseconds per try must not hold one of the few
+    /// threads that serve every request (under guessing or load, the others would wait behind it).
+    public static func verifyOffThePool(_ password: String, against stored: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: verify(password, against: stored)) }
+        }
+    }
+
     public static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let block = Int(parts[2]), let parallel = Int(parts[3]),
@@ -43,10 +51,10 @@ extension CentralService {
     public func login(name: String, password: String) async throws -> String? {
         guard let user = try await storage.user(name) else {
             // Same work whether or not the user exists.
-            _ = PasswordHasher.verify(password, against: "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+            _ = await PasswordHasher.verifyOffThePool(password, against: "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
             return nil
         }
-        guard PasswordHasher.verify(password, against: user.passwordHash) else { return nil }
+        guard await PasswordHasher.verifyOffThePool(password, against: user.passwordHash) else { return nil }
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }

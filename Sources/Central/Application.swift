@@ -2,6 +2,9 @@ import CentralClient
 @preconcurrency import Crypto
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import NIOCore
 import Logging
 import PostgresNIO
@@ -130,12 +133,12 @@ public func buildApplication(_ configuration: CentralConfiguration, logger: Logg
     // Making the service touches no storage (keys and the relay's enrolment are files), so PostgreSQL's pool
     // can start with the application (a PostgresClient runs once).
     let service = try await makeService(configuration, storage: storage, logger: logger)
-    return buildApplication(service: service, services: storageServices, logger: logger, onServerRunning: onServerRunning)
+    return try buildApplication(service: service, services: storageServices, logger: logger, onServerRunning: onServerRunning)
 }
 
 /// The application around an existing service (tests that share a service with their assertions).
 public func buildApplication(service: CentralService, services: [any Service] = [], logger: Logger = Logger(label: "central"),
-                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     let router = Router(context: CentralRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     Routes.add(to: router, service: service)
@@ -143,10 +146,31 @@ public func buildApplication(service: CentralService, services: [any Service] = 
     var all = services
     if service.isRelay { all.append(RelayForwarder(service: service, interval: service.configuration.forwardInterval)) }
     return Application(router: router,
+                       server: try serverBuilder(service.configuration),
                        configuration: .init(address: .hostname(service.configuration.host, port: service.configuration.port), serverName: "permanence-central"),
                        services: all,
                        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                        logger: logger)
+}
+
+/// HTTP/1.1, over TLS when the configuration gives a certificate and its key (each checked, named when unreadable).
+func serverBuilder(_ configuration: CentralConfiguration) throws -> HTTPServerBuilder {
+    guard let certificate = configuration.tlsCertificate, let key = configuration.tlsKey else { return .http1() }
+    let chain: [NIOSSLCertificate]
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(certificate.path)
+    } catch {
+        throw Problem(.internalError, "--tls-cert \(certificate.path) is not a readable PEM certificate")
+    }
+    guard !chain.isEmpty else { throw Problem(.internalError, "--tls-cert \(certificate.path) holds no certificate") }
+    let privateKey: NIOSSLPrivateKey
+    do {
+        privateKey = try NIOSSLPrivateKey(file: key.path, format: .pem)
+    } catch {
+        throw Problem(.internalError, "--tls-key \(key.path) is not a readable PEM private key")
+    }
+    let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+    return try .tls(.http1(), tlsConfiguration: tls)
 }
 
 /// Runs `body` while the given services (a PostgreSQL pool) run, then stops them.

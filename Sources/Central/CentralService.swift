@@ -28,6 +28,17 @@ public struct CentralConfiguration: Sendable {
     public var clock: @Sendable () -> Date
     /// An open follow-up dossier without activity this many months closes by itself.
     public var dossierInactivityMonths = 12
+    /// PEM files of the server's certificate chain and private key: HTTPS, and the session cookie `Secure`.
+    public var tlsCertificate: URL?
+    public var tlsKey: URL?
+    public var servesTLS: Bool { tlsCertificate != nil && tlsKey != nil }
+
+    /// What `central serve` says when it listens beyond loopback in plain HTTP (nil on loopback or with TLS).
+    public static func plainHTTPWarning(host: String, tls: Bool) -> String? {
+        if tls || host == "localhost" || host == "::1" || host.hasPrefix("127.") { return nil }
+        return "listening on \(host) without TLS: dashboard passwords and sessions cross the network in clear. "
+            + "Give --tls-cert and --tls-key (or listen on 127.0.0.1 behind a TLS proxy)."
+    }
 
     public init(dataDirectory: URL, databaseURL: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
                 relayTo: URL? = nil, relayToken: String? = nil, maxBodyBytes: Int = 8 << 20,

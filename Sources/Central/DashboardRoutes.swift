@@ -29,13 +29,14 @@ enum DashboardRoutes {
             }
             var response = Response(status: .seeOther, headers: [.location: "/dashboard"])
             response.headers[.setCookie] = "\(cookie)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(CentralService.sessionLifetime))"
+                + (service.configuration.servesTLS ? "; Secure" : "")
             return response
         }
 
         router.post("/logout") { request, _ in
             if let token = sessionToken(request) { try await service.logout(token) }
             var response = Response(status: .seeOther, headers: [.location: "/login"])
-            response.headers[.setCookie] = "\(cookie)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+            response.headers[.setCookie] = "\(cookie)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (service.configuration.servesTLS ? "; Secure" : "")
             return response
         }
 

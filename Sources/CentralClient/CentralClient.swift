@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 @preconcurrency import Crypto
 import Foundation
+import NIOSSL
 import NIOCore
 import SyncProtocol
 
@@ -57,9 +58,37 @@ public struct CentralClient: Sendable {
     let http: HTTPClient
 
     /// One HTTP client for the process that never follows redirects: the protocol has none, and the
-    /// dashboard's redirects are for browsers.
-    public static let sharedHTTP = HTTPClient(eventLoopGroupProvider: .singleton,
-                                              configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+    /// dashboard's redirects are for browsers. It trusts the system's authorities and those given to `trust(caFile:)`.
+    public static var sharedHTTP: HTTPClient { sharedLock.withLock { sharedClient } }
+
+    static let sharedLock = NSLock()
+    nonisolated(unsafe) static var sharedClient = HTTPClient(eventLoopGroupProvider: .singleton,
+                                                             configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+    nonisolated(unsafe) static var authorities: [String] = []
+    /// Clients replaced by a newer trust: kept (requests under way finish on them; an HTTPClient is never dropped unshut).
+    nonisolated(unsafe) static var retired: [HTTPClient] = []
+
+    /// Trusts, besides the system's authorities, the certificates of this PEM file (a central store with its own
+    /// certificate: the box's `central_ca:`). From now on every client of this process made with the shared HTTP client.
+    public static func trust(caFile: String) throws {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(caFile)
+        } catch {
+            throw ClientError.unreachable("\(caFile) is not a readable PEM certificate file")
+        }
+        guard !certificates.isEmpty else { throw ClientError.unreachable("\(caFile) holds no certificate") }
+        sharedLock.withLock {
+            guard !authorities.contains(caFile) else { return }
+            authorities.append(caFile)
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = authorities.map { .file($0) }
+            // The client it replaces stays up: requests under way finish on it.
+            retired.append(sharedClient)
+            sharedClient = HTTPClient(eventLoopGroupProvider: .singleton,
+                                      configuration: HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow))
+        }
+    }
 
     public init(baseURL: URL, timeout: TimeAmount = .seconds(30), http: HTTPClient = CentralClient.sharedHTTP) {
         self.baseURL = baseURL

@@ -24,9 +24,12 @@ public struct BoxConfiguration: Sendable, Equatable {
     public var commune: String?
     /// The screen (`display:`): auto, graphical or console — read at start by Provisioning/display/kiosk-display.
     public var display = "auto"
+    /// A PEM file of the authority (or the self-signed certificate) of a central store served over https with its own
+    /// certificate (`central_ca:`); nil: the system's authorities only.
+    public var centralCA: String?
 
     public static let keys: Set<String> = ["place", "territory", "central_url", "printer", "ticket_printer", "retention", "languages", "enrolment_token",
-                                                 "organisation", "organisation_address", "organisation_phone", "commune",
+                                                 "organisation", "organisation_address", "organisation_phone", "commune", "central_ca",
                                                  // Read by Provisioning/box/technician-keys at boot, not by the kiosk.
                                                  "technician_ssh_key",
                                                  // Read by Provisioning/display/kiosk-display (auto, graphical or console); checked here.
@@ -116,12 +119,17 @@ public struct BoxConfiguration: Sendable, Equatable {
         if let commune, commune.count != 5 || !commune.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") }) {
             problem(line("commune"), "commune", "'\(commune.prefix(12))' is not an INSEE code (5 characters, e.g. 11103 for Couiza)")
         }
+        let centralCA = string("central_ca")
+        if let centralCA, !centralCA.hasPrefix("/") {
+            problem(line("central_ca"), "central_ca", "'\(centralCA.prefix(60))' is not an absolute path to a PEM file")
+        }
         guard problems.isEmpty, let territory else { return (nil, problems) }
         var configuration = BoxConfiguration(place: place, territory: territory, centralURL: central, printer: string("printer"), ticketPrinter: ticket,
                                              retention: retention, languages: languages, enrolmentToken: string("enrolment_token"))
         configuration.organisation = organisation
         configuration.commune = commune
         configuration.display = display
+        configuration.centralCA = centralCA
         return (configuration, [])
     }
 }

@@ -72,12 +72,20 @@ struct CentralCommand: AsyncParsableCommand {
         @Option(name: .customLong("relay-to"), help: "Run as a relay forwarding to this central store URL.") var relayTo: String?
         @Option(name: .customLong("relay-token"), help: "Enrolment token from the upstream (first start of a relay).") var relayToken: String?
         @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 8 << 20
+        @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key).") var tlsCert: String?
+        @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.") var tlsKey: String?
 
         func run() async throws {
             var configuration = store.configuration
             configuration.host = host
             configuration.port = port
             configuration.maxBodyBytes = maxBodyBytes
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw fail("--tls-cert and --tls-key go together", code: 2) }
+            configuration.tlsCertificate = tlsCert.map { URL(fileURLWithPath: $0) }
+            configuration.tlsKey = tlsKey.map { URL(fileURLWithPath: $0) }
+            if let warning = CentralConfiguration.plainHTTPWarning(host: host, tls: configuration.servesTLS) {
+                FileHandle.standardError.write(Data("central: warning: \(warning)\n".utf8))
+            }
             if let relayTo {
                 guard let url = URL(string: relayTo), url.scheme == "http" || url.scheme == "https" else {
                     throw fail("--relay-to must be an http(s) URL, got '\(relayTo)'", code: 2)
@@ -90,9 +98,10 @@ struct CentralCommand: AsyncParsableCommand {
             let role = relayTo == nil ? "central store" : "relay to \(relayTo!)"
             let host = configuration.host
             let data = configuration.dataDirectory.path
+            let scheme = configuration.servesTLS ? "https" : "http"
             do {
                 let app = try await buildApplication(configuration, logger: logger) { port in
-                    FileHandle.standardOutput.write(Data("central: \(role) listening on http://\(host):\(port) (data: \(data))\n".utf8))
+                    FileHandle.standardOutput.write(Data("central: \(role) listening on \(scheme)://\(host):\(port) (data: \(data))\n".utf8))
                 }
                 try await app.runService()
             } catch let problem as Problem {

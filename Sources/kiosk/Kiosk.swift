@@ -1,4 +1,5 @@
 import ArgumentParser
+import CentralClient
 import Foundation
 import Documents
 import Intake
@@ -40,6 +41,15 @@ struct CommonOptions: ParsableArguments {
             for problem in loaded.problems { Output.standardError(problem) }
             Output.error("configuration: \(loaded.problems.count) problem(s) in \(url.path); the kiosk keeps running only on a valid file")
             throw ExitCode(3)
+        }
+        // A central store with its own certificate: trusted by every client this process makes.
+        if let authority = configuration.centralCA {
+            do {
+                try CentralClient.trust(caFile: authority)
+            } catch {
+                Output.error("configuration: central_ca: \(error)")
+                throw ExitCode(3)
+            }
         }
         return configuration
     }

@@ -24,18 +24,22 @@ public func quietLogger() -> Logger {
 
 /// Runs `body` against a live central store; the storage services (PostgreSQL's pool) run meanwhile.
 public func withCentral<T: Sendable>(_ backend: StorageBackend, maxBodyBytes: Int = 8 << 20, clock: TestClock? = nil,
+                              tls: (certificate: URL, key: URL)? = nil,
                               _ body: @escaping @Sendable (LiveCentral) async throws -> T) async throws -> T {
     let data = temporaryDirectory("central-data")
     defer { try? FileManager.default.removeItem(at: data) }
     var configuration = CentralConfiguration(dataDirectory: data, port: 0, maxBodyBytes: maxBodyBytes)
     if backend == .postgres { configuration.databaseURL = try SharedPostgres.database() }
     if let clock { configuration.clock = { clock.now } }
+    configuration.tlsCertificate = tls?.certificate
+    configuration.tlsKey = tls?.key
     let logger = quietLogger()
     let (storage, services) = try await openStorage(configuration, logger: logger)
     let service = try await makeService(configuration, storage: storage, logger: logger)
-    let app = buildApplication(service: service, services: services, logger: logger)
+    let app = try buildApplication(service: service, services: services, logger: logger)
     return try await app.test(.live) { client in
-        let live = LiveCentral(service: service, client: CentralClient(baseURL: URL(string: "http://127.0.0.1:\(client.port!)")!), port: client.port!)
+        let scheme = tls == nil ? "http" : "https"
+        let live = LiveCentral(service: service, client: CentralClient(baseURL: URL(string: "\(scheme)://127.0.0.1:\(client.port!)")!), port: client.port!)
         return try await body(live)
     }
 }
