@@ -114,7 +114,7 @@ let package = Package(
         // bench uses TestSupport's ippeveprinter harness to time a print on loopback.
         .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",
                                                         "Documents", "Printers", "TestSupport", "Sync", "SyncProtocol", "CentralClient", "Central", "FollowUp",
-                                                        .product(name: "Logging", package: "swift-log"),
+                                                        .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                                                         .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Shared helpers for the test targets (fixtures, locating the repository and built binaries).

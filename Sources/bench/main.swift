@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import FollowUp
 import Foundation
 import Intake
@@ -300,7 +301,8 @@ if wants("documents") {
 
 // Sync: 10,000 queued visits from a box to a central store on loopback (a separate `central` process),
 // beside a bare SQLite insert of the same rows; then the same into a central store on PostgreSQL.
-func syncBench(label: String, centralArguments: [String]) throws -> (seconds: Double, envelopes: [Data])? {
+func syncBench(label: String, centralArguments: [String]) throws
+    -> (seconds: Double, envelopes: [Data], recordsKey: Curve25519.KeyAgreement.PrivateKey, boxKey: Curve25519.Signing.PublicKey)? {
     let central = try CentralProcess(arguments: centralArguments)
     let home = temporaryDirectory("bench-box")
     defer { try? FileManager.default.removeItem(at: home) }
@@ -317,7 +319,41 @@ func syncBench(label: String, centralArguments: [String]) throws -> (seconds: Do
         FileHandle.standardError.write(Data("bench: \(label) sync sent \(result.sent) (\(result.stoppedBecause ?? "")); no figure\n".utf8))
         return nil
     }
-    return (seconds, try database.writer.read { try Data.fetchAll($0, sql: "SELECT payload FROM outbox") })
+    return (seconds, try database.writer.read { try Data.fetchAll($0, sql: "SELECT payload FROM outbox") },
+            try KeyFile.agreementKey(central.data.appendingPathComponent("keys/records.key")), identity.key.publicKey)
+}
+
+/// What the central store cannot avoid doing for each envelope, on the same rows: read its JSON, check the box's
+/// Ed25519 signature, open the HPKE seal; and one request signature per batch of 500. Spread over the machine's cores
+/// as the central store spreads a batch. Returns the seconds.
+func cryptographyFloor(_ envelopes: [Data], recordsKey: Curve25519.KeyAgreement.PrivateKey, boxKey: Curve25519.Signing.PublicKey,
+                       cores: Int) throws -> Double {
+    let requestKey = Curve25519.Signing.PrivateKey()
+    let batches = stride(from: 0, to: envelopes.count, by: 500).map { UploadBatch.encode(encodedEnvelopes: Array(envelopes[$0..<min($0 + 500, envelopes.count)])) }
+    let signatures = try batches.enumerated().map { try RequestSignature.sign(method: "POST", path: "/v1/records", counter: Int64($0.offset + 1), body: $0.element, key: requestKey) }
+    let failures = LockedCounter()
+    let start = now()
+    let chunk = (envelopes.count + cores - 1) / cores
+    DispatchQueue.concurrentPerform(iterations: cores) { worker in
+        for index in stride(from: worker * chunk, to: min(envelopes.count, (worker + 1) * chunk), by: 1) {
+            guard let envelope = try? JSONDecoder().decode(Envelope.self, from: envelopes[index]),
+                  Seal.verify(envelope, signedBy: boxKey), (try? Seal.open(envelope, with: recordsKey)) != nil else { failures.add(); continue }
+        }
+        for batch in stride(from: worker, to: batches.count, by: cores) where !RequestSignature.verify(
+            method: "POST", path: "/v1/records", counter: Int64(batch + 1), body: batches[batch], signature: signatures[batch], key: requestKey.publicKey) {
+            failures.add()
+        }
+    }
+    let seconds = now() - start
+    if failures.value > 0 { throw Problem(.internalError, "floor: \(failures.value) envelope(s) did not check") }
+    return seconds
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
 
 /// The central store's ingest alone: 10,000 envelopes sealed by a box, uploaded as stored in batches of
@@ -379,6 +415,14 @@ if wants("sync") {
             let bareSeconds = now() - start
             report("bare_sqlite_insert_of_the_same_10000_rows", bareSeconds * 1000, "ms")
             report("sync_to_bare_insert_ratio", sqlite.seconds / bareSeconds, "x")
+            // The floor: that insert plus the cryptography the central store must do on the same rows, on every core.
+            let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let crypto = try cryptographyFloor(sqlite.envelopes, recordsKey: sqlite.recordsKey, boxKey: sqlite.boxKey, cores: cores)
+            let oneCore = try cryptographyFloor(sqlite.envelopes, recordsKey: sqlite.recordsKey, boxKey: sqlite.boxKey, cores: 1)
+            report("sync_floor_cryptography_10000_envelopes_\(cores)_cores", crypto * 1000, "ms")
+            report("sync_floor_cryptography_10000_envelopes_1_core", oneCore * 1000, "ms")
+            report("sync_floor_10000_visits", (bareSeconds + crypto) * 1000, "ms")
+            report("sync_to_floor_ratio", sqlite.seconds / (bareSeconds + crypto), "x")
         }
         let (sqliteSeconds, sqliteCount) = try ingestBench(centralArguments: [])
         report("central_ingest_sqlite_envelopes_per_second", Double(sqliteCount) / sqliteSeconds, "envelopes/s")
