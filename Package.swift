@@ -35,7 +35,7 @@ let package = Package(
         // Follow-up across permanences: dossiers, items, events and their ledger, the sealed permanence pack (scrypt,
         // ChaCha20-Poly1305, Ed25519). Pure: no file, socket or clock.
         .target(name: "FollowUp", dependencies: [
-            "Intake", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            "Intake", "Rights", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // The box's database: visits, answers, print jobs, audit log, outbox, retention.
         .target(name: "KioskStore", dependencies: [
@@ -87,7 +87,7 @@ let package = Package(
         ]),
         // The central store: Hummingbird application, storage (SQLite or PostgreSQL), relay, import, content.
         .target(name: "Central", dependencies: [
-            "SyncProtocol", "CentralClient", "Intake", "RulesLoader", "FollowUp",
+            "SyncProtocol", "CentralClient", "Intake", "RulesLoader", "FollowUp", "Rights",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),

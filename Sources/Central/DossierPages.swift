@@ -42,11 +42,7 @@ public enum DossierPages {
     static func e(_ text: String) -> String { Dashboard.escape(text) }
 
     static func subject(_ item: FollowUpItem, _ names: Names) -> String {
-        if let subject = item.subject {
-            let key = item.kind == .paperMissing ? "document.\(subject)" : "right.\(subject)"
-            if let texts = names.texts, texts.has(key, "fr") { return texts.text(key, "fr") }
-            return subject
-        }
+        if let subject = item.subject { return names.texts.flatMap { item.catalogueName($0, "fr") } ?? subject }
         if let partner = item.partner { return names.services[partner] ?? partner }
         return ""
     }

@@ -1,6 +1,7 @@
 @preconcurrency import Crypto
 import FollowUp
 import Foundation
+import Rights
 import SyncProtocol
 
 /// The team key's file at the central store: `DATA/keys/team.key` (mode 0600), made by `central team set-passphrase`.
@@ -164,7 +165,7 @@ extension CentralService {
         let months = configuration.dossierInactivityMonths
         // Those last active on or before the same day `months` ago (month ends clamped), checked by the ledger's rule.
         let candidates = try await storage.openDossiers(lastActiveOnOrBefore: Self.day(monthsBefore: today, months: months))
-        for dossier in candidates where FollowUpLedger.isInactive(dossier, today: today, months: configuration.dossierInactivityMonths) {
+        for dossier in candidates where FollowUpLedger.isInactive(dossier, today: today, months: months) {
             var event = personEvent(dossier.id, .close)
             event.reason = "inactive"
             try await applyFollowUp(event, envelope: nil, device: nil)
@@ -225,21 +226,16 @@ extension CentralService {
                                  teamKey: teamKey, signer: signer)
     }
 
+    /// The same day `months` earlier (the month's last day when it has fewer days), `YYYY-MM-DD`.
     static func day(monthsBefore day: String, months: Int) -> String {
-        guard let start = Day(day) else { return day }
+        guard let start = LocalDate(iso: day) else { return day }
         let index = start.year * 12 + start.month - 1 - months
         let year = index / 12, month = index % 12 + 1
-        let last = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return String(format: "%04d-%02d-%02d", year, month, min(start.day, last))
+        return LocalDate(year: year, month: month, day: min(start.day, LocalDate.daysIn(month: month, year: year)))?.description ?? day
     }
 
     static func day(after day: String, days: Int) -> String {
-        guard let start = Day(day) else { return day }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = Date(timeIntervalSince1970: TimeInterval(start.number + days) * 86_400)
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        LocalDate(iso: day).map { LocalDate(dayNumber: $0.dayNumber + days).description } ?? day
     }
 }
 

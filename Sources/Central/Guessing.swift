@@ -31,24 +31,18 @@ public enum LoginOutcome: Sendable, Equatable {
 }
 
 extension CentralService {
-    static func date(_ stamp: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: stamp)
-    }
-
     /// The strictest verdict over the keys (a lock first, then the longest wait).
     public func guessVerdict(_ keys: [String]) async throws -> GuessVerdict {
         let now = configuration.clock()
         var verdict = GuessVerdict.allowed
         for (_, state) in try await storage.guessStates(keys) {
-            if let locked = state.lockedUntil.flatMap(Self.date), locked > now {
+            if let locked = state.lockedUntil.flatMap(Timestamp.date), locked > now {
                 if case .locked(let other) = verdict, other >= locked { continue }
                 verdict = .locked(until: locked)
                 continue
             }
             if case .locked = verdict { continue }
-            guard let last = Self.date(state.lastFailureAt) else { continue }
+            guard let last = Timestamp.date(state.lastFailureAt) else { continue }
             let until = last.addingTimeInterval(GuessPolicy.delay(afterFailures: state.failures))
             if until > now {
                 if case .wait(let other) = verdict, other >= until { continue }
@@ -64,12 +58,13 @@ extension CentralService {
         var audit = [CentralAuditEntry(at: Timestamp.string(now), user: user, action: action, subject: subject)]
         let before = try await storage.guessStates(keys)
         let lockedUntil = Timestamp.string(now.addingTimeInterval(GuessPolicy.lockDuration))
-        // Which keys this guess locks (the lock is audited once, when it starts).
+        // Which keys this guess locks (the lock is audited once, when it starts). A lock that has ended counts from zero
+        // again, as the storage does; a key still locked is never guessed on (its verdict comes first).
         let locking = keys.filter { key in
-            let failures = before[key].map { state in
-                (state.lockedUntil.flatMap(Self.date).map { $0 <= now } ?? false) ? 0 : state.failures
-            } ?? 0
-            return failures + 1 >= GuessPolicy.lockAfter && (before[key]?.lockedUntil == nil || (before[key]?.lockedUntil.flatMap(Self.date).map { $0 <= now } ?? false))
+            guard let state = before[key] else { return GuessPolicy.lockAfter <= 1 }
+            let lockEnded = state.lockedUntil.flatMap(Timestamp.date).map { $0 <= now }
+            if lockEnded == false { return false }
+            return (lockEnded == true ? 0 : state.failures) + 1 >= GuessPolicy.lockAfter
         }
         for key in locking { audit.append(CentralAuditEntry(at: Timestamp.string(now), user: user, action: action + "_locked", subject: key)) }
         _ = try await storage.recordWrongGuess(keys, at: Timestamp.string(now), lockAfter: GuessPolicy.lockAfter, lockedUntil: lockedUntil, audit: audit)

@@ -1,5 +1,6 @@
 import Foundation
 import Intake
+import Rights
 
 /// What a follow-up item is about.
 public enum ItemKind: String, Codable, CaseIterable, Sendable {
@@ -73,6 +74,16 @@ public struct FollowUpItem: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, kind, subject, partner, note, status, due, since, outcome, version
         case nextPermanence = "next_permanence", updatedAt = "updated_at", updatedBy = "updated_by"
+    }
+}
+
+extension FollowUpItem {
+    /// The item's subject in `language` as the catalogue names it (`document.ID` for a paper, `right.ID` for a right),
+    /// or nil when it has no subject or the catalogue no such text.
+    public func catalogueName(_ texts: TextCatalogue, _ language: String) -> String? {
+        guard let subject else { return nil }
+        let key = kind == .paperMissing ? "document.\(subject)" : "right.\(subject)"
+        return texts.has(key, language) ? texts.text(key, language) : nil
     }
 }
 
@@ -366,28 +377,8 @@ public enum FollowUpLedger {
 
     /// Whether an open dossier has been without activity for `months` months by `today` (both `YYYY-MM-DD`).
     public static func isInactive(_ dossier: Dossier, today: String, months: Int) -> Bool {
-        guard dossier.status == .open, let last = Day(dossier.lastActivity), let now = Day(today) else { return false }
-        return now.monthIndex - last.monthIndex > months || (now.monthIndex - last.monthIndex == months && now.day >= last.day)
+        guard dossier.status == .open, let last = LocalDate(iso: dossier.lastActivity), let now = LocalDate(iso: today) else { return false }
+        let elapsed = (now.year * 12 + now.month) - (last.year * 12 + last.month)
+        return elapsed > months || (elapsed == months && now.day >= last.day)
     }
-}
-
-/// A `YYYY-MM-DD` day, for the ledger's and the pack's arithmetic.
-public struct Day: Comparable, Sendable {
-    public let year: Int, month: Int, day: Int
-    public init?(_ text: String) {
-        let parts = text.prefix(10).split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, parts[0] > 0, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-        year = parts[0]; month = parts[1]; day = parts[2]
-    }
-    var monthIndex: Int { year * 12 + month - 1 }
-    /// Days since 1970-01-01 (civil calendar).
-    public var number: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Rights
 
 /// An opened pack in memory, with the day's changes applied, indexed for the mediator: by code, by nickname and birth
 /// year, and the start screen's lists. Pure: today, the box and its commune are given.
@@ -41,7 +42,8 @@ public struct PackIndex: Sendable, Equatable {
         }
     }
 
-    static func fold(_ text: String) -> String {
+    /// Accents, case and width folded (the search by nickname, and the mediator's words matched to the catalogue).
+    public static func fold(_ text: String) -> String {
         text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).trimmingCharacters(in: .whitespaces)
     }
 
@@ -121,7 +123,7 @@ public struct PackIndex: Sendable, Equatable {
 
     /// Whole weeks from `since` to `today` (an answer awaited "for N weeks").
     public static func weeks(since: String?, today: String) -> Int? {
-        guard let since, let start = Day(since), let end = Day(today), end.number >= start.number else { return nil }
-        return (end.number - start.number) / 7
+        guard let since, let start = LocalDate(iso: String(since.prefix(10))), let end = LocalDate(iso: today), end >= start else { return nil }
+        return (end.dayNumber - start.dayNumber) / 7
     }
 }

@@ -84,10 +84,10 @@ extension KioskApp {
     /// What the mediator's few words name: a right (its id), a paper of the catalogue (its id), a partner of the
     /// directory; words that name none of them stay a note (read by the team only: never printed on the person's slip).
     static func resolveSubject(_ kind: ItemKind, _ typed: String, _ state: AppState) -> (subject: String?, partner: String?, note: String?) {
-        let words = PackIndexFold.fold(typed.trimmingCharacters(in: .whitespaces))
+        let words = PackIndex.fold(typed.trimmingCharacters(in: .whitespaces))
         guard !words.isEmpty else { return (nil, nil, nil) }
         let texts = state.content.texts
-        func matches(_ key: String) -> Bool { texts.has(key, "fr") && PackIndexFold.fold(texts.text(key, "fr")).contains(words) }
+        func matches(_ key: String) -> Bool { texts.has(key, "fr") && PackIndex.fold(texts.text(key, "fr")).contains(words) }
         switch kind {
         case .rightRequested:
             if let right = RightKind.allCases.first(where: { $0.rawValue == words || matches("right.\($0.rawValue)") }) { return (right.rawValue, nil, nil) }
@@ -95,7 +95,7 @@ extension KioskApp {
             let papers = texts.entries.keys.filter { $0.hasPrefix("document.") && $0.split(separator: ".").count == 2 }.sorted()
             if let key = papers.first(where: matches) { return (String(key.dropFirst("document.".count)), nil, nil) }
         case .appointment, .accompaniment:
-            if let service = state.content.services.first(where: { PackIndexFold.fold($0.name).contains(words) || $0.id == words }) { return (nil, service.id, nil) }
+            if let service = state.content.services.first(where: { PackIndex.fold($0.name).contains(words) || $0.id == words }) { return (nil, service.id, nil) }
         case .callBack:
             break
         }
@@ -104,11 +104,7 @@ extension KioskApp {
 
     /// An item's subject in a language: the right's or the paper's name from the catalogue, or the partner's name.
     static func subjectName(_ item: FollowUpItem, _ language: String, _ state: AppState) -> String {
-        let texts = state.content.texts
-        if let subject = item.subject {
-            let key = item.kind == .paperMissing ? "document.\(subject)" : "right.\(subject)"
-            if texts.has(key, language) { return texts.text(key, language) }
-        }
+        if let name = item.catalogueName(state.content.texts, language) { return name }
         if let partner = item.partner { return state.content.services.first { $0.id == partner }?.name ?? "" }
         return ""
     }
@@ -522,9 +518,3 @@ public enum FollowUpSlip {
     }
 }
 
-/// Accents, case and width folded (the search and the subjects' matching).
-enum PackIndexFold {
-    static func fold(_ text: String) -> String {
-        text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).trimmingCharacters(in: .whitespaces)
-    }
-}

@@ -57,15 +57,6 @@ extension AppDatabase {
         try writer.read { db in try Data.fetchAll(db, sql: "SELECT sealed FROM followup_journal WHERE day = ? ORDER BY seq", arguments: [day]) }
     }
 
-    /// Drops the journal of days before `day` (their changes are in the outbox, and in the next pack once synced).
-    @discardableResult
-    public func purgeFollowUpJournal(before day: String) throws -> Int {
-        try writer.write { db in
-            try db.execute(sql: "DELETE FROM followup_journal WHERE day < ?", arguments: [day])
-            return db.changesCount
-        }
-    }
-
     /// Writes the WAL back into the database and empties it: with `secure_delete`, what a purge removed is then gone from
     /// both files.
     public func checkpointAndTruncate() throws {

@@ -70,10 +70,7 @@ extension AppDatabase {
                 try Self.appendAudit(db, at: stamp, actor: "system", action: "purge", subject: nil, detail: "\(visits) visit(s), \(answers) answer(s)")
             }
             // The follow-up journal of earlier days goes too (its changes are in the outbox).
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = timeZone
-            let parts = calendar.dateComponents([.year, .month, .day], from: now)
-            try db.execute(sql: "DELETE FROM followup_journal WHERE day < ?", arguments: [String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)])
+            try db.execute(sql: "DELETE FROM followup_journal WHERE day < ?", arguments: [day(of: now)])
             return PurgeResult(visits: visits, answers: answers)
         }
         // Nothing purged lingers in the WAL.

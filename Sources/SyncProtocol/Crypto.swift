@@ -191,6 +191,13 @@ public enum Timestamp {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
     }
+
+    /// A timestamp written by `string`, read back; nil for anything else.
+    public static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
 }
 
 /// The content key a box trusts (from its enrolment), wrapped so it can cross concurrency boundaries.
