@@ -8,8 +8,11 @@ import Testing
 
 @Suite("Guessing is slow: dashboard logins and enrolment tokens", .serialized)
 struct GuessingTests {
+    /// Each try runs scrypt (32 MiB) at the server; in a debug build under the full suite's load one took more than the
+    /// client's default 30 s once: 60 s, as the sync harness allows (these tests are about answers, not speed).
     func login(_ central: LiveCentral, _ user: String, _ password: String) async throws -> (status: Int, body: String) {
-        let (status, body, _) = try await central.client.rawWithHeaders("POST", "/login", body: Data("user=\(user)&password=\(password.replacingOccurrences(of: " ", with: "+"))".utf8),
+        let client = CentralClient(baseURL: central.client.baseURL, timeout: .seconds(60))
+        let (status, body, _) = try await client.rawWithHeaders("POST", "/login", body: Data("user=\(user)&password=\(password.replacingOccurrences(of: " ", with: "+"))".utf8),
                                                                        contentType: "application/x-www-form-urlencoded")
         return (status, String(decoding: body, as: UTF8.self))
     }
