@@ -167,4 +167,18 @@ struct DossierDashboardTests {
             #expect(try await central.storage.dossierHistory(id: dossier).last?.source == "system")
         }
     }
+
+    @Test("A team passphrase too short is refused by name, and the key already set stays as it was")
+    func shortPassphrase() throws {
+        let data = temporaryDirectory("team-key")
+        try TeamKeyFile.set(passphrase: "le chat boit du lait", in: data, parameters: KDFParameters(logN: 10, r: 8, p: 1))
+        let before = try Data(contentsOf: TeamKeyFile.url(in: data))
+        #expect(throws: Problem.self) { try TeamKeyFile.set(passphrase: "  trop  court ", in: data) }
+        do {
+            try TeamKeyFile.set(passphrase: "trop court", in: data)
+        } catch let problem as Problem {
+            #expect(problem.detail == "the team passphrase must have at least 12 characters (four words are best)")
+        }
+        #expect(try Data(contentsOf: TeamKeyFile.url(in: data)) == before)
+    }
 }

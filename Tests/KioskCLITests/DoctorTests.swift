@@ -53,7 +53,8 @@ struct DoctorTests {
     @Test("A commune that is not an INSEE code, an organisation phone that is not a number, a display that is not one: each named with its line; the data stays",
           arguments: [("commune: \"11103\"", "commune: \"Couiza\"", "commune: 'Couiza' is not an INSEE code"),
                       ("organisation_phone:", "organisation_phone: \"12\"", "organisation_phone: '12' is not a phone number"),
-                      ("display: auto", "display: graphique", "display: 'graphique' is not auto, graphical or console")])
+                      ("display: auto", "display: graphique", "display: 'graphique' is not auto, graphical or console"),
+                      ("central_ca:", "central_ca: certs/central.pem", "central_ca: 'certs/central.pem' is not an absolute path to a PEM file")])
     func badCommuneOrPhone(original: String, replacement: String, message: String) throws {
         let home = try home()
         let url = home.appendingPathComponent("kiosk.yaml")
