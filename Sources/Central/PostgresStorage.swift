@@ -98,6 +98,11 @@ public final class PostgresStorage: CentralStorage {
                 CREATE TABLE IF NOT EXISTS guess_attempt (key TEXT PRIMARY KEY, failures INTEGER NOT NULL CHECK (failures >= 0),
                     last_failure_at TEXT NOT NULL, locked_until TEXT)
                 """,
+                """
+                CREATE TABLE IF NOT EXISTS audit_head (device TEXT NOT NULL, seq BIGINT NOT NULL CHECK (seq >= 0), hash TEXT NOT NULL,
+                    received_at TEXT NOT NULL, PRIMARY KEY (device, seq))
+                """,
+                "CREATE TABLE IF NOT EXISTS audit_alarm (device TEXT PRIMARY KEY, kind TEXT NOT NULL, detail TEXT NOT NULL, at TEXT NOT NULL)",
                 "SELECT pg_advisory_unlock(7319)",
             ]
             try await client.withConnection { connection in
@@ -149,6 +154,66 @@ public final class PostgresStorage: CentralStorage {
             entries.append(CentralAuditEntry(at: at, user: user, action: action, subject: subject))
         }
         return entries
+    }
+
+    public func auditAnchor(device: String) async throws -> AuditPoint? {
+        try await migrate()
+        for try await (seq, hash) in try await client.query(
+            "SELECT seq, hash FROM audit_head WHERE device = \(device) ORDER BY seq DESC LIMIT 1", logger: logger).decode((Int64, String).self) {
+            return AuditPoint(seq: seq, hash: hash)
+        }
+        return nil
+    }
+
+    public func auditAnchorHash(device: String, seq: Int64) async throws -> String? {
+        try await migrate()
+        for try await hash in try await client.query("SELECT hash FROM audit_head WHERE device = \(device) AND seq = \(seq)", logger: logger).decode(String.self) {
+            return hash
+        }
+        return nil
+    }
+
+    public func recordAuditHead(device: String, head: AuditPoint, at: String, alarm: AuditAlarm?, audit: CentralAuditEntry?) async throws {
+        try await migrate()
+        let logger = self.logger
+        try await client.withTransaction(logger: logger) { connection in
+            if let alarm {
+                try await connection.query("DELETE FROM audit_head WHERE device = \(device)", logger: logger)
+                try await connection.query("""
+                    INSERT INTO audit_alarm (device, kind, detail, at) VALUES (\(device), \(alarm.kind.rawValue), \(alarm.detail), \(alarm.at))
+                    ON CONFLICT (device) DO UPDATE SET kind = excluded.kind, detail = excluded.detail, at = excluded.at
+                    """, logger: logger)
+            }
+            try await connection.query("""
+                INSERT INTO audit_head (device, seq, hash, received_at) VALUES (\(device), \(head.seq), \(head.hash), \(at)) ON CONFLICT (device, seq) DO NOTHING
+                """, logger: logger)
+            if let entry = audit {
+                try await connection.query("INSERT INTO audit (at, \"user\", action, subject) VALUES (\(entry.at), \(entry.user), \(entry.action), \(entry.subject))",
+                                           logger: logger)
+            }
+        }
+    }
+
+    public func auditAlarms() async throws -> [String: AuditAlarm] {
+        try await migrate()
+        var alarms: [String: AuditAlarm] = [:]
+        for try await (device, kind, detail, at) in try await client.query("SELECT device, kind, detail, at FROM audit_alarm", logger: logger)
+            .decode((String, String, String, String).self) {
+            alarms[device] = AuditAlarm(kind: AuditAlarm.Kind(rawValue: kind) ?? .forked, detail: detail, at: at)
+        }
+        return alarms
+    }
+
+    public func clearAuditAlarm(device: String, audit: CentralAuditEntry) async throws -> Bool {
+        try await migrate()
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            let removed = try await Self.hasRows(connection.query("DELETE FROM audit_alarm WHERE device = \(device) RETURNING device", logger: logger))
+            guard removed else { return false }
+            try await connection.query("INSERT INTO audit (at, \"user\", action, subject) VALUES (\(audit.at), \(audit.user), \(audit.action), \(audit.subject))",
+                                       logger: logger)
+            return true
+        }
     }
 
     public func guessStates(_ keys: [String]) async throws -> [String: GuessState] {

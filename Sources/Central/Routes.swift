@@ -60,6 +60,18 @@ enum Routes {
             return Response.json(try await service.buildPack(device: device.id, commune: asked.commune))
         }
 
+        // The box's audit head, anchored here (a database restored from an older copy, or rewritten, shows).
+        router.post("/v1/audit-head") { request, _ in
+            let body = try await collect(request, upTo: 4096)
+            let device = try await service.authenticate(method: "POST", path: "/v1/audit-head",
+                                                        device: header(request, RequestSignature.deviceHeader),
+                                                        counter: header(request, RequestSignature.counterHeader),
+                                                        signature: header(request, RequestSignature.signatureHeader),
+                                                        body: body)
+            let asked = try WireJSON.decodeStrict(AuditHeadRequest.self, from: body, fields: AuditHeadRequest.fields)
+            return Response.json(try await service.anchorAudit(asked, from: device))
+        }
+
         router.get("/v1/devices/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             let path = "/v1/devices/\(id)"

@@ -206,6 +206,25 @@ public final class SQLiteStorage: CentralStorage {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("central-v8-audit-anchor") { db in
+            // Each box's audit heads as its syncs sent them, and the alarm standing against a box whose log went
+            // back or forked.
+            try db.execute(sql: """
+                CREATE TABLE audit_head (
+                    device TEXT NOT NULL,
+                    seq INTEGER NOT NULL CHECK (seq >= 0),
+                    hash TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    PRIMARY KEY (device, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_alarm (
+                    device TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -249,6 +268,53 @@ public final class SQLiteStorage: CentralStorage {
             if let entry = audit {
                 try db.execute(sql: "INSERT INTO audit (at, user, action, subject) VALUES (?, ?, ?, ?)", arguments: [entry.at, entry.user, entry.action, entry.subject])
             }
+        }
+    }
+
+    public func auditAnchor(device: String) async throws -> AuditPoint? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE device = ? ORDER BY seq DESC LIMIT 1", arguments: [device])
+                .map { AuditPoint(seq: $0["seq"], hash: $0["hash"]) }
+        }
+    }
+
+    public func auditAnchorHash(device: String, seq: Int64) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT hash FROM audit_head WHERE device = ? AND seq = ?", arguments: [device, seq]) }
+    }
+
+    public func recordAuditHead(device: String, head: AuditPoint, at: String, alarm: AuditAlarm?, audit: CentralAuditEntry?) async throws {
+        try await pool.write { db in
+            if let alarm {
+                try db.execute(sql: "DELETE FROM audit_head WHERE device = ?", arguments: [device])
+                try db.execute(sql: """
+                    INSERT INTO audit_alarm (device, kind, detail, at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(device) DO UPDATE SET kind = excluded.kind, detail = excluded.detail, at = excluded.at
+                    """, arguments: [device, alarm.kind.rawValue, alarm.detail, alarm.at])
+            }
+            try db.execute(sql: "INSERT INTO audit_head (device, seq, hash, received_at) VALUES (?, ?, ?, ?) ON CONFLICT(device, seq) DO NOTHING",
+                           arguments: [device, head.seq, head.hash, at])
+            if let entry = audit {
+                try db.execute(sql: "INSERT INTO audit (at, user, action, subject) VALUES (?, ?, ?, ?)", arguments: [entry.at, entry.user, entry.action, entry.subject])
+            }
+        }
+    }
+
+    public func auditAlarms() async throws -> [String: AuditAlarm] {
+        try await pool.read { db in
+            var alarms: [String: AuditAlarm] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT device, kind, detail, at FROM audit_alarm") {
+                alarms[row["device"]] = AuditAlarm(kind: AuditAlarm.Kind(rawValue: row["kind"]) ?? .forked, detail: row["detail"], at: row["at"])
+            }
+            return alarms
+        }
+    }
+
+    public func clearAuditAlarm(device: String, audit: CentralAuditEntry) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM audit_alarm WHERE device = ?", arguments: [device])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "INSERT INTO audit (at, user, action, subject) VALUES (?, ?, ?, ?)", arguments: [audit.at, audit.user, audit.action, audit.subject])
+            return true
         }
     }
 

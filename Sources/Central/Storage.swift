@@ -146,6 +146,16 @@ public protocol CentralStorage: DossierStorage {
     func recordWrongGuess(_ keys: [String], at: String, lockAfter: Int, lockedUntil: String, audit: [CentralAuditEntry]) async throws -> [String: GuessState]
     /// A right guess: the keys' counts start again; audited.
     func clearGuesses(_ keys: [String], audit: CentralAuditEntry?) async throws
+    /// The box's audit head anchored last (the highest one kept), and the hash kept for one of its entries.
+    func auditAnchor(device: String) async throws -> AuditPoint?
+    func auditAnchorHash(device: String, seq: Int64) async throws -> String?
+    /// Keeps a box's head. With an alarm, the heads kept before are dropped (the box's log starts again from this
+    /// head) and the alarm stands against the box, audited, all together.
+    func recordAuditHead(device: String, head: AuditPoint, at: String, alarm: AuditAlarm?, audit: CentralAuditEntry?) async throws
+    /// The alarms standing, by device.
+    func auditAlarms() async throws -> [String: AuditAlarm]
+    /// A coordinator has looked: the box's alarm is lifted (false when there was none), audited.
+    func clearAuditAlarm(device: String, audit: CentralAuditEntry) async throws -> Bool
 }
 
 /// Wrong guesses in a row for a key, the last one's time, and the end of its lock.

@@ -141,6 +141,15 @@ public struct CentralClient: Sendable {
         }
     }
 
+    /// Sends the box's audit head to be anchored; nil when the other end is a relay (it anchors nothing).
+    public func anchorAudit(_ request: AuditHeadRequest, signer: RequestSigner) async throws -> AuditHeadResponse? {
+        do {
+            return try decode(AuditHeadResponse.self, try await signedCall("POST", "/v1/audit-head", body: try WireJSON.encode(request), signer: signer))
+        } catch ClientError.refused(_, let problem) where problem.code == .upstreamUnavailable {
+            return nil
+        }
+    }
+
     /// The latest signed content manifest, or nil when nothing was published.
     public func latestContent() async throws -> SignedManifest? {
         do {

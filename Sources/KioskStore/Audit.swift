@@ -1,4 +1,5 @@
 import Crypto
+import SyncProtocol
 import Foundation
 import GRDB
 
@@ -91,5 +92,46 @@ extension AppDatabase {
             return .broken(seq: expectedSeq, reason: "the log ends before its recorded last entry")
         }
         return .intact(entries: entries.count)
+    }
+}
+
+/// The audit log as the central store anchors it: the head sent at each sync, and what the central store answered.
+extension AppDatabase {
+    static let auditAnchorKey = "sync.audit_anchor"
+    static let auditAlarmKey = "sync.audit_alarm"
+
+    /// The last entry of the log (entry 0 and the genesis hash while it is empty).
+    public func auditHead() throws -> AuditPoint {
+        try writer.read { db in
+            let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            return AuditPoint(seq: last?["seq"] ?? 0, hash: last?["hash"] ?? AppDatabase.genesisHash)
+        }
+    }
+
+    /// This box's hash at an entry of its log, if it has that entry.
+    public func auditPoint(at seq: Int64) throws -> AuditPoint? {
+        if seq == 0 { return AuditPoint(seq: 0, hash: AppDatabase.genesisHash) }
+        return try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE seq = ?", arguments: [seq]).map { AuditPoint(seq: seq, hash: $0) }
+        }
+    }
+
+    /// The entry the central store anchored last, as its last answer said.
+    public func auditAnchor() throws -> Int64? { try setting(Self.auditAnchorKey).flatMap { Int64($0) } }
+
+    /// The alarm the central store holds against this box's log (its last answer), if any.
+    public func auditAlarm() throws -> AuditAlarm? {
+        guard let text = try setting(Self.auditAlarmKey), !text.isEmpty else { return nil }
+        return try? JSONDecoder().decode(AuditAlarm.self, from: Data(text.utf8))
+    }
+
+    /// Keeps the central store's answer; a new alarm is written in the log itself too.
+    public func recordAuditAnswer(anchor: Int64, alarm: AuditAlarm?) throws {
+        let known = try auditAlarm()
+        try setSetting(Self.auditAnchorKey, String(anchor))
+        try setSetting(Self.auditAlarmKey, alarm.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) } ?? "")
+        if let alarm, alarm != known {
+            try audit(actor: "system", action: "audit_alarm", detail: "\(alarm.kind.rawValue) (\(alarm.at))")
+        }
     }
 }

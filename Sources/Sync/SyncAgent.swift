@@ -26,6 +26,8 @@ public final class SyncAgent: @unchecked Sendable {
         /// The permanence pack kept here (version, dossiers, last day it opens), and why the last fetch failed.
         public var pack: PackInfo?
         public var packProblem: String?
+        /// The central store's alarm against this box's audit log (it went back or forked), if one stands.
+        public var auditAlarm: AuditAlarm?
         public var running = false
     }
 
@@ -118,6 +120,9 @@ public final class SyncAgent: @unchecked Sendable {
         guard reachable else { return nil }
         let report = await drainer.drain(ignoringBackoff: manual)
         lock.withLock { state.lastReport = report }
+        if let answer = try? await AuditAnchoring.send(database: drainer.database, client: drainer.client, signer: identity.signer(database: drainer.database)) {
+            lock.withLock { state.auditAlarm = answer.alarm }
+        }
         do {
             if let version = try await content.update(client: drainer.client, contentKey: ContentVerificationKey(identity.contentKey)) {
                 try? drainer.database.audit(actor: "system", action: "content_installed", detail: "version \(version)")

@@ -200,3 +200,57 @@ public enum WireJSON {
         keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
     }
 }
+
+/// One point of a box's audit log: an entry's sequence number and its hash (the chain's hash up to it).
+public struct AuditPoint: Codable, Sendable, Equatable {
+    public var seq: Int64
+    public var hash: String
+    public init(seq: Int64, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+}
+
+/// `POST /v1/audit-head` body (signed): the box's audit head, and its own hash at the entry the central store anchored
+/// last (`proof`, when the box has that entry), so that the central store sees a log that went back or forked.
+public struct AuditHeadRequest: Codable, Sendable, Equatable {
+    public static let fields: Set<String> = ["head", "proof"]
+    public var head: AuditPoint
+    public var proof: AuditPoint?
+    public init(head: AuditPoint, proof: AuditPoint?) {
+        self.head = head
+        self.proof = proof
+    }
+}
+
+/// What the central store holds against a box's audit log: its log went back (a restored or older database) or
+/// forked (entries the central store saw replaced), when, and in words.
+public struct AuditAlarm: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case backwards, forked }
+    public var kind: Kind
+    public var detail: String
+    public var at: String
+    public init(kind: Kind, detail: String, at: String) {
+        self.kind = kind
+        self.detail = detail
+        self.at = at
+    }
+}
+
+/// `POST /v1/audit-head` answer: `ok`, `backwards` or `forked` for this head, or `proof-needed` (send the hash at
+/// `anchor` with the head again); the entry now anchored; the alarm standing against the box until a coordinator
+/// clears it (`central devices clear-alarm`).
+public struct AuditHeadResponse: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        case ok, backwards, forked
+        case proofNeeded = "proof-needed"
+    }
+    public var status: Status
+    public var anchor: Int64
+    public var alarm: AuditAlarm?
+    public init(status: Status, anchor: Int64, alarm: AuditAlarm?) {
+        self.status = status
+        self.anchor = anchor
+        self.alarm = alarm
+    }
+}

@@ -124,16 +124,32 @@ struct CentralCommand: AsyncParsableCommand {
     }
 
     struct Devices: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List or revoke enrolled devices.", subcommands: [List.self, Revoke.self])
+        static let configuration = CommandConfiguration(abstract: "List or revoke enrolled devices, lift an audit alarm.", subcommands: [List.self, Revoke.self, ClearAlarm.self])
 
         struct List: AsyncParsableCommand {
             @OptionGroup var store: StoreOptions
             func run() async throws {
-                let devices = try await store.withService { try await $0.storage.devices() }
+                let (devices, alarms) = try await store.withService { (try await $0.storage.devices(), try await $0.storage.auditAlarms()) }
                 for device in devices {
-                    print("\(device.id)\t\(device.kind)\t\(device.enrolledAt)\t\(device.revokedAt.map { "revoked \($0)" } ?? "active")\t\(device.name ?? "")")
+                    // The last column: an alarm on the box's audit log (it went back or forked), else its anchored entry.
+                    let audit = alarms[device.id].map { "AUDIT \($0.kind.rawValue) \($0.at): \($0.detail)" } ?? ""
+                    print("\(device.id)\t\(device.kind)\t\(device.enrolledAt)\t\(device.revokedAt.map { "revoked \($0)" } ?? "active")\t\(device.name ?? "")\t\(audit)")
                 }
-                print("\(devices.count) device(s)")
+                print("\(devices.count) device(s)" + (alarms.isEmpty ? "" : ", \(alarms.count) with an audit alarm (central devices clear-alarm ID once looked at)"))
+            }
+        }
+
+        struct ClearAlarm: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "clear-alarm",
+                                                            abstract: "Lift the alarm on a box's audit log once someone has looked (audited); its log is anchored from its new head.")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "Device id.") var device: String
+            @Option(help: "Who looked (named in the audit).") var by: String = "coordinator"
+            func run() async throws {
+                let (id, user) = (device, by)
+                let cleared = try await store.withService { try await $0.clearAuditAlarm(device: id, by: user) }
+                guard cleared else { throw fail("no audit alarm stands for device \(id)", code: 2) }
+                print("audit alarm lifted for \(id)")
             }
         }
 

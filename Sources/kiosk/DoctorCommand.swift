@@ -126,6 +126,26 @@ struct DoctorCommand: ParsableCommand {
         checks.map { "\($0.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.check.padding(toLength: 15, withPad: " ", startingAt: 0)) \($0.message)" }
     }
 
+    /// The audit log: its chain here, and what the central store said of it at the last sync (a log that went back —
+    /// a database restored from an older copy — or was rewritten).
+    func checkAudit(_ database: AppDatabase, _ add: (String, Check.Status, String) -> Void) {
+        switch try? database.verifyAudit() {
+        case .intact(let entries)?:
+            if let alarm = try? database.auditAlarm() {
+                let what = alarm.kind == .backwards ? "est revenu en arrière (base restaurée depuis une copie plus ancienne ?)" : "a été réécrit"
+                add("audit", .problem, "Le central signale que le journal d'audit de ce kiosque \(what) le \(alarm.at.prefix(10)) : \(alarm.detail) — appelez la coordination ; elle lève l'alerte (central devices clear-alarm) après avoir vérifié.")
+            } else if let anchor = try? database.auditAnchor() {
+                add("audit", .ok, "Le journal d'audit est intact (\(entries) entrées) ; le central l'a ancré à l'entrée \(anchor).")
+            } else {
+                add("audit", .ok, "Le journal d'audit est intact (\(entries) entrées) ; pas encore ancré au central (à la prochaine synchronisation).")
+            }
+        case .broken(let seq, let reason)?:
+            add("audit", .problem, "Le journal d'audit est rompu à l'entrée \(seq) (\(reason)) — appelez le technicien ; ne touchez pas à la base.")
+        case nil:
+            add("audit", .problem, "Le journal d'audit ne se lit pas — appelez le technicien.")
+        }
+    }
+
     /// Every check, in order (also what the first boot shows at its end).
     func collect() -> [Check] {
         var checks: [Check] = []
@@ -173,6 +193,7 @@ struct DoctorCommand: ParsableCommand {
                 if try opened.integrityCheck() {
                     database = opened
                     add("database", .ok, "La base de données est intacte.")
+                    checkAudit(opened, add)
                 } else {
                     add("database", .problem, "La base de données est abîmée — appelez le technicien ; gardez le fichier \(databaseURL.path) pour la récupérer.")
                 }

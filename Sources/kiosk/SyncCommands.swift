@@ -48,6 +48,20 @@ struct SyncCommand: AsyncParsableCommand {
         for line in report.refused { print("refused: \(line)") }
         var failed = report.stoppedBecause != nil || !report.refused.isEmpty
         if let why = report.stoppedBecause { Output.error("sync: stopped: \(why)") }
+        if report.stoppedBecause == nil {
+            do {
+                if let answer = try await AuditAnchoring.send(database: database, client: client, signer: identity.signer(database: database)) {
+                    if let alarm = answer.alarm {
+                        Output.error("sync: the central store flags this box's audit log (\(alarm.kind.rawValue), \(alarm.at)): \(alarm.detail)")
+                    } else {
+                        print("audit log anchored at the central store (entry \(answer.anchor))")
+                    }
+                }
+            } catch {
+                Output.error("sync: audit head not anchored: \(error)")
+                failed = true
+            }
+        }
         if !noContent {
             do {
                 if let version = try await ContentStore(home: common.locator.home).update(client: client, contentKey: ContentVerificationKey(identity.contentKey)) {
@@ -152,6 +166,9 @@ final class AgentControl: SyncControl {
             lines.append("Suivi : aucun paquet reçu (le central en fait un quand la phrase de passe de l'équipe est fixée).")
         }
         if let problem = status.packProblem { lines.append("Paquet de suivi refusé : \(problem.prefix(60))") }
+        if let alarm = status.auditAlarm {
+            lines.append("ALERTE : le central dit que le journal d'audit \(alarm.kind == .backwards ? "est revenu en arrière" : "a été réécrit") (\(alarm.at.prefix(10))) — kiosk doctor.")
+        }
         if let problem = status.contentProblem { lines.append("Mise à jour du contenu refusée : \(problem.prefix(60))") }
         return lines
     }

@@ -37,6 +37,44 @@ struct SyncCLITests {
         #expect(second.stderr.contains("invalid-token"))
     }
 
+    @Test("A box database restored from an older copy, then synced: flagged at the central store and by kiosk doctor")
+    func restoredDatabaseFlagged() throws {
+        let central = try CentralProcess()
+        let home = temporaryDirectory("cli-box")
+        let copy = temporaryDirectory("cli-box-copy")
+        defer { for url in [home, copy] { try? FileManager.default.removeItem(at: url) } }
+        #expect(try kiosk(["provision", "--central", central.url.absoluteString, "--token", try central.enrollToken()], home: home).status == 0)
+        _ = try kiosk(["demo", "seed", "--visits", "5", "--no-follow-up"], home: home)
+        let first = try kiosk(["sync", "--once", "--no-content"], home: home)
+        #expect(first.stdout.contains("audit log anchored at the central store"), "\(first.stdout) \(first.stderr)")
+        // The copy someone keeps (the database closed: no process has it open).
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        let database = home.appendingPathComponent("kiosk.sqlite")
+        try FileManager.default.copyItem(at: database, to: copy.appendingPathComponent("kiosk.sqlite"))
+        // The box goes on: more visits, a mediator added (audited), synced and anchored further.
+        _ = try kiosk(["demo", "seed", "--visits", "5", "--no-follow-up"], home: home)
+        _ = try runProcess(Self.kiosk, ["mediator", "add", "Camille", "--home", home.path], stdin: Data("4321\n".utf8), currentDirectory: Repository.root)
+        #expect(try kiosk(["sync", "--once", "--no-content"], home: home).status == 0)
+        #expect(try kiosk(["doctor"], home: home).stdout.contains("le central l'a ancré"))
+        // Restored from the older copy, then synced: the central store sees the log gone back.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+        try FileManager.default.copyItem(at: copy.appendingPathComponent("kiosk.sqlite"), to: database)
+        let restored = try kiosk(["sync", "--once", "--no-content"], home: home)
+        #expect(restored.stderr.contains("flags this box's audit log (backwards"), "\(restored.stdout) \(restored.stderr)")
+        #expect(try central.recordCount() == 10, "nothing lost or doubled by the restore")
+        let devices = try central.command(["devices", "list"])
+        #expect(devices.stdout.contains("AUDIT backwards"), "\(devices.stdout)")
+        #expect(devices.stdout.contains("1 with an audit alarm"))
+        let doctor = try kiosk(["doctor"], home: home)
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("PROBLEM  audit") && doctor.stdout.contains("revenu en arrière"), "\(doctor.stdout)")
+        // The coordination looks and lifts it; the box's next sync clears the doctor's line.
+        let device = try #require(devices.stdout.split(separator: "\t").first.map(String.init))
+        #expect(try central.command(["devices", "clear-alarm", device, "--by", "coordination"]).status == 0)
+        _ = try kiosk(["sync", "--once", "--no-content"], home: home)
+        #expect(!(try kiosk(["doctor"], home: home).stdout.contains("PROBLEM  audit")))
+    }
+
     @Test("central serve on PostgreSQL: a box enrols, syncs, and the records are counted there")
     func centralOnPostgres() throws {
         let database = try SharedPostgres.database()
