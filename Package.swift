@@ -3,11 +3,21 @@
 // See ARCHITECTURE notes in README.md and DECISIONS.md for why each dependency is here.
 import PackageDescription
 
+/// The box's programs in release (what a board runs), linked by lld with packed relative relocations (DT_RELR, glibc
+/// 2.36: 3 MiB of relocation records become 20 KiB, not read at each start) and without exporting every symbol (the
+/// static Swift runtime's default): 4 MiB less resident in the kiosk (DECISIONS.md, the lean kiosk). The backtrace
+/// on a crash still names functions (it reads the file's symbol table).
+let leanLinking: [LinkerSetting] = [
+    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                 .when(platforms: [.linux], configuration: .release)),
+]
+
 let package = Package(
     name: "Permanence",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
+        .executable(name: "kiosk-sync", targets: ["kiosk-sync"]),
         .executable(name: "bench", targets: ["bench"]),
         .executable(name: "central", targets: ["central"]),
     ],
@@ -53,8 +63,9 @@ let package = Package(
         .systemLibrary(name: "CLibDeflate", path: "Sources/CLibDeflate", providers: [.apt(["libdeflate-dev"])]),
         // zlib (system library): gunzip of console fonts.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // libcups (system library: module map and a shim).
-        .systemLibrary(name: "CCups", path: "Sources/CCups"),
+        // libcups, opened with dlopen the first time the kiosk prints (loader.c): not linked, so a check-in does not map
+        // it and the libraries it brings. Its headers come from libcups2-dev.
+        .target(name: "CCups", path: "Sources/CCups", linkerSettings: [.linkedLibrary("dl")]),
         // libusb-1.0 (system library through pkg-config).
         .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Printers: CUPS client, ESC/POS encoder, libusb transport for ticket printers, USB inventory.
@@ -80,9 +91,16 @@ let package = Package(
             "SyncProtocol", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        // The box's side of sync: identity, enrolment, sealing into the outbox, the drainer, content bundles, export.
+        // The box's side of sync that needs no network (the kiosk links it): identity, sealing into the outbox, export to
+        // a stick, content bundles installed and rolled back, the demo's seed, the agent's status as the kiosk reads it.
+        .target(name: "BoxSync", dependencies: [
+            "SyncProtocol", "KioskStore", "Intake", "RulesLoader", "FollowUp", "Rights",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The box's side of sync over the network (the sync agent links it, the kiosk does not): enrolment, the drainer,
+        // content and pack fetches, the audit head's anchoring, the agent's loop.
         .target(name: "Sync", dependencies: [
-            "SyncProtocol", "CentralClient", "KioskStore", "Intake", "RulesLoader", "FollowUp",
+            "BoxSync", "SyncProtocol", "CentralClient", "KioskStore", "Intake", "RulesLoader", "FollowUp",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The central store: Hummingbird application, storage (SQLite or PostgreSQL), relay, import, content.
@@ -104,12 +122,24 @@ let package = Package(
             "Central", "SyncProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
+        // The kiosk: the screens, the database, the documents and the printers; no network stack (what needs the
+        // network is kiosk-sync's, a process of its own).
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers", "Sync", "SyncProtocol", "FollowUp", "CentralClient",
+                "Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal", "Documents", "Printers", "BoxSync", "SyncProtocol", "FollowUp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: leanLinking
+        ),
+        // The sync agent and the box's network commands (sync, provision, the doctor's central check).
+        .executableTarget(
+            name: "kiosk-sync",
+            dependencies: [
+                "BoxSync", "Sync", "CentralClient", "SyncProtocol", "KioskStore", "KioskApp", "RulesLoader", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            linkerSettings: leanLinking
         ),
         // bench uses TestSupport's ippeveprinter harness to time a print on loopback.
         .executableTarget(name: "bench", dependencies: ["Rights", "RulesLoader", "Intake", "KioskStore", "KioskApp", "Terminal",

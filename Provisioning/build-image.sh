@@ -51,6 +51,7 @@ if [ -z "$BINARY" ]; then
     ensure_packages "${BUILD_PACKAGES[@]}" fonts-noto-core
     ensure_swift
     swift build -c release --static-swift-stdlib --scratch-path .build-static --product kiosk -q
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product kiosk-sync -q
     BINARY=.build-static/release/kiosk
 fi
 
@@ -91,7 +92,7 @@ if [ -n "$TECHNICIAN_KEY" ]; then
 fi
 
 # Units enabled offline; getty stays on the other consoles for technicians.
-systemctl --root="$OUTPUT" enable permanence-provision.service permanence-kiosk.service permanence-purge.timer \
+systemctl --root="$OUTPUT" enable permanence-provision.service permanence-kiosk.service permanence-sync.service permanence-purge.timer \
     permanence-technician-keys.service cups.service systemd-networkd.service systemd-resolved.service seatd.service
 # Nothing that belongs to one box: each board makes its machine id at first boot, its keys at enrolment.
 : > "$OUTPUT/etc/machine-id"

@@ -32,6 +32,9 @@ if [ -z "$BINARY" ]; then
     done
 fi
 [ -x "$BINARY" ] || { echo "install.sh: no built kiosk found; build it (swift build -c release --static-swift-stdlib) or give --binary" >&2; exit 2; }
+# The sync agent is built beside the kiosk (the kiosk links no network code and runs it).
+SYNC_BINARY="$(dirname "$BINARY")/kiosk-sync"
+[ -x "$SYNC_BINARY" ] || { echo "install.sh: no kiosk-sync beside $BINARY; build it too (swift build ... --product kiosk-sync)" >&2; exit 2; }
 
 USER_NAME=permanence
 changed=0
@@ -117,6 +120,7 @@ directory() {
 
 # Binary and content.
 put "$BINARY" "$ROOT/usr/bin/kiosk" 755 0 0
+put "$SYNC_BINARY" "$ROOT/usr/bin/kiosk-sync" 755 0 0
 directory "$ROOT/usr/share/permanence" 755 0 0
 for sub in rules questionnaires texts directory territory samples; do
     while IFS= read -r -d '' file; do
@@ -228,7 +232,7 @@ if [ -z "$ROOT" ]; then
     esac
     systemctl daemon-reload
     udevadm control --reload-rules 2>/dev/null || true
-    systemctl enable --quiet permanence-provision.service permanence-kiosk.service permanence-purge.timer permanence-technician-keys.service
+    systemctl enable --quiet permanence-provision.service permanence-kiosk.service permanence-sync.service permanence-purge.timer permanence-technician-keys.service
     systemctl enable --quiet seatd.service 2>/dev/null || true
 fi
 

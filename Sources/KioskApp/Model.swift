@@ -308,6 +308,8 @@ public struct MediatorState: Sendable, Equatable {
     public var error: String?
     public var syncInfo: [String] = []
     public var printerInfo: [String] = []
+    /// When the sync or printer screen last asked for its state (it asks again every few seconds while shown).
+    public var statusAskedAt: Date?
     /// The named mediator whose PIN opened this session (nil: the team's shared PIN or the recovery code).
     public var onDuty: String?
     /// X was pressed: the visit screen asks whether to close.

@@ -186,6 +186,12 @@ public enum KioskApp {
             return []
         case .mediator:
             if idle >= state.config.mediatorLockSeconds { lock(&state) }
+            // The sync and printer screens are live: their state is asked again every three seconds while shown.
+            if state.mode == .mediator, [.sync, .printer].contains(state.mediator.tab), state.mediator.visit == nil,
+               state.now.timeIntervalSince(state.mediator.statusAskedAt ?? .distantPast) >= 3 {
+                state.mediator.statusAskedAt = state.now
+                return [.loadStatus] + dropPackAtDayEnd(&state)
+            }
             return dropPackAtDayEnd(&state)
         }
     }
@@ -850,6 +856,7 @@ public enum KioskApp {
                 state.mediator.visit = nil
                 return [.loadQueue]
             }
+            state.mediator.statusAskedAt = state.now
             return [.loadStatus]
         case .selectAnswer(let index):
             let entries = mediatorEntries(state)

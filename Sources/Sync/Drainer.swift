@@ -3,19 +3,6 @@ import Foundation
 import KioskStore
 import SyncProtocol
 
-/// What one drain did.
-public struct DrainReport: Sendable, Equatable {
-    public var sent = 0
-    public var duplicates = 0
-    /// Envelopes the central store refused (kept on the box with the reason).
-    public var refused: [String] = []
-    public var batches = 0
-    /// Why the drain stopped before the outbox was empty (unreachable, refused request), if it did.
-    public var stoppedBecause: String?
-    /// Rows still not acknowledged after the drain.
-    public var remaining = 0
-}
-
 /// Empties the outbox towards the central store, ODK-style: each row is marked `sending` before the request
 /// and `acknowledged` only on the server's word for that row; a crash or a cut connection leaves rows
 /// `sending`, put back to `queued` at the next start and sent again (the server answers `duplicate`).

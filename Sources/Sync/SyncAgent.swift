@@ -4,32 +4,11 @@ import Foundation
 import KioskStore
 import SyncProtocol
 
-/// The pack kept at the box, as the status screen says it.
-public struct PackInfo: Sendable, Equatable {
-    public var version: Int
-    public var count: Int
-    public var expires: String
-}
-
 /// The box's background sync: it probes the central store (or relay) every `interval`, and when it answers,
 /// sends what is due and looks for new content. "Sync now" runs a pass at once, ignoring the backoff.
 /// Nothing here depends on the box's clock being right: only intervals are measured.
 public final class SyncAgent: @unchecked Sendable {
-    /// What the mediator's status screen shows.
-    public struct Status: Sendable, Equatable {
-        public var central: String
-        public var reachable: Bool?
-        public var lastPass: Date?
-        public var lastReport: DrainReport?
-        public var contentVersion: Int?
-        public var contentProblem: String?
-        /// The permanence pack kept here (version, dossiers, last day it opens), and why the last fetch failed.
-        public var pack: PackInfo?
-        public var packProblem: String?
-        /// The central store's alarm against this box's audit log (it went back or forked), if one stands.
-        public var auditAlarm: AuditAlarm?
-        public var running = false
-    }
+    public typealias Status = AgentStatus
 
     public let drainer: Drainer
     public let content: ContentStore
@@ -75,6 +54,14 @@ public final class SyncAgent: @unchecked Sendable {
 
     public var status: Status { lock.withLock { state } }
 
+    /// Keeps the status in the box's database for the kiosk's screens, when it says something new.
+    private var published: Status?
+    private func publish() {
+        let now = status
+        guard now.differs(from: lock.withLock({ published })) else { return }
+        if (try? now.save(to: drainer.database)) != nil { lock.withLock { published = now } }
+    }
+
     /// Starts the background loop. `onPass` is called after each pass (from a background task).
     public func start(onPass: @escaping @Sendable (DrainReport?) -> Void = { _ in }) {
         let interval = self.interval
@@ -111,7 +98,12 @@ public final class SyncAgent: @unchecked Sendable {
     @discardableResult
     public func pass(manual: Bool) async -> DrainReport? {
         lock.withLock { state.running = true }
-        defer { lock.withLock { state.running = false } }
+        // A pass someone asked for shows as running on the mediator's screen; a timed probe is not written down.
+        if manual { publish() }
+        defer {
+            lock.withLock { state.running = false }
+            publish()
+        }
         let reachable = await drainer.client.isReachable()
         lock.withLock {
             state.reachable = reachable
@@ -120,6 +112,7 @@ public final class SyncAgent: @unchecked Sendable {
         guard reachable else { return nil }
         let report = await drainer.drain(ignoringBackoff: manual)
         lock.withLock { state.lastReport = report }
+        publish()
         if let answer = try? await AuditAnchoring.send(database: drainer.database, client: drainer.client, signer: identity.signer(database: drainer.database)) {
             lock.withLock { state.auditAlarm = answer.alarm }
         }

@@ -3,7 +3,7 @@ import Foundation
 import Intake
 import Rights
 import RulesLoader
-import Sync
+import BoxSync
 
 struct ContentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,7 @@
 import ArgumentParser
-import CentralClient
 import Foundation
 import Terminal
-import Sync
+import BoxSync
 import SyncProtocol
 import Intake
 import KioskApp
@@ -21,6 +20,13 @@ struct DoctorCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @Flag(help: "One JSON object per check, for machines.") var json = false
+
+    /// One line of `kiosk-sync check`.
+    struct NetworkCheck: Decodable {
+        var check: String
+        var status: String
+        var message: String
+    }
 
     struct Check: Encodable {
         enum Status: String, Encodable { case ok = "OK", warning = "WARNING", problem = "PROBLEM" }
@@ -297,35 +303,16 @@ struct DoctorCommand: ParsableCommand {
         } catch {
             add("enrolment", .problem, "Les fichiers d'enrôlement sont illisibles (\(error)) — réenrôlez le kiosque avec un nouveau jeton (kiosk provision).")
         }
-        let centralText = configuration?.centralURL ?? identity?.enrolment.central
-        if let centralText, let url = URL(string: centralText) {
-            let client = CentralClient(baseURL: url, timeout: .seconds(5))
-            let reachable = (try? blockingRun { await client.isReachable(timeout: .seconds(5)) }) ?? false
-            add("central", reachable ? .ok : .problem,
-                reachable ? "Le serveur central \(centralText) répond." : "Le serveur central \(centralText) ne répond pas — vérifiez le réseau (routeur 4G, Wi-Fi) et réessayez plus tard.")
-            if let identity, reachable, let database {
-                let signer = identity.signer(database: database)
-                let device = identity.enrolment.device
-                do {
-                    let key = try blockingRun { try await client.deviceKey(device, signer: signer) }
-                    if key.revoked {
-                        add("enrolment", .problem, "Le central a révoqué ce kiosque — demandez un nouveau jeton à la coordination et réenrôlez-le.")
-                    } else {
-                        add("enrolment", .ok, "Le kiosque est enrôlé (\(device.prefix(8))) et le central le reconnaît.")
-                    }
-                } catch let error as ClientError {
-                    if case .refused(_, let problem) = error, problem.code == .revokedDevice {
-                        add("enrolment", .problem, "Le central a révoqué ce kiosque — demandez un nouveau jeton à la coordination et réenrôlez-le.")
-                    } else if case .refused(_, let problem) = error, problem.code == .unknownDevice {
-                        add("enrolment", .problem, "Le central ne connaît pas ce kiosque (enrôlé auprès d'un autre central ?) — vérifiez central_url ou réenrôlez-le.")
-                    } else {
-                        add("enrolment", .warning, "L'enrôlement n'a pas pu être vérifié : \(error).")
-                    }
-                } catch {
-                    add("enrolment", .warning, "L'enrôlement n'a pas pu être vérifié : \(error).")
-                }
-            } else if identity != nil {
-                add("enrolment", .ok, "Le kiosque a son identité (non vérifiée : central injoignable).")
+        // The central store and what it says of this box: asked of kiosk-sync (this process has no network stack).
+        if configuration?.centralURL != nil || identity != nil {
+            let binary = SiblingBinary.url("kiosk-sync").path
+            let answer = Spawn.run(binary, ["check", "--home", home.path])
+            let lines = (try? JSONDecoder().decode([NetworkCheck].self, from: Data(answer.output.utf8))) ?? []
+            if lines.isEmpty {
+                add("central", .problem, "Le programme de synchronisation \(binary) ne répond pas (code \(answer.status)) — réinstallez le kiosque (Provisioning/install.sh).")
+            }
+            for line in lines {
+                add(line.check, Check.Status(rawValue: line.status) ?? .warning, line.message)
             }
         } else {
             add("central", .warning, "Pas de serveur central configuré : les dossiers attendent dans la boîte d'envoi.")

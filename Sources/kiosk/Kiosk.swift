@@ -1,5 +1,4 @@
 import ArgumentParser
-import CentralClient
 import Foundation
 import Documents
 import Intake
@@ -8,17 +7,32 @@ import Printers
 import KioskStore
 import Rights
 import RulesLoader
-import Sync
+import BoxSync
 import Terminal
 
-/// `kiosk`: the box's command line. Thin front end over the libraries.
+/// `kiosk`: the box's command line. Thin front end over the libraries. What needs the network (sync, enrolment)
+/// is `kiosk-sync`'s: the kiosk runs it (DECISIONS.md, the lean kiosk).
 @main
 struct Kiosk: AsyncParsableCommand {
+    static func main() async {
+        NetworkCommand.forwardIfNeeded(CommandLine.arguments)
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Permanence: the health-rights kiosk of a village permanence.",
         subcommands: [Run.self, RightsCommand.self, ContentCommand.self, AuditCommand.self, Purge.self, MediatorCommand.self, PrintCommand.self, DoctorCommand.self,
-                      Provision.self, SyncCommand.self, Export.self, DemoCommand.self, DebugCommand.self, SpeakCommand.self]
+                      ProvisionForward.self, SyncForward.self, Export.self, DemoCommand.self, DebugCommand.self, SpeakCommand.self]
     )
 }
 
@@ -41,15 +55,6 @@ struct CommonOptions: ParsableArguments {
             for problem in loaded.problems { Output.standardError(problem) }
             Output.error("configuration: \(loaded.problems.count) problem(s) in \(url.path); the kiosk keeps running only on a valid file")
             throw ExitCode(3)
-        }
-        // A central store with its own certificate: trusted by every client this process makes.
-        if let authority = configuration.centralCA {
-            do {
-                try CentralClient.trust(caFile: authority)
-            } catch {
-                Output.error("configuration: central_ca: \(error)")
-                throw ExitCode(3)
-            }
         }
         return configuration
     }
@@ -350,18 +355,31 @@ struct Run: ParsableCommand {
         let runtime = KioskRuntime(database: database, content: content, engine: engine, config: config,
                                    printing: printing, printer: PrinterTarget(printerName),
                                    ticketPrinter: ticketIDs.map { (vendor: $0.0, product: $0.1) })
-        let agent = try startSync(home: home, database: database, configured: box?.centralURL, commune: config.communeCode)
-        defer { agent?.stop() }
-        runtime.sync = agent.map(AgentControl.init)
-        // Follow-up: the pack the sync brings, opened with the team passphrase (kept in memory only).
-        runtime.followUp = agent.map { FollowUpDesk(database: database, packFile: $0.packFile, device: $0.identity.enrolment.device) }
+        let sync = try startSync(home: home, database: database, commune: config.communeCode)
+        defer {
+            // The child agent stops between two requests; the unit's agent goes on.
+            if let child = sync?.child, child > 0 {
+                kill(child, SIGTERM)
+                var status: Int32 = 0
+                waitpid(child, &status, 0)
+            }
+        }
+        runtime.sync = sync?.control
+        // Follow-up: the pack the sync agent brings, opened with the team passphrase (kept in memory only).
+        runtime.followUp = sync.map { FollowUpDesk(database: database, packFile: PackFile(home: home), device: $0.control.device) }
         runtime.speaker = speaker
         defer { speaker.stop() }
-        if let agent {
+        if let control = sync?.control {
             // New content is used from the next start; under systemd the kiosk restarts itself when idle.
-            let startedOn = agent.status.contentVersion
-            agent.start { [runtime] _ in
-                if let version = agent.status.contentVersion, version != startedOn { runtime.post(.contentInstalled(version: version)) }
+            let startedOn = ContentStore(home: home).installedVersion
+            Thread.detachNewThread { [runtime] in
+                while true {
+                    sleep(5)
+                    if let version = control.status?.contentVersion, version != startedOn {
+                        runtime.post(.contentInstalled(version: version))
+                        return
+                    }
+                }
             }
         }
         let session = TerminalSession()

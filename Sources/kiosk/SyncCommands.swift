@@ -1,13 +1,13 @@
 import ArgumentParser
-import CentralClient
+import BoxSync
 import FollowUp
 import Foundation
 import Intake
 import KioskApp
 import KioskStore
 import RulesLoader
-import Sync
 import SyncProtocol
+import Terminal
 
 extension CommonOptions {
     /// The enrolled identity, or exit 3 with what to do.
@@ -20,74 +20,6 @@ extension CommonOptions {
         }
     }
 
-    /// The URL to sync with: the configuration's central_url (e.g. a relay), else where the box enrolled.
-    func centralURL(_ identity: BoxIdentity) throws -> URL {
-        let configured = try loadConfiguration()?.centralURL
-        guard let url = URL(string: configured ?? identity.enrolment.central) else {
-            Output.error("sync: the central store address is not a URL")
-            throw ExitCode(3)
-        }
-        return url
-    }
-}
-
-/// `kiosk sync --once`: send the outbox and fetch new content now.
-struct SyncCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Send waiting records to the central store and fetch new content.")
-    @OptionGroup var common: CommonOptions
-    @Flag(help: "One pass now, ignoring the backoff (what the mediator's \"sync now\" does).") var once = false
-    @Flag(name: .customLong("no-content"), help: "Do not look for new content.") var noContent = false
-
-    func run() async throws {
-        let identity = try common.loadIdentity()
-        let database = try common.openDatabase()
-        try database.requeueInterruptedSends()
-        let client = CentralClient(baseURL: try common.centralURL(identity))
-        let report = await Drainer(database: database, identity: identity, client: client).drain(ignoringBackoff: true)
-        print("sent \(report.sent), already there \(report.duplicates), refused \(report.refused.count), still waiting \(report.remaining)")
-        for line in report.refused { print("refused: \(line)") }
-        var failed = report.stoppedBecause != nil || !report.refused.isEmpty
-        if let why = report.stoppedBecause { Output.error("sync: stopped: \(why)") }
-        if report.stoppedBecause == nil {
-            do {
-                if let answer = try await AuditAnchoring.send(database: database, client: client, signer: identity.signer(database: database)) {
-                    if let alarm = answer.alarm {
-                        Output.error("sync: the central store flags this box's audit log (\(alarm.kind.rawValue), \(alarm.at)): \(alarm.detail)")
-                    } else {
-                        print("audit log anchored at the central store (entry \(answer.anchor))")
-                    }
-                }
-            } catch {
-                Output.error("sync: audit head not anchored: \(error)")
-                failed = true
-            }
-        }
-        if !noContent {
-            do {
-                if let version = try await ContentStore(home: common.locator.home).update(client: client, contentKey: ContentVerificationKey(identity.contentKey)) {
-                    print("content version \(version) installed (the kiosk uses it from its next start)")
-                    try database.audit(actor: "system", action: "content_installed", detail: "version \(version)")
-                }
-            } catch {
-                Output.error("sync: content not updated: \(error)")
-                failed = true
-            }
-        }
-        // The permanence pack, sealed as it comes (the team passphrase opens it at the box).
-        let commune = try common.loadConfiguration()?.commune
-        let agent = SyncAgent(database: database, identity: identity, home: common.locator.home, central: try common.centralURL(identity), commune: commune)
-        do {
-            if let version = try await agent.updatePack() {
-                let count = agent.status.pack?.count ?? 0
-                print("follow-up pack version \(version) kept: \(count) dossier(s), sealed")
-                try database.audit(actor: "system", action: "pack_received", detail: "version \(version)")
-            }
-        } catch {
-            Output.error("sync: follow-up pack not updated: \(error)")
-            failed = true
-        }
-        if failed { throw ExitCode(1) }
-    }
 }
 
 /// `kiosk export --to DIR`: the outbox as signed, sealed files for a USB stick.
@@ -140,19 +72,58 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// The background sync as the kiosk's screens see it.
-final class AgentControl: SyncControl {
-    let agent: SyncAgent
-    init(_ agent: SyncAgent) { self.agent = agent }
+/// The background sync as the kiosk's screens see it: the sync agent runs in its own process (`kiosk-sync agent`,
+/// the permanence-sync unit or a child of this one); its status comes from the database, "sync now" is a signal.
+final class AgentControl: SyncControl, @unchecked Sendable {
+    let database: AppDatabase
+    let home: URL
+    let device: String
+    private let lock = NSLock()
+    private var cached: (at: ContinuousClock.Instant, status: AgentStatus?)?
+    /// When "sync now" was asked, until the agent's next pass.
+    private var askedAt: Date?
 
-    func syncNow() { agent.syncNow() }
+    init(database: AppDatabase, home: URL, device: String) {
+        self.database = database
+        self.home = home
+        self.device = device
+    }
+
+    /// The agent's status, read at most once a second (the screen redraws more often).
+    var status: AgentStatus? {
+        let now = ContinuousClock.now
+        if let cached = lock.withLock({ cached }), now - cached.at < .seconds(1) { return cached.status }
+        let status = AgentStatus.load(from: database)
+        lock.withLock { cached = (now, status) }
+        return status
+    }
+
+    func syncNow() {
+        let woken = AgentLink.wake(home: home)
+        lock.withLock {
+            askedAt = woken ? Date() : nil
+            cached = nil
+        }
+    }
+
+    /// A "sync now" the agent has not answered yet.
+    func waiting(_ status: AgentStatus) -> Bool {
+        guard let asked = lock.withLock({ askedAt }) else { return false }
+        return (status.lastPass ?? .distantPast) < asked
+    }
 
     var statusLines: [String] {
-        let status = agent.status
-        var lines = ["Magasin central : \(status.central) (kiosque \(agent.identity.enrolment.device.prefix(8)))"]
+        guard let status else {
+            return ["Kiosque \(device.prefix(8)) : l'agent de synchronisation n'a pas encore donné de nouvelles"
+                    + (AgentLink.runningAgent(home: home) == nil ? " (il ne tourne pas : systemctl status permanence-sync)." : ".")]
+        }
+        var lines = ["Magasin central : \(status.central) (kiosque \(device.prefix(8)))"]
+        if AgentLink.runningAgent(home: home) == nil {
+            lines.append("L'agent de synchronisation ne tourne pas : les dossiers attendent, en sécurité (systemctl status permanence-sync).")
+        }
         switch status.reachable {
         case nil: lines.append("Pas encore essayé de le joindre.")
-        case true?: lines.append(status.running ? "Joignable — envoi en cours." : "Joignable.")
+        case true?: lines.append(status.running ? "Joignable — envoi en cours." : waiting(status) ? "Joignable — envoi demandé." : "Joignable.")
         case false?: lines.append("Injoignable pour l'instant : les dossiers attendent, en sécurité. Nouvel essai automatique.")
         }
         if let report = status.lastReport {
@@ -174,21 +145,57 @@ final class AgentControl: SyncControl {
     }
 }
 
+/// `kiosk sync` and `kiosk provision` need the network: they are `kiosk-sync`'s (installed beside the kiosk), which
+/// the kiosk runs in its place with the same arguments.
+struct NetworkCommand {
+    static let forwarded: Set<String> = ["sync", "provision"]
+
+    /// Replaces this process with `kiosk-sync` when the command is one of its; returns only when it is not.
+    static func forwardIfNeeded(_ arguments: [String]) {
+        guard arguments.count > 1, forwarded.contains(arguments[1]) else { return }
+        let binary = SiblingBinary.url("kiosk-sync").path
+        let argv = ([binary] + arguments.dropFirst()).map { strdup($0) } + [nil]
+        execv(binary, argv)
+        Output.error("\(arguments[1]): \(binary) cannot be run (\(String(cString: strerror(errno)))); reinstall the kiosk (Provisioning/install.sh)")
+        exit(3)
+    }
+}
+
+/// Help for the forwarded commands (`kiosk sync --help` shows kiosk-sync's).
+struct SyncForward: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Send waiting records to the central store and fetch new content (runs kiosk-sync).")
+    @Argument(parsing: .allUnrecognized) var rest: [String] = []
+}
+
+struct ProvisionForward: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "provision",
+                                                    abstract: "Enrol this box with the central store (first boot): make its key, enrol with a one-time token, keep the keys (0600) (runs kiosk-sync).")
+    @Argument(parsing: .allUnrecognized) var rest: [String] = []
+}
+
 extension Run {
-    /// The background sync when the box is enrolled (after provisioning the demo's home if asked); not started yet.
-    func startSync(home: URL, database: AppDatabase, configured: String?, commune: String?) throws -> SyncAgent? {
-        if demo, let central, let token, let url = URL(string: central) {
-            do {
-                _ = try blockingRun { try await BoxIdentity.provision(home: home, central: url, token: token, name: "démo") }
-            } catch {
-                Output.error("demo: could not enrol with \(central): \(error)")
+    /// The background sync when the box is enrolled (after enrolling the demo's home if asked): the sync agent's
+    /// process, started here unless its own unit runs it (`PERMANENCE_SYNC_AGENT=unit`, set by the kiosk unit).
+    /// Returns the screens' view of it and the child's pid (0 when the unit runs the agent).
+    func startSync(home: URL, database: AppDatabase, commune: String?) throws -> (control: AgentControl, child: pid_t)? {
+        let binary = SiblingBinary.url("kiosk-sync").path
+        if demo, let central, let token {
+            let enrolled = Spawn.run(binary, ["provision", "--home", home.path, "--central", central, "--token", token, "--name", "démo"], captureOutput: true)
+            guard enrolled.status == 0 else {
+                Output.error("demo: could not enrol with \(central) (kiosk-sync provision exited \(enrolled.status))")
                 throw ExitCode(3)
             }
         }
         guard let identity = try? BoxIdentity.load(home: home) else { return nil }
         database.installSealer(identity.sealer)
         try database.sealUnsealed(with: identity.sealer)
-        let url = URL(string: configured ?? identity.enrolment.central) ?? URL(string: identity.enrolment.central)!
-        return SyncAgent(database: database, identity: identity, home: home, central: url, interval: .seconds(syncInterval), commune: commune)
+        let control = AgentControl(database: database, home: home, device: identity.enrolment.device)
+        if ProcessInfo.processInfo.environment["PERMANENCE_SYNC_AGENT"] == "unit" { return (control, 0) }
+        var arguments = ["agent", "--home", home.path, "--interval", String(syncInterval), "--with-parent"]
+        if let commune { arguments += ["--commune", commune] }
+        let child = Spawn.start(binary, arguments, environment: ProcessInfo.processInfo.environment,
+                                log: home.appendingPathComponent("sync-agent.log").path)
+        if child == 0 { Output.error("sync: \(binary) cannot be started; records wait in the outbox") }
+        return (control, child)
     }
 }

@@ -19,6 +19,23 @@ struct DeskTests {
         return KioskRuntime(database: database, content: ContentFixtures.content, engine: Fixtures.engine, config: config)
     }
 
+    @Test("The sync and printer screens are live: their state is asked again every three seconds while shown, not elsewhere")
+    func statusScreensLive() {
+        var state = makeState()
+        state.mode = .mediator
+        let start = state.now
+        #expect(KioskApp.update(&state, .input(.key(.character("s")))) == [.loadStatus])
+        #expect(state.mediator.tab == .sync)
+        state.lastInput = start
+        #expect(KioskApp.update(&state, .tick(start.addingTimeInterval(1))).isEmpty, "asked a moment ago")
+        #expect(KioskApp.update(&state, .tick(start.addingTimeInterval(3.5))) == [.loadStatus])
+        #expect(KioskApp.update(&state, .tick(start.addingTimeInterval(4))).isEmpty)
+        #expect(KioskApp.update(&state, .tick(start.addingTimeInterval(7))) == [.loadStatus])
+        // Back to the queue: nothing asked.
+        _ = KioskApp.update(&state, .input(.key(.escape)))
+        #expect(KioskApp.update(&state, .tick(start.addingTimeInterval(20))).isEmpty)
+    }
+
     @Test("Each mediator's own PIN opens as that mediator; the audit names who unlocked and who did what")
     func namedUnlock() throws {
         let runtime = try runtime()

@@ -38,6 +38,8 @@ struct ProvisioningTests {
         #expect(result.status == 0, "\(result.stderr)")
         let expected: [(String, String, String)] = [
             ("usr/bin/kiosk", "755", "0:0"),
+            ("usr/bin/kiosk-sync", "755", "0:0"),
+            ("etc/systemd/system/permanence-sync.service", "644", "0:0"),
             ("etc/permanence", "750", "0:990"),
             ("etc/permanence/kiosk.yaml", "660", "0:990"),
             ("etc/systemd/system/permanence-provision.service", "644", "0:0"),
@@ -96,7 +98,7 @@ struct ProvisioningTests {
         let units = root.appendingPathComponent("usr/lib/systemd")
         try FileManager.default.createDirectory(at: units, withIntermediateDirectories: true)
         _ = try runProcess(URL(fileURLWithPath: "/bin/cp"), ["-r", "/usr/lib/systemd/system", units.path])
-        let files = ["permanence-kiosk.service", "permanence-provision.service", "permanence-purge.service", "permanence-purge.timer",
+        let files = ["permanence-kiosk.service", "permanence-sync.service", "permanence-provision.service", "permanence-purge.service", "permanence-purge.timer",
                      "permanence-technician-keys.service"].map { root.appendingPathComponent("etc/systemd/system/\($0)").path }
         let result = try runProcess(URL(fileURLWithPath: "/usr/bin/systemd-analyze"), ["verify", "--root=\(root.path)"] + files)
         #expect(result.status == 0, "\(result.stderr)")
@@ -106,6 +108,14 @@ struct ProvisioningTests {
                        "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service", "Restart=always", "WatchdogSec=", "TTYPath=/dev/tty1", "User=permanence",
                        "SuccessExitStatus=143 SIGTERM", "LimitNICE=-4"] {
             #expect(kiosk.contains(option), "\(option)")
+        }
+        // The kiosk leaves the network to the sync agent's unit, which has its own hardening.
+        #expect(kiosk.contains("Environment=PERMANENCE_SYNC_AGENT=unit"))
+        let agent = try String(contentsOf: Repository.root.appendingPathComponent("Provisioning/systemd/permanence-sync.service"), encoding: .utf8)
+        for option in ["ExecStart=/usr/bin/kiosk-sync agent", "User=permanence", "Restart=always", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                       "PrivateDevices=yes", "ReadWritePaths=/var/lib/permanence", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+                       "CapabilityBoundingSet=\n", "MemoryDenyWriteExecute=yes", "LimitCORE=0"] {
+            #expect(agent.contains(option), "\(option)")
         }
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import KioskApp
 import KioskStore
 import Sync
+import Terminal
 import SyncProtocol
 
 /// `kiosk provision`: first-boot enrolment. With `--central` and `--token` (or both in the configuration and no
@@ -304,8 +305,8 @@ struct FirstBootScreen {
         say()
         say("Vérification du boîtier (kiosk doctor) :")
         let common = command.common
-        let arguments = (common.home.map { ["--home", $0] } ?? []) + (common.rules.map { ["--rules", $0] } ?? [])
-        let checks = (try? DoctorCommand.parse(arguments))?.collect() ?? []
+        let arguments = ["doctor", "--json"] + (common.home.map { ["--home", $0] } ?? []) + (common.rules.map { ["--rules", $0] } ?? [])
+        let checks = DoctorLine.collect(arguments)
         // Fits one screen: what is fine in one line, each problem with what to do, the warnings by name in one line
         // (kiosk doctor gives them in full: they do not stop the box).
         let fine = checks.filter { $0.status == .ok }.map(\.check)
@@ -327,5 +328,18 @@ struct FirstBootScreen {
             say("Le kiosque démarre dans \(command.waitAtEnd) secondes (Entrée : tout de suite).")
             waitForEnter(seconds: command.waitAtEnd)
         }
+    }
+}
+
+/// One line of `kiosk doctor --json` (the kiosk beside this program checks the box).
+struct DoctorLine: Decodable {
+    enum Status: String, Decodable { case ok = "OK", warning = "WARNING", problem = "PROBLEM" }
+    var check: String
+    var status: Status
+    var message: String
+
+    static func collect(_ arguments: [String]) -> [DoctorLine] {
+        let answer = Spawn.run(SiblingBinary.url("kiosk").path, arguments)
+        return (try? JSONDecoder().decode([DoctorLine].self, from: Data(answer.output.utf8))) ?? []
     }
 }

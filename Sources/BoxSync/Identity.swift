@@ -1,4 +1,3 @@
-import CentralClient
 @preconcurrency import Crypto
 import Foundation
 import KioskStore
@@ -14,6 +13,14 @@ public struct Enrolment: Codable, Sendable, Equatable {
     /// The central store's Ed25519 content key (base64): content bundles must be signed by it.
     public var contentKey: String
     public var enrolledAt: String
+
+    public init(central: String, device: String, recordsKey: String, contentKey: String, enrolledAt: String) {
+        self.central = central
+        self.device = device
+        self.recordsKey = recordsKey
+        self.contentKey = contentKey
+        self.enrolledAt = enrolledAt
+    }
 }
 
 /// The box's identity: its Ed25519 key and its enrolment.
@@ -58,25 +65,6 @@ public struct BoxIdentity: Sendable {
         }
     }
 
-    /// First-boot enrolment: makes the box's key (kept if one exists), enrols it with the one-time token,
-    /// and stores the answer. Both files are mode 0600 in a 0700 directory.
-    public static func provision(home: URL, central: URL, token: String, name: String?, client: CentralClient? = nil) async throws -> BoxIdentity {
-        let keyURL = keyURL(home: home)
-        let key: Curve25519.Signing.PrivateKey
-        if FileManager.default.fileExists(atPath: keyURL.path) {
-            key = try KeyFile.signingKey(keyURL)
-        } else {
-            key = Curve25519.Signing.PrivateKey()
-            try KeyFile.write(key.rawRepresentation, to: keyURL)
-        }
-        let client = client ?? CentralClient(baseURL: central)
-        let answer = try await client.enroll(EnrollRequest(token: token, publicKey: key.publicKey.rawRepresentation.base64EncodedString(), name: name))
-        let enrolment = Enrolment(central: central.absoluteString, device: answer.device, recordsKey: answer.recordsKey,
-                                  contentKey: answer.contentKey, enrolledAt: answer.centralTime)
-        try KeyFile.writeFile(try WireJSON.encode(enrolment), to: enrolmentURL(home: home))
-        return try load(home: home)
-    }
-
     /// Seals outbox records for this box: HPKE to the records key, signed by the box, as an `Envelope` JSON.
     public var sealer: OutboxSealer {
         let key = self.key
@@ -90,10 +78,4 @@ public struct BoxIdentity: Sendable {
         }
     }
 
-    /// Signs requests with the counter kept in the box's database.
-    public func signer(database: AppDatabase) -> RequestSigner {
-        RequestSigner(device: enrolment.device, key: key,
-                      nextCounter: { try database.nextCounter("sync.request_counter") },
-                      adoptCounter: { try database.raiseCounter("sync.request_counter", atLeast: $0) })
-    }
 }

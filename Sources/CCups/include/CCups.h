@@ -1,4 +1,8 @@
-// libcups for Swift. libcups2-dev has no pkg-config file: the module map links "cups".
+// libcups for Swift, loaded only when the kiosk first prints or asks a printer (loader.c): the kiosk does not link
+// libcups and the dozen libraries it brings (GnuTLS, Kerberos, Avahi, D-Bus…), so a check-in does not map them.
+// The declarations are libcups2-dev's headers; the definitions the kiosk calls are loader.c's, which forward to the
+// library opened with dlopen. Without libcups on the machine, each call fails as CUPS would when not answering, and
+// cupsLastErrorString() says the library is missing.
 #ifndef PERMANENCE_CCUPS_SHIM_H
 #define PERMANENCE_CCUPS_SHIM_H
 #include <cups/cups.h>
