@@ -634,6 +634,15 @@ if wants("followup") {
     }
 }
 
+// Many boxes at once: two central processes on one PostgreSQL, 200 simulated boxes (Load.swift).
+if wants("load") {
+    do {
+        try LoadTest(content: content).run()
+    } catch {
+        FileHandle.standardError.write(Data("bench: load test failed: \(error)\n".utf8))
+    }
+}
+
 // Peak memory of this process (VmHWM), for the record.
 if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
