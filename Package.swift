@@ -8,7 +8,7 @@ import PackageDescription
 /// static Swift runtime's default): 4 MiB less resident in the kiosk (DECISIONS.md, the lean kiosk). The backtrace
 /// on a crash still names functions (it reads the file's symbol table).
 let leanLinking: [LinkerSetting] = [
-    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic", "-Xlinker", "--icf=all"],
                  .when(platforms: [.linux], configuration: .release)),
 ]
 
@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // The box's database: visits, answers, print jobs, audit log, outbox, retention.
         .target(name: "KioskStore", dependencies: [
-            "FollowUp", "SyncProtocol",
+            "FollowUp", "SyncProtocol", "Rights", "Intake",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -60,7 +60,7 @@ public enum DemoSeed {
         let totalWeight = communes.map(\.weight).reduce(0, +)
         // Permanence mornings, most recent first, going back as far as needed (about 6 visits each).
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = database.timeZone
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
         var mornings: [Date] = []
         var day = calendar.startOfDay(for: until)
         while mornings.count < max(1, count / 6 + 1) {

@@ -419,31 +419,26 @@ public final class SQLiteStorage: CentralStorage {
                 INSERT INTO envelope (id, device, kind, schema, sequence, box_created_at, fingerprint, body, via, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
                 """)
-            let addStat = try db.cachedStatement(sql: """
-                INSERT INTO stat_count (day, commune, metric, value, count) VALUES (?, ?, ?, ?, 1)
-                ON CONFLICT(day, commune, metric, value) DO UPDATE SET count = count + 1
-                """)
             let existing = try db.cachedStatement(sql: "SELECT fingerprint FROM envelope WHERE id = ?")
+            let supersededBefore = try db.cachedStatement(sql: "SELECT by FROM supersession WHERE id = ? AND device = ?")
+            // The batch's statistics summed first, then written once per key (a batch's visits share most keys), in
+            // one order (as PostgreSQL does).
+            var sums: [StatKey: Int] = [:]
             for item in envelopes {
                 let e = item.envelope
                 try insert.execute(arguments: [e.id, e.device, e.kind, e.schema, e.sequence, e.createdAt, item.fingerprint, item.body, item.via, receivedAt])
                 if db.changesCount == 1 {
                     // Superseded before it arrived: kept, not counted.
-                    if let by = try String.fetchOne(db, sql: "SELECT by FROM supersession WHERE id = ? AND device = ?", arguments: [e.id, e.device]) {
+                    if let by = try String.fetchOne(supersededBefore, arguments: [e.id, e.device]) {
                         try db.execute(sql: "UPDATE envelope SET superseded_by = ? WHERE id = ?", arguments: [by, e.id])
                     } else {
-                        for key in item.stats {
-                            try addStat.execute(arguments: [key.day, key.commune, key.metric, key.value])
-                        }
+                        for key in item.stats { sums[key, default: 0] += 1 }
                     }
                     if let replaced = item.supersedes {
                         try db.execute(sql: "UPDATE envelope SET superseded_by = ? WHERE id = ? AND device = ? AND superseded_by IS NULL",
                                        arguments: [e.id, replaced.id, e.device])
                         if db.changesCount == 1 {
-                            for key in replaced.stats ?? [] {
-                                try db.execute(sql: "UPDATE stat_count SET count = count - 1 WHERE day = ? AND commune = ? AND metric = ? AND value = ? AND count > 0",
-                                               arguments: [key.day, key.commune, key.metric, key.value])
-                            }
+                            for key in replaced.stats ?? [] { sums[key, default: 0] -= 1 }
                         } else if try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM envelope WHERE id = ?)", arguments: [replaced.id]) == true {
                             try db.execute(sql: "INSERT INTO supersession (id, device, by) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
                                            arguments: [replaced.id, e.device, e.id])
@@ -453,6 +448,21 @@ public final class SQLiteStorage: CentralStorage {
                 } else {
                     let fingerprint = try String.fetchOne(existing, arguments: [e.id])
                     outcomes.append(fingerprint == item.fingerprint ? .duplicate : .conflict)
+                }
+            }
+            let addStat = try db.cachedStatement(sql: """
+                INSERT INTO stat_count (day, commune, metric, value, count) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(day, commune, metric, value) DO UPDATE SET count = max(0, count + excluded.count)
+                """)
+            let removeStat = try db.cachedStatement(sql: """
+                UPDATE stat_count SET count = max(0, count + ?) WHERE day = ? AND commune = ? AND metric = ? AND value = ?
+                """)
+            for (key, delta) in sums.sorted(by: { ($0.key.day, $0.key.commune, $0.key.metric, $0.key.value) < ($1.key.day, $1.key.commune, $1.key.metric, $1.key.value) })
+            where delta != 0 {
+                if delta > 0 {
+                    try addStat.execute(arguments: [key.day, key.commune, key.metric, key.value, delta])
+                } else {
+                    try removeStat.execute(arguments: [delta, key.day, key.commune, key.metric, key.value])
                 }
             }
             return outcomes

@@ -19,11 +19,11 @@ public struct TicketContent: Sendable, Equatable {
         self.line = line
     }
 
-    /// The ticket of a visitor who checked in at `time` (printed as DD/MM/YYYY HH:MM, local time).
+    /// The ticket of a visitor who checked in at `time` (printed as DD/MM/YYYY HH:MM, Paris time).
     public init(number: Int, time: Date, place: String, language: String, texts: TextCatalogue) {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "dd/MM/yyyy HH:mm"
-        self.init(number: number, dateTime: formatter.string(from: time), place: place, line: texts.text("ticket.please_wait", language))
+        let p = ParisTime.parts(time)
+        let dateTime = String(format: "%02d/%02d/%04d %02d:%02d", p.day, p.month, p.year, p.hour, p.minute)
+        self.init(number: number, dateTime: dateTime, place: place, line: texts.text("ticket.please_wait", language))
     }
 }
 

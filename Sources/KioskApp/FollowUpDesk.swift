@@ -60,7 +60,7 @@ public final class FollowUpDesk: @unchecked Sendable {
 
     /// Opens the pack with the passphrase (scrypt, then the pack), and replays the day's journal onto it.
     public func unlock(passphrase: String, now: Date, today: String) -> UnlockResult {
-        let formatter = ISO8601DateFormatter()
+        let formatter = StampReader()
         if let text = try? database.setting(Self.waitSetting), let until = formatter.date(from: text), until > now {
             return .refused("wait", waitUntil: until)
         }

@@ -379,21 +379,14 @@ public struct AppState: Sendable {
     }
 
     /// Today, as the rules count days.
-    public var today: LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
+    public var today: LocalDate { ParisTime.day(of: now) }
 
     var flowContext: FlowContext { FlowContext(today: today, communes: content.communes) }
 
     /// Minutes since midnight, Paris time.
     public var minutesOfDay: Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        let parts = calendar.dateComponents([.hour, .minute], from: now)
-        return parts.hour! * 60 + parts.minute!
+        let parts = ParisTime.parts(now)
+        return parts.hour * 60 + parts.minute
     }
 
     /// Whether the team is here today, from the calendar (pure).

@@ -236,7 +236,7 @@ public final class KioskRuntime: @unchecked Sendable {
     /// The app's first state, with a lockout still running restored from the store.
     public func initialState(now: Date, width: Int, height: Int) -> AppState {
         var state = AppState(config: config, content: content, engine: engine, now: now, width: width, height: height)
-        if let text = try? database.setting(Self.lockoutSetting), let until = ISO8601DateFormatter().date(from: text), until > now {
+        if let text = try? database.setting(Self.lockoutSetting), let until = StampReader().date(from: text), until > now {
             state.pin.lockedUntil = until
         }
         return state
@@ -349,7 +349,7 @@ public final class KioskRuntime: @unchecked Sendable {
                 return [.pinChecked(ok, mediator: name)]
             case .persistLockout(let until):
                 if let until {
-                    try database.setSetting(Self.lockoutSetting, ISO8601DateFormatter().string(from: until))
+                    try database.setSetting(Self.lockoutSetting, StampReader().string(from: until))
                     try database.audit(actor: "system", action: "mediator_lockout")
                 } else {
                     try database.setSetting(Self.lockoutSetting, "")
@@ -494,8 +494,7 @@ public final class KioskRuntime: @unchecked Sendable {
 
     func queueRows(_ state: AppState) throws -> [QueueRow] {
         let reasonsQuestion = content.questionnaire("checkin")?.question("reasons")
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let formatter = StampReader()
         // The questions whose answers the queue shows: the reasons, the interpreter, any with a choice marked urgent.
         let urgentQuestions = content.questionnaires.flatMap(\.questions).filter { $0.choices.contains(where: \.urgent) }.map(\.id)
         let shown = Array(Set(["reasons", "interpreter"] + urgentQuestions)).sorted()

@@ -981,21 +981,15 @@ public enum KioskApp {
     static func waitMessage(_ until: Date) -> String { "Nouvel essai possible à \(clockTime(until)) (ou le code de secours)." }
 
     static func clockTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", parts.hour!, parts.minute!)
+        let parts = ParisTime.parts(date)
+        return String(format: "%02d:%02d", parts.hour, parts.minute)
     }
 
     /// A stored timestamp as "mar. 01/12 14:05" (Paris time), or the stamp itself when unreadable.
     static func stampText(_ stamp: String) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = formatter.date(from: stamp) else { return stamp }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        let parts = calendar.dateComponents([.day, .month], from: date)
-        return String(format: "%02d/%02d ", parts.day!, parts.month!) + clockTime(date)
+        guard let date = ParisTime.parse(stamp) else { return stamp }
+        let parts = ParisTime.parts(date)
+        return String(format: "%02d/%02d ", parts.day, parts.month) + clockTime(date)
     }
 
     /// An answer as people read it.

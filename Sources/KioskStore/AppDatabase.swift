@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Intake
+import Rights
 
 /// The box's database: the only way to read and write visits, answers, print jobs,
 /// the audit log, the outbox, content versions and settings.
@@ -16,25 +18,21 @@ import GRDB
 public final class AppDatabase: Sendable {
     /// The writer (a `DatabasePool` on disk in WAL mode, a `DatabaseQueue` in memory for tests).
     public let writer: any DatabaseWriter
-    /// The clock and the time zone that decide "today" (injected: tests fix them).
+    /// The clock that decides "today" (injected: tests fix it); days are Paris days (`ParisTime`).
     public let clock: @Sendable () -> Date
-    public let timeZone: TimeZone
     let sealerSlot = LockedSlot<OutboxSealer?>(nil)
     /// The mediator whose PIN opened mediator mode: named in the audit entries of what they do.
     let onDutySlot = LockedSlot<String?>(nil)
 
     /// Opens (and migrates) a database over any writer.
-    public init(_ writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() },
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!) throws {
+    public init(_ writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.writer = writer
         self.clock = clock
-        self.timeZone = timeZone
         try AppDatabase.migrator.migrate(writer)
     }
 
     /// The database file of a box: WAL, `synchronous=FULL` (a committed check-in survives a power cut), foreign keys on.
-    public static func openOnDisk(at url: URL, clock: @escaping @Sendable () -> Date = { Date() },
-                                  timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!) throws -> AppDatabase {
+    public static func openOnDisk(at url: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws -> AppDatabase {
         // A new data directory is readable by the kiosk user only.
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -46,15 +44,14 @@ public final class AppDatabase: Sendable {
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         // DatabasePool sets synchronous=NORMAL after prepareDatabase runs: set FULL afterwards, on the writer.
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-        return try AppDatabase(pool, clock: clock, timeZone: timeZone)
+        return try AppDatabase(pool, clock: clock)
     }
 
     /// An in-memory database, for tests and the demo.
-    public static func inMemory(clock: @escaping @Sendable () -> Date = { Date() },
-                                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!) throws -> AppDatabase {
+    public static func inMemory(clock: @escaping @Sendable () -> Date = { Date() }) throws -> AppDatabase {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        return try AppDatabase(DatabaseQueue(configuration: configuration), clock: clock, timeZone: timeZone)
+        return try AppDatabase(DatabaseQueue(configuration: configuration), clock: clock)
     }
 
     /// The schema's migrations, in order. Never edit a shipped one.
@@ -92,26 +89,15 @@ public final class AppDatabase: Sendable {
     /// Today's day (YYYY-MM-DD) in the box's time zone.
     public func today() -> String { day(of: clock()) }
 
-    public func day(of date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
+    public func day(of date: Date) -> String { ParisTime.day(of: date).description }
 
-    /// The start of the day after `date`, in the box's time zone.
+    /// The start of the day after `date`, in Paris.
     func startOfNextDay(after date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date))!
+        ParisTime.date(LocalDate(dayNumber: ParisTime.day(of: date).dayNumber + 1))
     }
 
     /// The store's timestamp format (UTC, milliseconds).
-    public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    public static func timestamp(_ date: Date) -> String { ParisTime.timestamp(date) }
 
     // MARK: - Settings
 

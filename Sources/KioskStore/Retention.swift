@@ -49,8 +49,7 @@ extension AppDatabase {
         let stamp = AppDatabase.timestamp(now)
         let result = try writer.write { db in
             let candidates = try Row.fetchAll(db, sql: "SELECT id, closed_at FROM visit WHERE status = 'closed' AND purged_at IS NULL")
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let formatter = StampReader()
             var visits = 0, answers = 0
             for row in candidates {
                 let id: String = row["id"]
@@ -134,8 +133,7 @@ extension AppDatabase {
             guard let created = try String.fetchOne(db, sql: "SELECT created_at FROM visit WHERE id = ?", arguments: [visitID]),
                   let seen = try String.fetchOne(db, sql: "SELECT MIN(at) FROM audit_log WHERE subject = ? AND action = 'status_with_mediator'",
                                                  arguments: [visitID]) else { return nil }
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let formatter = StampReader()
             guard let start = formatter.date(from: created), let end = formatter.date(from: seen) else { return nil }
             return max(0, Int(end.timeIntervalSince(start) / 60))
         }

@@ -173,8 +173,7 @@ extension AppDatabase {
         return try writer.write { db in
             let visit = try Self.requireVisit(visitID, db)
             guard visit.status == .closed else { throw StoreError.invalidTransition(visit.status.rawValue, "with_mediator") }
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let formatter = StampReader()
             guard visit.purgedAt == nil, let closedAt = visit.closedAt.flatMap(formatter.date(from:)), day(of: closedAt) == today else {
                 throw StoreError.invalidInput("a visit can be reopened only on the day it was closed, before its answers are erased")
             }

@@ -300,7 +300,7 @@ struct Run: ParsableCommand {
                 Output.error("--clock: only with --demo (a box runs on its own clock)")
                 throw ExitCode(2)
             }
-            guard let start = ISO8601DateFormatter().date(from: clock) else {
+            guard let start = ParisTime.parse(clock) else {
                 Output.error("--clock: '\(clock)' is not a date and time like 2026-11-24T10:00:00+01:00")
                 throw ExitCode(2)
             }
@@ -332,8 +332,7 @@ struct Run: ParsableCommand {
         config.communeCode = box?.commune
         // A clock before the binary was installed is wrong (boards lose the time): the calendar then says "date unknown".
         if let installed = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path))?[.modificationDate] as? Date {
-            let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris")!, from: installed.addingTimeInterval(-86_400))
-            config.notBefore = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)
+            config.notBefore = ParisTime.day(of: installed.addingTimeInterval(-86_400))
         }
         // A demo set on another day shows that day's calendar (the binary's install day does not bound it).
         if clock != nil { config.notBefore = nil }
